@@ -1,0 +1,106 @@
+package dev.shimscope.sandbox;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One sandboxed run: its directories on the host while it lasts ({@link #out()} holds what the
+ * run wrote to {@link Sandbox#OUT_DIR}, {@link #scratch()} its scratch directory) and, once it
+ * ended, its {@link RunResult}. Closing it deletes the files.
+ */
+public final class Run implements AutoCloseable {
+
+    private final Sandbox sandbox;
+    private final RunSpec spec;
+    private final Path dir;
+    private final Path scratch;
+    private final Path control;
+    private final Path out;
+    private RunResult result;
+
+    Run(Sandbox sandbox, RunSpec spec, Path dir, Path scratch, Path control, Path out) {
+        this.sandbox = sandbox;
+        this.spec = spec;
+        this.dir = dir;
+        this.scratch = scratch;
+        this.control = control;
+        this.out = out;
+    }
+
+    void execute() throws InterruptedException {
+        long start = System.nanoTime();
+        Process p;
+        try {
+            p = sandbox.start(this);
+        } catch (IOException e) {
+            throw new SandboxException("cannot start the sandbox: " + e.getMessage(), e);
+        }
+        boolean timedOut = false;
+        try {
+            if (!p.waitFor(spec.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
+                timedOut = true;
+                p.destroyForcibly();
+            }
+            p.waitFor();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+            Sandbox.finished(p);
+            throw e;
+        }
+        Sandbox.finished(p);
+        int exit = p.exitValue();
+        int signal = 0;
+        long rss = -1;
+        long[] rusage = Sandbox.readRusage(out.resolve(".rusage"));
+        if (rusage != null) {
+            exit = (int) rusage[0];
+            signal = (int) rusage[1];
+            rss = rusage[2];
+        } else if (timedOut) {
+            signal = 9;
+        } else if (exit > 128) {
+            signal = exit - 128;
+            exit = 0;
+        }
+        result = new RunResult(exit, signal, Sandbox.elapsed(start), rss,
+                Sandbox.tail(dir.resolve("stdout")), Sandbox.tail(dir.resolve("stderr")), timedOut);
+    }
+
+    public RunSpec spec() {
+        return spec;
+    }
+
+    /** How the run ended; null before it ended. */
+    public RunResult result() {
+        return result;
+    }
+
+    /** The run's scratch directory (the same path inside and outside the sandbox). */
+    public Path scratch() {
+        return scratch;
+    }
+
+    /** The host directory mounted writable at {@link Sandbox#OUT_DIR}. */
+    public Path out() {
+        return out;
+    }
+
+    /** The host directory mounted read-only at {@link Sandbox#CONTROL_DIR}. */
+    public Path control() {
+        return control;
+    }
+
+    /** The run's own directory: stdout and stderr files, writable copies, the above. */
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        if (!sandbox.keepRunDirs()) {
+            Sandbox.deleteTree(dir);
+        }
+    }
+}

@@ -1,0 +1,442 @@
+package dev.shimscope.sandbox;
+
+import dev.shimscope.syscall.SyscallTable;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Runs commands in bubblewrap sandboxes that cannot change the host.
+ *
+ * <p>Every run gets fresh network (loopback only, up), pid, uts, ipc and mount namespaces; the
+ * host file system read-only, with private {@code /tmp}, {@code /var/tmp} and {@code /run}; a
+ * scratch directory and fresh copies of declared writable paths; and, when started as root,
+ * only the capabilities Docker gives a container by default, minus MKNOD, SETFCAP and
+ * AUDIT_WRITE. Without CAP_SYS_ADMIN, CAP_SYS_TIME, CAP_SYS_MODULE and the like a run cannot
+ * rename the host, write sysctls, remount anything writable or set the clock, and a filter
+ * that bwrap loads for the whole sandbox ({@code --seccomp}) refuses those calls with EPERM
+ * as a second line of defence. {@code --die-with-parent} and the pid namespace make sure that
+ * killing the run (timeout, Ctrl-C, or this JVM dying) ends every process it started.
+ *
+ * <p>Experiment filters are not loaded by bwrap, because they must apply to the application
+ * only, never to the sandbox's own helpers: {@link #LOADER} loads one right before exec'ing
+ * the filtered program. It needs no capability, which is also why it, and not a nested bwrap
+ * (that would need CAP_SYS_ADMIN), applies a filter to one binary of a run.
+ */
+public final class Sandbox {
+
+    /** Read-only directory inside every run with the loader, the filter and run-specific files. */
+    public static final String CONTROL_DIR = "/run/shimscope";
+    /** The exec loader: {@code seccomp-exec FILTER PROGRAM ARGV0 ARGS...}. */
+    public static final String LOADER = CONTROL_DIR + "/seccomp-exec";
+    /** The run's filter program, when the run has one. */
+    public static final String FILTER = CONTROL_DIR + "/filter.bpf";
+    /** Writable directory inside every run for results the caller reads afterwards. */
+    public static final String OUT_DIR = CONTROL_DIR + "/out";
+    /** Where the real binary is mounted when a filter applies to one binary only. */
+    public static final String REAL_DIR = CONTROL_DIR + "/real";
+
+    private static final String HOSTNAME = "shimscope";
+    private static final int TAIL_BYTES = 8192;
+
+    /** Docker's default capability set minus MKNOD, SETFCAP and AUDIT_WRITE. */
+    static final List<String> KEPT_CAPABILITIES = List.of(
+            "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+            "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_CHROOT");
+
+    /** Calls that could change the host given the capability; refused with EPERM for the whole run. */
+    static final List<String> HOST_CHANGING_SYSCALLS = List.of(
+            "mount", "umount2", "pivot_root", "swapon", "swapoff", "reboot", "sethostname", "setdomainname",
+            "iopl", "ioperm", "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load",
+            "settimeofday", "clock_settime", "acct", "open_by_handle_at", "fsopen", "fsconfig", "fsmount",
+            "move_mount", "open_tree", "mount_setattr");
+
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    /**
+     * One long-lived platform thread starts every process: the kernel sends --die-with-parent's
+     * signal when the thread that forked bwrap ends, so that thread must live as long as the JVM.
+     */
+    private static final ExecutorService SPAWNER = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "shimscope-spawner");
+        t.setDaemon(true);
+        return t;
+    });
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(Sandbox::killAll, "shimscope-kill-runs"));
+    }
+
+    private final Path bwrap;
+    private final Path time;
+    private final Path workRoot;
+    private final Path hardeningFilter;
+    private final byte[] loader;
+    private final boolean root;
+    private final boolean keepRunDirs;
+    private final AtomicLong runCounter = new AtomicLong();
+
+    private Sandbox(Path bwrap, Path time, Path workRoot, boolean keepRunDirs) {
+        this.bwrap = bwrap;
+        this.time = time;
+        this.workRoot = workRoot;
+        this.keepRunDirs = keepRunDirs;
+        this.root = HostTools.isRoot();
+        try {
+            this.loader = Sandbox.class.getResourceAsStream("seccomp-exec.pl").readAllBytes();
+            SyscallTable table = SyscallTable.x86_64();
+            SeccompFilter.Builder hardening = SeccompFilter.builder(SeccompAction.ALLOW);
+            for (String name : HOST_CHANGING_SYSCALLS) {
+                hardening.rule(table.require(name).number(), new SeccompAction.Errno(SeccompAction.EPERM));
+            }
+            this.hardeningFilter = workRoot.resolve("hardening.bpf");
+            Files.write(hardeningFilter, hardening.build().compile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A sandbox whose run directories live in a new temporary directory. */
+    public static Sandbox create() {
+        return create(false);
+    }
+
+    /**
+     * @param keepRunDirs leave each run's directory behind (for debugging) instead of deleting it
+     */
+    public static Sandbox create(boolean keepRunDirs) {
+        Path bwrap = HostTools.require("bwrap", "bubblewrap");
+        HostTools.require("perl", "perl-base");
+        Path time = HostTools.find("/usr/bin/time").orElse(null);
+        try {
+            Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            Path work = Files.createTempDirectory(base, "shimscope-");
+            // workers that drop to nobody (nginx, memcached) must be able to traverse to their files
+            Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
+            Sandbox s = new Sandbox(bwrap, time, work, keepRunDirs);
+            if (!keepRunDirs) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
+            }
+            return s;
+        } catch (IOException e) {
+            throw new SandboxException("cannot create a work directory in " + System.getProperty("java.io.tmpdir")
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** True when runs keep real root's uid with a reduced capability set (else a user namespace). */
+    public boolean runsAsRoot() {
+        return root;
+    }
+
+    /** Starts a run and waits for it to end (or time out). Close the returned run to delete its files. */
+    public Run run(RunSpec spec) throws InterruptedException {
+        Run run = prepare(spec);
+        run.execute();
+        return run;
+    }
+
+    private Run prepare(RunSpec spec) {
+        long id = runCounter.incrementAndGet();
+        try {
+            Path dir = workRoot.resolve("run-" + id);
+            Path scratch = dir.resolve("scratch");
+            Path control = dir.resolve("control");
+            Path out = dir.resolve("out");
+            for (Path p : List.of(dir, scratch, control, out)) {
+                Files.createDirectories(p);
+                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            Files.write(control.resolve("seccomp-exec"), loader);
+            Files.createDirectories(control.resolve("out")); // mount point of OUT_DIR (the control dir is read-only)
+            for (Map.Entry<String, String> f : spec.controlFiles().entrySet()) {
+                Path target = control.resolve(f.getKey()).normalize();
+                if (!target.startsWith(control)) {
+                    throw new IllegalArgumentException("control file outside the control directory: " + f.getKey());
+                }
+                Files.createDirectories(target.getParent());
+                Files.writeString(target, f.getValue());
+                target.toFile().setExecutable(true, false);
+            }
+            if (spec.filter() != null) {
+                Files.write(control.resolve("filter.bpf"), spec.filter().compile());
+            }
+            return new Run(this, spec, dir, scratch, control, out);
+        } catch (IOException e) {
+            throw new SandboxException("cannot prepare a run directory in " + workRoot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The bwrap command line for a prepared run (without the fd redirection that passes the hardening filter). */
+    List<String> bwrapArgs(Run run) throws IOException {
+        RunSpec spec = run.spec();
+        List<String> a = new ArrayList<>();
+        a.add(bwrap.toString());
+        a.addAll(List.of("--die-with-parent", "--new-session",
+                "--unshare-net", "--unshare-pid", "--unshare-uts", "--unshare-ipc", "--unshare-cgroup-try",
+                "--hostname", HOSTNAME,
+                "--ro-bind", "/", "/",
+                "--dev", "/dev", "--proc", "/proc",
+                "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run"));
+        if (root) {
+            a.addAll(List.of("--cap-drop", "ALL"));
+            for (String cap : KEPT_CAPABILITIES) {
+                a.addAll(List.of("--cap-add", cap));
+            }
+        } else {
+            a.add("--unshare-user");
+        }
+        for (Path p : spec.readOnly()) {
+            Path abs = p.toAbsolutePath().normalize();
+            if (!Files.exists(abs)) {
+                throw new SandboxException("read-only path does not exist: " + abs);
+            }
+            a.addAll(List.of("--ro-bind", abs.toString(), abs.toString()));
+        }
+        a.addAll(List.of("--bind", run.scratch().toString(), run.scratch().toString()));
+        int copy = 0;
+        for (Path p : spec.writable()) {
+            Path abs = p.toAbsolutePath().normalize();
+            if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+                throw new SandboxException("writable path does not exist: " + abs);
+            }
+            Path fresh = run.dir().resolve("writable-" + (copy++));
+            copyTree(abs, fresh);
+            a.addAll(List.of("--bind", fresh.toString(), abs.toString()));
+        }
+        a.addAll(List.of("--ro-bind", run.control().toString(), CONTROL_DIR));
+        a.addAll(List.of("--bind", run.out().toString(), OUT_DIR));
+        List<String> command = new ArrayList<>(spec.command());
+        if (spec.filter() != null) {
+            switch (spec.filterScope()) {
+                case COMMAND -> {
+                    List<String> loaded = new ArrayList<>(List.of(LOADER, FILTER, command.getFirst()));
+                    loaded.addAll(command);
+                    command = loaded;
+                }
+                case ONLY_BINARY -> addOnlyBinary(a, run, spec.onlyBinary());
+                case CALLER -> { }
+            }
+        }
+        Path workDir = spec.workDir() != null ? spec.workDir() : run.scratch();
+        a.addAll(List.of("--chdir", workDir.toString()));
+        a.add("--clearenv");
+        setenv(a, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        setenv(a, "HOME", run.scratch().toString());
+        setenv(a, "TMPDIR", "/tmp");
+        setenv(a, "LANG", "C.UTF-8");
+        setenv(a, "SCRATCH", run.scratch().toString());
+        setenv(a, "SHIMSCOPE_OUT", OUT_DIR);
+        spec.env().forEach((k, v) -> setenv(a, k, v));
+        a.addAll(List.of("--seccomp", "3", "--"));
+        if (time != null) {
+            a.addAll(List.of(time.toString(), "-o", OUT_DIR + "/.rusage", "-f", "%M"));
+        }
+        a.addAll(command);
+        return a;
+    }
+
+    /**
+     * Mounts a generated wrapper over the binary (resolved through symlinks, so every name of it is
+     * covered) and the real file under {@link #REAL_DIR}; the wrapper loads the filter and execs it.
+     */
+    private void addOnlyBinary(List<String> a, Run run, Path binary) throws IOException {
+        Path real;
+        try {
+            real = binary.toRealPath();
+        } catch (IOException e) {
+            throw new SandboxException("binary to filter does not exist: " + binary);
+        }
+        String realInside = REAL_DIR + "/" + real.getFileName();
+        String wrapper = "#!/usr/bin/perl\n"
+                + "@ARGV = ('" + FILTER + "', '" + realInside + "', $0, @ARGV);\n"
+                + new String(loader, StandardCharsets.UTF_8);
+        Path mountPoint = run.control().resolve("real").resolve(real.getFileName().toString());
+        Files.createDirectories(mountPoint.getParent());
+        Files.createFile(mountPoint);
+        Path wrapperFile = run.dir().resolve("only-wrapper");
+        Files.writeString(wrapperFile, wrapper);
+        Files.setPosixFilePermissions(wrapperFile, PosixFilePermissions.fromString("rwxr-xr-x"));
+        a.addAll(List.of("--ro-bind", real.toString(), realInside));
+        a.addAll(List.of("--ro-bind", wrapperFile.toString(), real.toString()));
+    }
+
+    private static void setenv(List<String> a, String k, String v) {
+        a.addAll(List.of("--setenv", k, v));
+    }
+
+    Process start(Run run) throws IOException {
+        List<String> argv = new ArrayList<>();
+        // ProcessBuilder cannot pass extra descriptors; the shell opens the filter on fd 3 and execs bwrap
+        argv.addAll(List.of("/bin/sh", "-c", "exec \"$@\" 3<\"$0\"", hardeningFilter.toString()));
+        argv.addAll(bwrapArgs(run));
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
+                .redirectOutput(run.dir().resolve("stdout").toFile())
+                .redirectError(run.dir().resolve("stderr").toFile());
+        try {
+            Process p = SPAWNER.submit(pb::start).get();
+            LIVE.add(p);
+            return p;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new SandboxException("cannot start bwrap: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while starting a run", e);
+        }
+    }
+
+    static void finished(Process p) {
+        LIVE.remove(p);
+    }
+
+    /** Kills every run still going (shutdown hook; also for callers that abort). */
+    public static void killAll() {
+        for (Process p : LIVE) {
+            p.destroyForcibly();
+        }
+        for (Process p : LIVE) {
+            try {
+                p.waitFor(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Number of runs currently alive (for tests and progress). */
+    public static int liveRuns() {
+        return (int) LIVE.stream().filter(Process::isAlive).count();
+    }
+
+    private static final Pattern EXITED = Pattern.compile("Command exited with non-zero status (\\d+)");
+    private static final Pattern SIGNALED = Pattern.compile("Command terminated by signal (\\d+)");
+
+    /** Reads exit status, signal and peak RSS that GNU time wrote; null fields when unknown. */
+    static long[] readRusage(Path file) {
+        long exit = 0;
+        long signal = 0;
+        long rss = -1;
+        try {
+            if (!Files.exists(file)) {
+                return null;
+            }
+            for (String line : Files.readAllLines(file)) {
+                Matcher m;
+                if ((m = EXITED.matcher(line)).find()) {
+                    exit = Long.parseLong(m.group(1));
+                } else if ((m = SIGNALED.matcher(line)).find()) {
+                    signal = Long.parseLong(m.group(1));
+                } else if (line.matches("\\d+")) {
+                    rss = Long.parseLong(line);
+                }
+            }
+        } catch (IOException e) {
+            return null;
+        }
+        return rss < 0 && exit == 0 && signal == 0 ? null : new long[] {exit, signal, rss};
+    }
+
+    boolean keepRunDirs() {
+        return keepRunDirs;
+    }
+
+    static String tail(Path file) {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+            long len = f.length();
+            long from = Math.max(0, len - TAIL_BYTES);
+            byte[] buf = new byte[(int) (len - from)];
+            f.seek(from);
+            f.readFully(buf);
+            String s = new String(buf, StandardCharsets.UTF_8);
+            if (from > 0) {
+                int nl = s.indexOf('\n');
+                s = nl >= 0 ? s.substring(nl + 1) : s;
+            }
+            return s;
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    static void copyTree(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from, LinkOption.NOFOLLOW_LINKS)) {
+            Files.copy(from, to, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+            return;
+        }
+        Files.walkFileTree(from, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                Files.copy(dir, to.resolve(from.relativize(dir).toString()), StandardCopyOption.COPY_ATTRIBUTES);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.copy(file, to.resolve(from.relativize(file).toString()), StandardCopyOption.COPY_ATTRIBUTES,
+                        LinkOption.NOFOLLOW_LINKS);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    /** Deletes a directory tree, ignoring what is already gone. */
+    public static void deleteTree(Path root) {
+        if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) {
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            // best effort: a leftover temp directory is not worth failing a result for
+        }
+    }
+
+    /** Convenience for callers and tests: the timeout as a Duration. */
+    static Duration elapsed(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,68 @@
+package dev.shimscope.syscall.args;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Names for the values of one argument, as strace's xlat tables do: either an enumeration
+ * (one value, one name) or a set of flags (bits joined with {@code |}). Unknown values and
+ * leftover bits are shown in hex, never dropped.
+ */
+public final class ValueTable {
+
+    private final boolean flags;
+    private final long mask;
+    private final Map<Long, String> names = new LinkedHashMap<>();
+
+    private ValueTable(boolean flags, long mask) {
+        this.flags = flags;
+        this.mask = mask;
+    }
+
+    /** An enumeration; {@code mask} selects the bits that carry the value (others are ignored). */
+    public static ValueTable maskedEnumeration(long mask, Object... valueNamePairs) {
+        return fill(new ValueTable(false, mask), valueNamePairs);
+    }
+
+    public static ValueTable enumeration(Object... valueNamePairs) {
+        return maskedEnumeration(-1L, valueNamePairs);
+    }
+
+    public static ValueTable flags(Object... valueNamePairs) {
+        return fill(new ValueTable(true, -1L), valueNamePairs);
+    }
+
+    private static ValueTable fill(ValueTable t, Object[] pairs) {
+        for (int i = 0; i < pairs.length; i += 2) {
+            t.names.put(((Number) pairs[i]).longValue(), (String) pairs[i + 1]);
+        }
+        return t;
+    }
+
+    /** The symbolic form of {@code value}. */
+    public String decode(long value) {
+        if (!flags) {
+            String n = names.get(value & mask);
+            String hex = "0x" + Long.toHexString(value);
+            return n != null ? n : hex;
+        }
+        if (value == 0) {
+            return names.getOrDefault(0L, "0");
+        }
+        List<String> parts = new ArrayList<>();
+        long rest = value;
+        for (Map.Entry<Long, String> e : names.entrySet()) {
+            long bits = e.getKey();
+            if (bits != 0 && (rest & bits) == bits) {
+                parts.add(e.getValue());
+                rest &= ~bits;
+            }
+        }
+        if (rest != 0) {
+            parts.add("0x" + Long.toHexString(rest));
+        }
+        return String.join("|", parts);
+    }
+}

@@ -1,0 +1,191 @@
+package dev.shimscope.trace;
+
+import dev.shimscope.syscall.SyscallTable;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Predicate;
+
+/**
+ * What a traced run used, kept per executable so that it can be narrowed to one binary
+ * ({@link #restrictTo}). For every syscall: calls (counted on entry, so a call that never
+ * returned before the process was killed counts), failures by errno, which executables made
+ * it, and the values of the arguments that select what a multiplexed call does.
+ */
+public final class TraceResult {
+
+    /** Usage of one syscall; {@code args} maps an argument label to value to count. */
+    public record SyscallUse(
+            int number,
+            String name,
+            long calls,
+            long unfinished,
+            long failures,
+            SortedMap<String, Long> errors,
+            SortedSet<String> executables,
+            SortedMap<String, SortedMap<String, Long>> args) {
+    }
+
+    /** A file path the run tried to open: how often it worked and how often it failed. */
+    public record PathUse(String path, long opened, long failed, SortedSet<String> executables) {
+    }
+
+    /** Mutable counters of one syscall in one executable. */
+    static final class Stats {
+        long calls;
+        long unfinished;
+        long failures;
+        final TreeMap<String, Long> errors = new TreeMap<>();
+        final TreeMap<String, SortedMap<String, Long>> args = new TreeMap<>();
+
+        void add(Stats o) {
+            calls += o.calls;
+            unfinished += o.unfinished;
+            failures += o.failures;
+            o.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
+            o.args.forEach((label, values) -> {
+                SortedMap<String, Long> mine = args.computeIfAbsent(label, k -> new TreeMap<>());
+                values.forEach((k, v) -> mine.merge(k, v, Long::sum));
+            });
+        }
+    }
+
+    /** Everything one executable did. */
+    static final class ExeUsage {
+        final TreeMap<Integer, Stats> syscalls = new TreeMap<>();
+        final TreeMap<String, long[]> paths = new TreeMap<>();
+        long processes;
+
+        void add(ExeUsage o) {
+            o.syscalls.forEach((nr, s) -> syscalls.computeIfAbsent(nr, k -> new Stats()).add(s));
+            o.paths.forEach((p, c) -> {
+                long[] mine = paths.computeIfAbsent(p, k -> new long[2]);
+                mine[0] += c[0];
+                mine[1] += c[1];
+            });
+            processes += o.processes;
+        }
+    }
+
+    private final SyscallTable table;
+    private final Map<String, ExeUsage> byExe;
+    private final SortedMap<String, Long> signals;
+    private final String launchExecutable;
+    private final long lines;
+    private final List<String> unparsed;
+    private final int totalProcesses;
+
+    TraceResult(SyscallTable table, Map<String, ExeUsage> byExe, SortedMap<String, Long> signals,
+                String launchExecutable, long lines, List<String> unparsed, int totalProcesses) {
+        this.totalProcesses = totalProcesses;
+        this.table = table;
+        this.byExe = Collections.unmodifiableMap(new TreeMap<>(byExe));
+        this.signals = Collections.unmodifiableSortedMap(signals);
+        this.launchExecutable = launchExecutable;
+        this.lines = lines;
+        this.unparsed = List.copyOf(unparsed);
+    }
+
+    /** The same trace narrowed to the executables that {@code keep} accepts. */
+    public TraceResult restrictTo(Predicate<String> keep) {
+        Map<String, ExeUsage> kept = new TreeMap<>();
+        byExe.forEach((exe, u) -> {
+            if (keep.test(exe)) {
+                kept.put(exe, u);
+            }
+        });
+        return new TraceResult(table, kept, new TreeMap<>(signals), launchExecutable, lines, unparsed,
+                (int) kept.values().stream().mapToLong(u -> u.processes).sum());
+    }
+
+    /** Every syscall used, by number. */
+    public List<SyscallUse> syscalls() {
+        TreeMap<Integer, Stats> merged = new TreeMap<>();
+        TreeMap<Integer, SortedSet<String>> exes = new TreeMap<>();
+        byExe.forEach((exe, u) -> u.syscalls.forEach((nr, s) -> {
+            merged.computeIfAbsent(nr, k -> new Stats()).add(s);
+            exes.computeIfAbsent(nr, k -> new TreeSet<>()).add(exe);
+        }));
+        List<SyscallUse> out = new ArrayList<>();
+        merged.forEach((nr, s) -> out.add(new SyscallUse(nr, table.name(nr), s.calls, s.unfinished, s.failures,
+                Collections.unmodifiableSortedMap(s.errors), Collections.unmodifiableSortedSet(exes.get(nr)),
+                Collections.unmodifiableSortedMap(s.args))));
+        return out;
+    }
+
+    /** The numbers of the syscalls used. */
+    public SortedSet<Integer> usedNumbers() {
+        TreeSet<Integer> s = new TreeSet<>();
+        byExe.values().forEach(u -> s.addAll(u.syscalls.keySet()));
+        return s;
+    }
+
+    /** The usage of one syscall, if it was used. */
+    public java.util.Optional<SyscallUse> use(int number) {
+        return syscalls().stream().filter(u -> u.number() == number).findFirst();
+    }
+
+    /** Paths passed to open, openat, openat2 and creat. */
+    public List<PathUse> paths() {
+        TreeMap<String, long[]> merged = new TreeMap<>();
+        TreeMap<String, SortedSet<String>> exes = new TreeMap<>();
+        byExe.forEach((exe, u) -> u.paths.forEach((p, c) -> {
+            long[] m = merged.computeIfAbsent(p, k -> new long[2]);
+            m[0] += c[0];
+            m[1] += c[1];
+            exes.computeIfAbsent(p, k -> new TreeSet<>()).add(exe);
+        }));
+        List<PathUse> out = new ArrayList<>();
+        merged.forEach((p, c) -> out.add(new PathUse(p, c[0], c[1], exes.get(p))));
+        return out;
+    }
+
+    /** The executables whose processes made calls (paths as passed to execve). */
+    public Set<String> executables() {
+        return new LinkedHashSet<>(byExe.keySet());
+    }
+
+    /** Processes and threads traced (after {@link #restrictTo}: those that ran a kept executable). */
+    public long processes() {
+        return totalProcesses;
+    }
+
+    /** Processes and threads that ran each executable. */
+    public SortedMap<String, Long> processesByExecutable() {
+        TreeMap<String, Long> m = new TreeMap<>();
+        byExe.forEach((exe, u) -> m.put(exe, u.processes));
+        return m;
+    }
+
+    /** Signals delivered to traced processes, by name. */
+    public SortedMap<String, Long> signals() {
+        return signals;
+    }
+
+    /** The program the run started (the first execve of the first process), or null. */
+    public String launchExecutable() {
+        return launchExecutable;
+    }
+
+    /** Lines of strace output read. */
+    public long lines() {
+        return lines;
+    }
+
+    /** Lines that looked like syscalls but could not be parsed (at most a few, for diagnosis). */
+    public List<String> unparsed() {
+        return unparsed;
+    }
+
+    public SyscallTable table() {
+        return table;
+    }
+}
