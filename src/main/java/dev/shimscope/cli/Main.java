@@ -19,6 +19,8 @@ import java.io.PrintWriter;
         subcommands = {
                 DoctorCommand.class,
                 TraceCommand.class,
+                RunCommand.class,
+                ExploreCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

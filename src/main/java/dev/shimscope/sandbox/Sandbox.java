@@ -85,8 +85,21 @@ public final class Sandbox {
         return t;
     });
 
+    private static volatile boolean shuttingDown;
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Sandbox::killAll, "shimscope-kill-runs"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            shuttingDown = true;
+            killAll();
+        }, "shimscope-kill-runs"));
+    }
+
+    /**
+     * True once the JVM is shutting down (Ctrl-C, SIGTERM): runs ending from now on were killed by
+     * us, so their outcome says nothing about the application and must not be recorded.
+     */
+    public static boolean isShuttingDown() {
+        return shuttingDown;
     }
 
     private final Path bwrap;
@@ -169,7 +182,9 @@ public final class Sandbox {
                 Files.createDirectories(p);
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
-            Files.write(control.resolve("seccomp-exec"), loader);
+            Path loaderFile = control.resolve("seccomp-exec");
+            Files.write(loaderFile, loader);
+            Files.setPosixFilePermissions(loaderFile, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(control.resolve("out")); // mount point of OUT_DIR (the control dir is read-only)
             for (Map.Entry<String, String> f : spec.controlFiles().entrySet()) {
                 Path target = control.resolve(f.getKey()).normalize();

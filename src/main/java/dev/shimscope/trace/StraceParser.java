@@ -302,8 +302,10 @@ public final class StraceParser {
                 Phase phase = proc.phases.get(i);
                 String exe = i == 0 ? inheritedExe(proc, 0) : phase.exe;
                 if (exe == null && i + 1 < proc.phases.size()) {
-                    // the first process before its first exec is strace's child: its execve starts the program
+                    // the first process before its first exec is strace's child: its execve starts the
+                    // program, which is the tracer's doing, not the application's
                     exe = proc.phases.get(i + 1).exe;
+                    phase.usage.syscalls.keySet().removeIf(nr -> EXECS.contains(table.name(nr)));
                 }
                 if (exe == null) {
                     exe = "?";

@@ -1,0 +1,77 @@
+package dev.shimscope.cli;
+
+import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.sandbox.SeccompAction;
+import dev.shimscope.sandbox.SeccompFilter;
+import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.trace.Tracer;
+import dev.shimscope.workload.Catalog;
+import dev.shimscope.workload.WorkloadOutcome;
+import dev.shimscope.workload.WorkloadRunner;
+import dev.shimscope.workload.WorkloadSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "run", description = {
+        "Run a workload once (or --times N) in a sandbox and say whether it passes;",
+        "optionally with syscalls stubbed (ENOSYS) or faked (0). For writing and checking specs."})
+final class RunCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "TARGET", description = "A spec file or a catalog name.")
+    String target;
+
+    @Option(names = "--stub", paramLabel = "SYSCALL", split = ",", description = "Syscalls to stub (return -ENOSYS).")
+    List<String> stub = new ArrayList<>();
+
+    @Option(names = "--fake", paramLabel = "SYSCALL", split = ",", description = "Syscalls to fake (return 0).")
+    List<String> fake = new ArrayList<>();
+
+    @Option(names = "--trace", description = "Also trace the run and print the number of syscalls used.")
+    boolean trace;
+
+    @Option(names = "--times", defaultValue = "1", description = "Runs, one after another (default ${DEFAULT-VALUE}).")
+    int times;
+
+    @Option(names = "--keep", description = "Keep each run's directory for inspection.")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+        WorkloadSpec spec = Catalog.resolveTarget(target);
+        SyscallTable table = SyscallTable.x86_64();
+        SeccompFilter filter = null;
+        if (!stub.isEmpty() || !fake.isEmpty()) {
+            SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.ALLOW);
+            stub.forEach(n -> b.rule(table.require(n).number(), SeccompAction.STUB));
+            fake.forEach(n -> b.rule(table.require(n).number(), SeccompAction.FAKE));
+            filter = b.build();
+        }
+        WorkloadRunner runner = new WorkloadRunner(Sandbox.create(keep), spec, trace ? new Tracer(table) : null);
+        runner.check();
+        int failures = 0;
+        for (int i = 1; i <= times; i++) {
+            WorkloadOutcome o = runner.run(new WorkloadRunner.Options(filter, trace, null, null));
+            StringBuilder line = new StringBuilder();
+            line.append(spec.id()).append(" run ").append(i).append(": ").append(o.passed() ? "PASS" : "FAIL")
+                    .append(" in ").append(o.run().wallTime().toMillis()).append(" ms");
+            if (o.readyMillis() >= 0 && spec.server() != null) {
+                line.append(" (ready after ").append(o.readyMillis()).append(" ms, test ").append(o.testMillis()).append(" ms)");
+            }
+            if (!o.passed()) {
+                failures++;
+                line.append(": ").append(o.failure());
+            }
+            if (o.trace() != null) {
+                line.append("; ").append(o.trace().syscalls().size()).append(" syscalls used by ")
+                        .append(String.join(", ", o.trace().executables()));
+            }
+            System.out.println(line);
+        }
+        return failures == 0 ? 0 : 1;
+    }
+}

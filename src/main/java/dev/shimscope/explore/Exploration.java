@@ -1,0 +1,43 @@
+package dev.shimscope.explore;
+
+import dev.shimscope.workload.WorkloadSpec;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+
+/**
+ * The result of exploring one application under one workload: the used syscalls with their
+ * verdicts, the verified shim plan, the baseline it was measured against, how many runs it took
+ * and the environment it ran in (kernel, binary hash, package version, spec hash, tool version).
+ *
+ * @param usedArgs argument values seen per used syscall (label to value to count), from the trace
+ */
+public record Exploration(
+        WorkloadSpec spec,
+        Map<String, String> environment,
+        List<RunRecord> baseline,
+        List<SyscallVerdict> verdicts,
+        ShimPlan plan,
+        SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs,
+        int runs,
+        int resumedExperiments,
+        Instant startedAt,
+        Duration wallTime) {
+
+    public Exploration {
+        verdicts = List.copyOf(verdicts);
+        baseline = List.copyOf(baseline);
+    }
+
+    public List<SyscallVerdict> in(Category c) {
+        return verdicts.stream().filter(v -> v.category() == c).toList();
+    }
+
+    /** Names of the syscalls in a category, by number. */
+    public List<String> names(Category c) {
+        return in(c).stream().map(SyscallVerdict::name).toList();
+    }
+}

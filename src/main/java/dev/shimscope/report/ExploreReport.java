@@ -1,0 +1,149 @@
+package dev.shimscope.report;
+
+import dev.shimscope.explore.Category;
+import dev.shimscope.explore.Exploration;
+import dev.shimscope.explore.ExperimentResult;
+import dev.shimscope.explore.ShimPlan;
+import dev.shimscope.explore.SyscallVerdict;
+import dev.shimscope.syscall.Syscall;
+import dev.shimscope.syscall.SyscallTable;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The output of {@code shimscope explore}: terminal summary, JSON with everything, Loupe's dyn.csv. */
+public final class ExploreReport {
+
+    private ExploreReport() {
+    }
+
+    public static String text(Exploration e) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(e.spec().id()).append(" (").append(e.spec().description()).append(")\n");
+        sb.append(e.verdicts().size()).append(" syscalls used");
+        sb.append(": ").append(e.in(Category.REQUIRED).size()).append(" required, ")
+                .append(e.in(Category.STUB_ONLY).size()).append(" stub only, ")
+                .append(e.in(Category.FAKE_ONLY).size()).append(" fake only, ")
+                .append(e.in(Category.BOTH).size()).append(" both, ")
+                .append(e.in(Category.FLAKY).size()).append(" flaky\n\n");
+        for (Category c : Category.values()) {
+            List<String> names = e.names(c);
+            sb.append(String.format("%-10s %3d  %s%n", c.label(), names.size(), wrap(String.join(" ", names), 16)));
+        }
+        ShimPlan p = e.plan();
+        sb.append("\nshim plan").append(p.verified() ? " (verified: the joint configuration passed " + p.passes()
+                + " runs in a row)" : " (NOT verified)").append(":\n");
+        sb.append(String.format("  implement %3d  %s%n", p.implement().size(), wrap(String.join(" ", p.implement()), 17)));
+        sb.append(String.format("  stub      %3d  %s%n", p.stub().size(), wrap(String.join(" ", p.stub()), 17)));
+        sb.append(String.format("  fake      %3d  %s%n", p.fake().size(), wrap(String.join(" ", p.fake()), 17)));
+        for (String r : p.repairs()) {
+            sb.append("  repaired: ").append(r).append('\n');
+        }
+        sb.append('\n').append(e.runs()).append(" runs in ").append(String.format("%.1f", e.wallTime().toMillis() / 1000.0))
+                .append(" s");
+        if (e.resumedExperiments() > 0) {
+            sb.append(" (").append(e.resumedExperiments()).append(" experiments taken from the journal)");
+        }
+        sb.append('\n');
+        return sb.toString();
+    }
+
+    private static String wrap(String words, int indent) {
+        StringBuilder sb = new StringBuilder();
+        int col = indent;
+        for (String w : words.split(" ")) {
+            if (w.isEmpty()) {
+                continue;
+            }
+            if (col + w.length() + 1 > 100 && col > indent) {
+                sb.append('\n').append(" ".repeat(indent));
+                col = indent;
+            } else if (!sb.isEmpty()) {
+                sb.append(' ');
+                col++;
+            }
+            sb.append(w);
+            col += w.length();
+        }
+        return sb.toString();
+    }
+
+    public static Map<String, Object> jsonTree(Exploration e) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("app", e.spec().app());
+        root.put("workload", e.spec().workload());
+        root.put("kind", e.spec().kind().id());
+        root.put("startedAt", e.startedAt().toString());
+        root.put("wallMillis", e.wallTime().toMillis());
+        root.put("runs", e.runs());
+        root.put("resumedExperiments", e.resumedExperiments());
+        root.put("environment", e.environment());
+        root.put("baseline", e.baseline());
+        Map<String, List<String>> categories = new LinkedHashMap<>();
+        for (Category c : Category.values()) {
+            categories.put(c.name().toLowerCase(), e.names(c));
+        }
+        root.put("categories", categories);
+        List<Map<String, Object>> verdicts = new ArrayList<>();
+        for (SyscallVerdict v : e.verdicts()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", v.name());
+            m.put("number", v.number());
+            m.put("calls", v.calls());
+            m.put("category", v.category().name().toLowerCase());
+            m.put("stub", experimentJson(v.stub()));
+            m.put("fake", experimentJson(v.fake()));
+            Object args = e.usedArgs().get(v.name());
+            if (args != null) {
+                m.put("args", args);
+            }
+            verdicts.add(m);
+        }
+        root.put("syscalls", verdicts);
+        root.put("plan", e.plan());
+        return root;
+    }
+
+    private static Map<String, Object> experimentJson(ExperimentResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("filter", r.experiment().mode().id() + " " + r.experiment().name() + " -> "
+                + r.experiment().mode().action().describe());
+        m.put("outcome", r.outcome().name().toLowerCase());
+        m.put("runs", r.runs());
+        return m;
+    }
+
+    /**
+     * Loupe's dyn.csv: a header, then one line per syscall number of the full table:
+     * used, works faked (only), works stubbed (only), works both. Flaky syscalls cannot be
+     * expressed there and are written as used but not known to work (like required).
+     */
+    public static String dynCsv(Exploration e, SyscallTable table) {
+        Map<Integer, SyscallVerdict> byNumber = new LinkedHashMap<>();
+        e.verdicts().forEach(v -> byNumber.put(v.number(), v));
+        int max = Math.max(table.maxNumber(), byNumber.keySet().stream().mapToInt(Integer::intValue).max().orElse(0));
+        StringBuilder sb = new StringBuilder("# syscall, used, works faked, works stubbed, works both\n");
+        for (int nr = 0; nr <= max; nr++) {
+            SyscallVerdict v = byNumber.get(nr);
+            if (v == null) {
+                sb.append(nr).append(",N,N,N,N\n");
+                continue;
+            }
+            Category c = v.category();
+            sb.append(nr).append(",Y,").append(yn(c == Category.FAKE_ONLY)).append(',')
+                    .append(yn(c == Category.STUB_ONLY)).append(',').append(yn(c == Category.BOTH)).append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String yn(boolean b) {
+        return b ? "Y" : "N";
+    }
+
+    /** Checks a name is in the table (for callers that print syscalls by name). */
+    static Syscall syscall(SyscallTable table, String name) {
+        return table.require(name);
+    }
+}

@@ -1,0 +1,22 @@
+package dev.shimscope.workload;
+
+import dev.shimscope.sandbox.RunResult;
+import dev.shimscope.trace.TraceResult;
+
+/**
+ * One run of a workload: passed or not and why, how long readiness and the test took (-1 if the
+ * run never got there), the tails of the test's and the server's output, and the trace when
+ * the run was traced. {@code timeLimitHit} says the failure was a time limit (readiness, test
+ * or the whole run), as opposed to the workload failing by itself.
+ */
+public record WorkloadOutcome(
+        boolean passed,
+        String failure,
+        boolean timeLimitHit,
+        RunResult run,
+        long readyMillis,
+        long testMillis,
+        String testOutputTail,
+        String serverOutputTail,
+        TraceResult trace) {
+}

@@ -1,0 +1,412 @@
+package dev.shimscope.workload;
+
+import dev.shimscope.sandbox.Commands;
+import dev.shimscope.sandbox.Run;
+import dev.shimscope.sandbox.RunSpec;
+import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.sandbox.SeccompFilter;
+import dev.shimscope.trace.TraceResult;
+import dev.shimscope.trace.Tracer;
+import dev.shimscope.workload.WorkloadSpec.Command;
+import dev.shimscope.workload.WorkloadSpec.Readiness;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.regex.Matcher;
+
+/**
+ * Runs a workload once in a fresh sandbox, optionally under a seccomp filter and/or strace,
+ * and says whether it passed.
+ *
+ * <p>Inside the sandbox a generated bash supervisor does the timing-critical part: it starts
+ * the server, polls readiness every 5 ms (so a ready server is used at once and a server that
+ * died is noticed at once, never by waiting out a timeout), runs the client in the same network
+ * namespace with its time limit, checks the server outlived the test, and stops it with its
+ * signal, a grace period and then SIGKILL. The filter applies to the server only (benchmark),
+ * to the whole suite command (suite), or to the one binary the spec names ({@code only}); the
+ * supervisor and the client are never filtered.
+ */
+public final class WorkloadRunner {
+
+    private static final Duration MARGIN = Duration.ofSeconds(10);
+
+    private final Sandbox sandbox;
+    private final WorkloadSpec spec;
+    private final Tracer tracer;
+
+    /**
+     * @param tracer needed only for traced runs (may be null otherwise)
+     */
+    public WorkloadRunner(Sandbox sandbox, WorkloadSpec spec, Tracer tracer) {
+        this.sandbox = Objects.requireNonNull(sandbox);
+        this.spec = Objects.requireNonNull(spec);
+        this.tracer = tracer;
+    }
+
+    /**
+     * How to run: a filter (null for none), whether to trace, and time limits (null: the spec's).
+     */
+    public record Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout) {
+        public static Options plain() {
+            return new Options(null, false, null, null);
+        }
+
+        public static Options traced() {
+            return new Options(null, true, null, null);
+        }
+
+        public static Options filtered(SeccompFilter filter) {
+            return new Options(filter, false, null, null);
+        }
+
+        public Options withTimeouts(Duration ready, Duration test) {
+            return new Options(filter, trace, ready, test);
+        }
+
+        public Options withFilter(SeccompFilter f) {
+            return new Options(f, trace, readyTimeout, testTimeout);
+        }
+
+        public Options withTrace(boolean t) {
+            return new Options(filter, t, readyTimeout, testTimeout);
+        }
+    }
+
+    public WorkloadSpec spec() {
+        return spec;
+    }
+
+    /** Checks what can be checked before any run: programs exist and are executable. */
+    public void check() {
+        if (spec.server() != null) {
+            Command c = spec.server().command();
+            String program = c.isShell() ? c.shell().split("\\s+")[0] : c.argv().getFirst();
+            if (!program.contains("$")) {
+                Commands.resolve(program, spec.workDir());
+            }
+        }
+        Command t = spec.test().command();
+        if (!t.isShell()) {
+            Commands.resolve(t.argv().getFirst(), spec.workDir());
+        }
+        spec.onlyBinary().ifPresent(b -> {
+            if (!Files.isRegularFile(b)) {
+                throw new IllegalArgumentException("spec " + spec.file() + ": only: no such binary " + b
+                        + (spec.packages().isEmpty() ? "" : " (install: apt-get install -y " + String.join(" ", spec.packages()) + ")"));
+            }
+        });
+    }
+
+    public WorkloadOutcome run(Options options) throws InterruptedException {
+        if (options.trace() && tracer == null) {
+            throw new IllegalStateException("a traced run needs a tracer");
+        }
+        Duration ready = options.readyTimeout() != null ? options.readyTimeout()
+                : spec.server() != null ? spec.server().readyTimeout() : Duration.ZERO;
+        Duration test = options.testTimeout() != null ? options.testTimeout() : spec.test().timeout();
+        Duration grace = spec.server() != null ? spec.server().grace() : Duration.ofSeconds(2);
+        String script = spec.kind() == WorkloadSpec.Kind.BENCHMARK
+                ? benchmarkScript(options, ready, test) : suiteScript(options, test);
+        RunSpec.Builder rs = RunSpec.of("/bin/bash", Sandbox.CONTROL_DIR + "/supervisor.sh")
+                .controlFile("supervisor.sh", script)
+                .timeout(ready.plus(test).plus(grace).plus(grace).plus(MARGIN))
+                .env(spec.env())
+                .env("SPEC_DIR", spec.dir().toString())
+                .workDir(spec.workDir());
+        for (Path p : List.of(spec.dir(), spec.workDir())) {
+            if (Commands.hiddenInSandbox(p)) {
+                rs.readOnly(p);
+            }
+        }
+        spec.writable().forEach(rs::writable);
+        if (options.filter() != null) {
+            if (spec.only() != null) {
+                rs.filter(options.filter(), RunSpec.FilterScope.ONLY_BINARY, spec.only());
+            } else {
+                rs.filter(options.filter(), RunSpec.FilterScope.CALLER, null);
+            }
+        }
+        try (Run run = sandbox.run(rs.build())) {
+            return outcome(run, options);
+        }
+    }
+
+    private WorkloadOutcome outcome(Run run, Options options) {
+        Path out = run.out();
+        String failure = readLine(out.resolve("fail"));
+        long readyMs = readLong(out.resolve("ready_ms"), -1);
+        long testMs = readLong(out.resolve("test_ms"), -1);
+        long testStatus = readLong(out.resolve("test_status"), Long.MIN_VALUE);
+        long serverAlive = readLong(out.resolve("server_alive"), -1);
+        String testOutput = read(out.resolve("test.log"));
+        String serverOutput = read(out.resolve("server.log"));
+        if (failure == null) {
+            failure = judge(run, testStatus, serverAlive, testOutput);
+        }
+        TraceResult trace = null;
+        if (options.trace()) {
+            Path log = out.resolve("strace.log");
+            try {
+                if (Files.exists(log)) {
+                    trace = tracer.read(log);
+                    if (spec.only() != null) {
+                        trace = trace.restrictTo(this::isOnlyBinary);
+                    }
+                } else if (failure == null) {
+                    failure = "strace wrote no trace";
+                }
+            } catch (IOException e) {
+                failure = "cannot read the trace: " + e.getMessage();
+            }
+        }
+        boolean timeLimit = failure != null && (run.result().timedOut() || testStatus == 124 || testStatus == 137
+                || Files.exists(out.resolve("time_limit")));
+        return new WorkloadOutcome(failure == null, failure, timeLimit, run.result(), readyMs, testMs,
+                tail(testOutput), tail(serverOutput), trace);
+    }
+
+    private boolean isOnlyBinary(String exe) {
+        if (exe.equals(spec.only().toString())) {
+            return true;
+        }
+        try {
+            Path p = Path.of(exe);
+            if (!p.isAbsolute()) {
+                return p.getFileName().equals(spec.only().getFileName());
+            }
+            return Files.exists(p) && p.toRealPath().equals(spec.only().toRealPath());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private String judge(Run run, long testStatus, long serverAlive, String testOutput) {
+        if (run.result().timedOut()) {
+            return "the run did not end in time (" + run.result().wallTime().toSeconds() + " s); it was killed";
+        }
+        if (testStatus == Long.MIN_VALUE) {
+            return "the supervisor ended early (" + run.result().describeEnd() + "): "
+                    + lastLine(run.result().stderrTail());
+        }
+        if (testStatus == 124 || testStatus == 137) {
+            return "test timed out";
+        }
+        if (testStatus != 0) {
+            return "test exited with status " + testStatus + lastLineSuffix(testOutput);
+        }
+        WorkloadSpec.Test t = spec.test();
+        if (t.expect() != null && !t.expect().matcher(testOutput).find()) {
+            return "test output does not match expect /" + t.expect().pattern() + "/" + lastLineSuffix(testOutput);
+        }
+        if (t.reject() != null) {
+            Matcher m = t.reject().matcher(testOutput);
+            if (m.find()) {
+                return "test output matches reject /" + t.reject().pattern() + "/: " + lineAround(testOutput, m.start());
+            }
+        }
+        if (spec.server() != null && !spec.server().mayExit() && serverAlive == 0) {
+            return "the server exited during the test";
+        }
+        return null;
+    }
+
+    // ---- supervisor scripts ----
+
+    private String benchmarkScript(Options o, Duration ready, Duration test) {
+        WorkloadSpec.Server server = spec.server();
+        StringBuilder sb = prelude();
+        sb.append(arrayAssignment("SERVER", server.command()));
+        sb.append("CMD=(\"${SERVER[@]}\")\n");
+        if (o.filter() != null && spec.only() == null) {
+            sb.append("CMD=(").append(q(Sandbox.LOADER)).append(' ').append(q(Sandbox.FILTER))
+                    .append(" \"${SERVER[0]}\" \"${SERVER[@]}\")\n");
+        }
+        if (o.trace()) {
+            sb.append("CMD=(").append(words(tracer.wrap(List.of()))).append(" \"${CMD[@]}\")\n");
+        }
+        sb.append("TRACED=").append(o.trace() ? 1 : 0).append('\n');
+        sb.append("\"${CMD[@]}\" > \"$O/server.log\" 2>&1 < /dev/null &\nS=$!\n");
+        sb.append("ready() { ").append(readinessProbe(server.ready())).append(" }\n");
+        sb.append("""
+                stop_server() {
+                  local target=$S kids deadline
+                  if [ "$TRACED" = 1 ]; then
+                    kids=$(</proc/$S/task/$S/children) 2>/dev/null
+                    [ -n "$kids" ] && target=${kids%% *}
+                  fi
+                  kill -s %SIGNAL% $target 2>/dev/null
+                  deadline=$(( $(now_ms) + GRACE_MS ))
+                  while alive $S && (( $(now_ms) < deadline )); do nap; done
+                  # also when the main thread is gone but others still run (exit_group stubbed)
+                  kill -s KILL $target $S 2>/dev/null
+                  wait $S; echo $? > "$O/server_status"
+                }
+                GRACE_MS=%GRACE%
+                deadline=$(( T0 + %READY% ))
+                until ready; do
+                  if ! alive $S; then
+                    kill -s KILL $S 2>/dev/null
+                    wait $S; fail "the server exited with status $? before it was ready"; exit 0
+                  fi
+                  if (( $(now_ms) > deadline )); then
+                    fail "the server was not ready within %READY% ms"; : > "$O/time_limit"; GRACE_MS=0; stop_server; exit 0
+                  fi
+                  nap
+                done
+                T1=$(now_ms); echo $(( T1 - T0 )) > "$O/ready_ms"
+                """.replace("%SIGNAL%", server.stopSignal())
+                .replace("%GRACE%", Long.toString(server.grace().toMillis()))
+                .replace("%READY%", Long.toString(ready.toMillis())));
+        sb.append(arrayAssignmentTest(spec.test().command()));
+        sb.append(testInvocation(test, "KILL"));
+        sb.append("alive $S && echo 1 > \"$O/server_alive\" || echo 0 > \"$O/server_alive\"\n");
+        // a failed test decides the run: no graceful stop needed (the server may not honour it)
+        sb.append("[ \"$(<\"$O/test_status\")\" = 0 ] || GRACE_MS=0\n");
+        sb.append("stop_server\n");
+        return sb.toString();
+    }
+
+    private String suiteScript(Options o, Duration test) {
+        StringBuilder sb = prelude();
+        sb.append("T1=$T0\n");
+        sb.append(arrayAssignmentTest(spec.test().command()));
+        if (o.filter() != null && spec.only() == null) {
+            sb.append("TEST=(").append(q(Sandbox.LOADER)).append(' ').append(q(Sandbox.FILTER))
+                    .append(" \"${TEST[0]}\" \"${TEST[@]}\")\n");
+        }
+        if (o.trace()) {
+            sb.append("TEST=(").append(words(tracer.wrap(List.of()))).append(" \"${TEST[@]}\")\n");
+        }
+        sb.append(testInvocation(test, "TERM"));
+        return sb.toString();
+    }
+
+    private StringBuilder prelude() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("#!/bin/bash\n# generated by shimscope: one run of ").append(spec.id()).append('\n');
+        sb.append("set -u\nO=").append(q(Sandbox.OUT_DIR)).append('\n');
+        sb.append("""
+                now_ms() { local t=${EPOCHREALTIME/./}; echo $(( 10#$t / 1000 )); }
+                alive() { local st; read -r st < /proc/$1/stat 2>/dev/null || return 1; st=${st##*) }; [ "${st%% *}" != Z ]; }
+                fail() { printf '%s\\n' "$1" > "$O/fail"; }
+                mkfifo /tmp/.nap && exec {NAPFD}<>/tmp/.nap
+                nap() { read -r -t 0.005 -u $NAPFD _ || true; }
+                T0=$(now_ms)
+                """);
+        return sb;
+    }
+
+    /**
+     * Runs TEST with its time limit. A benchmark client is killed outright (it has failed, and
+     * some spin ignoring TERM); a suite gets TERM first so that strace, if tracing it, can finish.
+     */
+    private String testInvocation(Duration test, String signal) {
+        return "timeout -k 1 -s " + signal + " " + seconds(test) + " \"${TEST[@]}\" > \"$O/test.log\" 2>&1 < /dev/null\n"
+                + "echo $? > \"$O/test_status\"\n"
+                + "echo $(( $(now_ms) - T1 )) > \"$O/test_ms\"\n";
+    }
+
+    private static String arrayAssignment(String name, Command c) {
+        if (c.isShell()) {
+            // split into words with the shell's expansion, without running a shell in front of the program
+            return "eval " + q(name + "=( " + c.shell() + " )") + "\n";
+        }
+        return name + "=(" + words(c.argv()) + ")\n";
+    }
+
+    private static String arrayAssignmentTest(Command c) {
+        if (c.isShell()) {
+            return "TEST=(/bin/sh -c " + q(c.shell()) + ")\n";
+        }
+        return "TEST=(" + words(c.argv()) + ")\n";
+    }
+
+    private static String readinessProbe(Readiness r) {
+        return switch (r) {
+            case Readiness.Port p -> "(exec 3<>/dev/tcp/127.0.0.1/" + p.port() + ") 2>/dev/null;";
+            case Readiness.Listening l -> {
+                String hex = String.format(Locale.ROOT, "%04X", l.port());
+                yield "local f sl addr rem st; for f in /proc/net/tcp /proc/net/tcp6; do"
+                        + " while read -r sl addr rem st _; do"
+                        + " [ \"$st\" = 0A ] && [ \"${addr##*:}\" = " + hex + " ] && return 0;"
+                        + " done < $f; done; return 1;";
+            }
+            case Readiness.LogLine g -> "grep -qP -- " + q(g.pattern().pattern()) + " "
+                    + (g.file() != null ? q(g.file()) : "\"$O/server.log\"") + " 2>/dev/null;";
+        };
+    }
+
+    static String seconds(Duration d) {
+        return String.format(Locale.ROOT, "%.3f", d.toMillis() / 1000.0);
+    }
+
+    static String words(List<String> argv) {
+        List<String> quoted = new ArrayList<>();
+        for (String a : argv) {
+            quoted.add(q(a));
+        }
+        return String.join(" ", quoted);
+    }
+
+    /** Single-quotes a word for bash. */
+    static String q(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    // ---- reading results ----
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            return "";
+        } catch (java.io.UncheckedIOException e) {
+            try {
+                return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
+            } catch (IOException x) {
+                return "";
+            }
+        }
+    }
+
+    private static String readLine(Path p) {
+        String s = read(p).strip();
+        return s.isEmpty() ? null : s;
+    }
+
+    private static long readLong(Path p, long dflt) {
+        String s = readLine(p);
+        try {
+            return s == null ? dflt : Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private static String tail(String s) {
+        return s.length() <= 4000 ? s : s.substring(s.length() - 4000);
+    }
+
+    private static String lastLine(String s) {
+        return s.strip().lines().reduce((a, b) -> b).orElse("");
+    }
+
+    private static String lastLineSuffix(String s) {
+        String l = lastLine(s);
+        return l.isEmpty() ? "" : ": " + (l.length() > 200 ? l.substring(0, 200) : l);
+    }
+
+    private static String lineAround(String s, int index) {
+        int start = s.lastIndexOf('\n', index) + 1;
+        int end = s.indexOf('\n', index);
+        String l = s.substring(start, end < 0 ? s.length() : end).strip();
+        return l.length() > 200 ? l.substring(0, 200) : l;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.shimscope.workload;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * One application and one workload, as a person writes it in a spec file (YAML; the format is
+ * described in docs/workload-spec.md). Relative paths are resolved against the spec's directory,
+ * where its scripts and configuration files live. {@link WorkloadSpecs#load} reads and checks it.
+ *
+ * @param file        the spec file
+ * @param dir         the spec's directory
+ * @param app         application name (the store's APP)
+ * @param workload    workload name (the store's WORKLOAD)
+ * @param kind        benchmark (server + client) or suite (one command)
+ * @param description one line for listings
+ * @param packages    Debian packages the workload needs
+ * @param binary      the application's main executable (for provenance and static analysis)
+ * @param only        if set, filters apply only to processes executing this binary
+ * @param parallel    how many runs may overlap, if the workload is bound by time rather than CPU
+ * @param env         variables for every command
+ * @param workDir     working directory of the commands
+ * @param writable    paths copied fresh into each run and mounted writable
+ * @param server      the server (benchmark only)
+ * @param test        the client (benchmark) or the whole workload (suite)
+ */
+public record WorkloadSpec(
+        Path file,
+        Path dir,
+        String app,
+        String workload,
+        Kind kind,
+        String description,
+        List<String> packages,
+        Path binary,
+        Path only,
+        Integer parallel,
+        Map<String, String> env,
+        Path workDir,
+        List<Path> writable,
+        Server server,
+        Test test) {
+
+    public enum Kind {
+        BENCHMARK("benchmark"), SUITE("suite");
+
+        private final String id;
+
+        Kind(String id) {
+            this.id = id;
+        }
+
+        /** As written in specs and in the store's directory names. */
+        public String id() {
+            return id;
+        }
+    }
+
+    /** A command: a shell line (variables expanded) or a literal argv. */
+    public record Command(String shell, List<String> argv) {
+        public static Command shell(String line) {
+            return new Command(line, null);
+        }
+
+        public static Command argv(List<String> argv) {
+            return new Command(null, List.copyOf(argv));
+        }
+
+        public boolean isShell() {
+            return shell != null;
+        }
+
+        @Override
+        public String toString() {
+            return isShell() ? shell : String.join(" ", argv);
+        }
+    }
+
+    /** How to tell that the server is ready. */
+    public sealed interface Readiness {
+        /** A TCP connection to 127.0.0.1:port succeeds. */
+        record Port(int port) implements Readiness {
+        }
+
+        /** A socket listens on the port (no connection is made: for servers that count one as work). */
+        record Listening(int port) implements Readiness {
+        }
+
+        /** A line matching the pattern appears in the server's output, or in a file if given. */
+        record LogLine(Pattern pattern, String file) implements Readiness {
+        }
+    }
+
+    /**
+     * @param command      the server command: one program with arguments (a shell line is split
+     *                     into words with variables expanded, but pipes and redirections are not
+     *                     allowed: the filter must apply to the server itself, not to a shell)
+     * @param ready        readiness probe
+     * @param readyTimeout deadline for readiness
+     * @param stopSignal   signal that asks the server to stop
+     * @param grace        time it gets before the whole run is killed
+     * @param mayExit      the server ends by itself after the test (e.g. iperf3 -1)
+     */
+    public record Server(Command command, Readiness ready, Duration readyTimeout, String stopSignal,
+                         Duration grace, boolean mayExit) {
+    }
+
+    /**
+     * @param command the client test (benchmark) or the whole workload (suite)
+     * @param timeout after this the test has failed
+     * @param expect  the output must match this (optional)
+     * @param reject  the output must not match this (optional)
+     */
+    public record Test(Command command, Duration timeout, Pattern expect, Pattern reject) {
+    }
+
+    public Optional<Path> onlyBinary() {
+        return Optional.ofNullable(only);
+    }
+
+    /** "app/kind-workload", as the store names it. */
+    public String id() {
+        return app + "/" + kind.id() + "-" + workload;
+    }
+}
