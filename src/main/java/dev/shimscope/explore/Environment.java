@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Where a result was measured: kernel, distribution, CPUs, the application binary's hash and
@@ -59,15 +58,32 @@ public final class Environment {
         return id;
     }
 
-    /** Hash over every file of the spec's directory (the spec, its scripts and configuration). */
+    /**
+     * Hash of the spec file and of the files in its directory that it names (scripts,
+     * configuration): what a result depends on. Other files beside it (outputs, journals) are not.
+     */
     static String specHash(WorkloadSpec spec) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
-            try (Stream<Path> files = Files.walk(spec.dir())) {
-                for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    md.update(spec.dir().relativize(f).toString().getBytes(StandardCharsets.UTF_8));
-                    md.update(Files.readAllBytes(f));
+            String text = Files.readString(spec.file());
+            md.update(text.getBytes(StandardCharsets.UTF_8));
+            java.util.TreeSet<Path> named = new java.util.TreeSet<>();
+            for (String token : text.split("[\\s\"'\\[\\],:;=()]+")) {
+                if (token.isEmpty() || token.startsWith("#")) {
+                    continue;
                 }
+                try {
+                    Path p = spec.dir().resolve(token).normalize();
+                    if (p.startsWith(spec.dir()) && !p.equals(spec.file()) && Files.isRegularFile(p)) {
+                        named.add(p);
+                    }
+                } catch (java.nio.file.InvalidPathException e) {
+                    // not a path
+                }
+            }
+            for (Path f : named) {
+                md.update(spec.dir().relativize(f).toString().getBytes(StandardCharsets.UTF_8));
+                md.update(Files.readAllBytes(f));
             }
             return HexFormat.of().formatHex(md.digest());
         } catch (IOException | NoSuchAlgorithmException e) {

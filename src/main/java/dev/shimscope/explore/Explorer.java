@@ -19,6 +19,7 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -387,26 +388,51 @@ public final class Explorer {
         return new RunRecord(o.passed(), o.failure(), o.run().wallTime().toMillis(), o.readyMillis(), o.testMillis());
     }
 
+    /**
+     * Runs the tasks on the pool and returns their results in order. The first task that fails
+     * cancels the others (running ones are interrupted, which kills their sandboxes): an
+     * unexpected error must not be followed by a hundred more runs.
+     */
     private static <T> List<T> invokeAll(ExecutorService pool, List<Callable<T>> tasks) throws InterruptedException {
-        List<Future<T>> futures = pool.invokeAll(tasks);
+        ExecutorCompletionService<T> done = new ExecutorCompletionService<>(pool);
+        List<Future<T>> futures = new ArrayList<>();
+        for (Callable<T> t : tasks) {
+            futures.add(done.submit(t));
+        }
+        try {
+            for (int i = 0; i < futures.size(); i++) {
+                Future<T> f = done.take();
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    throw unwrap(e.getCause());
+                }
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            futures.forEach(f -> f.cancel(true));
+            throw e;
+        }
         List<T> out = new ArrayList<>();
         for (Future<T> f : futures) {
             try {
                 out.add(f.get());
             } catch (ExecutionException e) {
-                Throwable c = e.getCause();
-                if (c instanceof RuntimeException re) {
-                    throw re;
-                }
-                if (c instanceof InterruptedException ie) {
-                    throw ie;
-                }
-                if (c instanceof IOException io) {
-                    throw new java.io.UncheckedIOException(io);
-                }
-                throw new IllegalStateException(c);
+                throw unwrap(e.getCause());
             }
         }
         return out;
+    }
+
+    private static RuntimeException unwrap(Throwable c) throws InterruptedException {
+        if (c instanceof RuntimeException re) {
+            return re;
+        }
+        if (c instanceof InterruptedException ie) {
+            throw ie;
+        }
+        if (c instanceof IOException io) {
+            return new java.io.UncheckedIOException(io);
+        }
+        return new IllegalStateException(c);
     }
 }

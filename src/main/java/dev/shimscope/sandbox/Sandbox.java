@@ -145,7 +145,9 @@ public final class Sandbox {
         Path time = HostTools.find("/usr/bin/time").orElse(null);
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
+            removeStaleWorkDirs(base);
             Path work = Files.createTempDirectory(base, "shimscope-");
+            Files.writeString(work.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
             // workers that drop to nobody (nginx, memcached) must be able to traverse to their files
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
             Sandbox s = new Sandbox(bwrap, time, work, keepRunDirs);
@@ -156,6 +158,33 @@ public final class Sandbox {
         } catch (IOException e) {
             throw new SandboxException("cannot create a work directory in " + System.getProperty("java.io.tmpdir")
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static final String OWNER_FILE = "owner.pid";
+
+    /**
+     * Deletes work directories left by shimscope processes that no longer exist (killed with
+     * SIGKILL, so their shutdown hook could not clean up). Directories of live owners are kept.
+     */
+    static void removeStaleWorkDirs(Path base) {
+        try (var dirs = Files.newDirectoryStream(base, "shimscope-*")) {
+            for (Path d : dirs) {
+                Path owner = d.resolve(OWNER_FILE);
+                if (!Files.isRegularFile(owner)) {
+                    continue;
+                }
+                try {
+                    long pid = Long.parseLong(Files.readString(owner).trim());
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        deleteTree(d);
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // not ours to judge
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable temp directory only means nothing gets cleaned
         }
     }
 
