@@ -9,12 +9,16 @@ import dev.shimscope.workload.Catalog;
 import dev.shimscope.workload.WorkloadOutcome;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
+import dev.shimscope.workload.WorkloadSpecs;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", description = {
@@ -40,6 +44,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep each run's directory for inspection.")
     boolean keep;
 
+    @Option(names = "--replace", paramLabel = "PATH=WITH", description = {
+            "Mount WITH over PATH in the run, e.g. --replace /usr/bin/redis-server=/bin/false:",
+            "proves that the workload's check notices a broken application."})
+    Map<Path, Path> replacements = new LinkedHashMap<>();
+
+    @Option(names = "--kill-after", paramLabel = "DURATION", description = {
+            "Cut the workload short: kill the server (or the suite) this long after the test started."})
+    String killAfter;
+
     @Override
     public Integer call() throws Exception {
         WorkloadSpec spec = Catalog.resolveTarget(target);
@@ -55,7 +68,8 @@ final class RunCommand implements Callable<Integer> {
         runner.check();
         int failures = 0;
         for (int i = 1; i <= times; i++) {
-            WorkloadOutcome o = runner.run(new WorkloadRunner.Options(filter, trace, null, null));
+            WorkloadOutcome o = runner.run(new WorkloadRunner.Options(filter, trace, null, null, replacements,
+                    killAfter == null ? null : WorkloadSpecs.parseDuration(killAfter)));
             StringBuilder line = new StringBuilder();
             line.append(spec.id()).append(" run ").append(i).append(": ").append(o.passed() ? "PASS" : "FAIL")
                     .append(" in ").append(o.run().wallTime().toMillis()).append(" ms");

@@ -26,6 +26,9 @@ import java.util.Objects;
  * @param filterScope  where the filter applies
  * @param onlyBinary   for {@link FilterScope#ONLY_BINARY}: the executable whose processes are filtered
  * @param controlFiles extra files placed in the control directory ({@code /run/shimscope}, read-only)
+ * @param replacements host files mounted read-only over other paths inside the run (target to
+ *                     source), e.g. {@code /bin/false} over an application's binary to prove a
+ *                     workload's check notices a broken application
  */
 public record RunSpec(
         List<String> command,
@@ -37,7 +40,8 @@ public record RunSpec(
         SeccompFilter filter,
         FilterScope filterScope,
         Path onlyBinary,
-        Map<String, String> controlFiles) {
+        Map<String, String> controlFiles,
+        Map<Path, Path> replacements) {
 
     /** Where a filter is applied. */
     public enum FilterScope {
@@ -58,6 +62,7 @@ public record RunSpec(
         readOnly = List.copyOf(readOnly);
         writable = List.copyOf(writable);
         controlFiles = Map.copyOf(controlFiles);
+        replacements = Map.copyOf(replacements);
         Objects.requireNonNull(timeout);
         if (filter != null && filterScope == FilterScope.ONLY_BINARY && onlyBinary == null) {
             throw new IllegalArgumentException("ONLY_BINARY needs the binary");
@@ -83,6 +88,7 @@ public record RunSpec(
         b.filterScope = filterScope;
         b.onlyBinary = onlyBinary;
         b.controlFiles.putAll(controlFiles);
+        b.replacements.putAll(replacements);
         return b;
     }
 
@@ -97,6 +103,7 @@ public record RunSpec(
         private FilterScope filterScope = FilterScope.COMMAND;
         private Path onlyBinary;
         private final Map<String, String> controlFiles = new LinkedHashMap<>();
+        private final Map<Path, Path> replacements = new LinkedHashMap<>();
 
         private Builder(List<String> command) {
             this.command = command;
@@ -154,9 +161,15 @@ public record RunSpec(
             return this;
         }
 
+        /** Mounts {@code source} read-only over {@code target} (resolved through symlinks) in the run. */
+        public Builder replace(Path target, Path source) {
+            replacements.put(target, source);
+            return this;
+        }
+
         public RunSpec build() {
             return new RunSpec(command, env, workDir, timeout, readOnly, writable, filter, filterScope,
-                    onlyBinary, controlFiles);
+                    onlyBinary, controlFiles, replacements);
         }
     }
 }

@@ -270,6 +270,15 @@ public final class Sandbox {
             copyTree(abs, fresh);
             a.addAll(List.of("--bind", fresh.toString(), abs.toString()));
         }
+        for (Map.Entry<Path, Path> r : spec.replacements().entrySet()) {
+            Path target;
+            try {
+                target = r.getKey().toRealPath();
+            } catch (IOException e) {
+                throw new SandboxException("cannot replace " + r.getKey() + ": no such file");
+            }
+            a.addAll(List.of("--ro-bind", r.getValue().toAbsolutePath().toString(), target.toString()));
+        }
         a.addAll(List.of("--ro-bind", run.control().toString(), CONTROL_DIR));
         a.addAll(List.of("--bind", run.out().toString(), OUT_DIR));
         List<String> command = new ArrayList<>(spec.command());

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Matcher;
 
@@ -51,9 +52,21 @@ public final class WorkloadRunner {
     }
 
     /**
-     * How to run: a filter (null for none), whether to trace, and time limits (null: the spec's).
+     * How to run: a filter (null for none), whether to trace, time limits (null: the spec's), and
+     * two faults that prove a spec's success check works: {@code replacements} mounts files over
+     * others (an application binary replaced by /bin/false), {@code killAfter} kills the server
+     * (benchmark) or the command (suite) that long after the test started (null: never).
      */
-    public record Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout) {
+    public record Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout,
+                          Map<Path, Path> replacements, Duration killAfter) {
+        public Options {
+            replacements = replacements == null ? Map.of() : Map.copyOf(replacements);
+        }
+
+        public Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout) {
+            this(filter, trace, readyTimeout, testTimeout, Map.of(), null);
+        }
+
         public static Options plain() {
             return new Options(null, false, null, null);
         }
@@ -67,15 +80,27 @@ public final class WorkloadRunner {
         }
 
         public Options withTimeouts(Duration ready, Duration test) {
-            return new Options(filter, trace, ready, test);
+            return new Options(filter, trace, ready, test, replacements, killAfter);
         }
 
         public Options withFilter(SeccompFilter f) {
-            return new Options(f, trace, readyTimeout, testTimeout);
+            return new Options(f, trace, readyTimeout, testTimeout, replacements, killAfter);
         }
 
         public Options withTrace(boolean t) {
-            return new Options(filter, t, readyTimeout, testTimeout);
+            return new Options(filter, t, readyTimeout, testTimeout, replacements, killAfter);
+        }
+
+        /** The run with {@code target} replaced by {@code with} (e.g. the app binary by /bin/false). */
+        public Options replacing(Path target, Path with) {
+            Map<Path, Path> r = new java.util.LinkedHashMap<>(replacements);
+            r.put(target, with);
+            return new Options(filter, trace, readyTimeout, testTimeout, r, killAfter);
+        }
+
+        /** The run cut short: the server (or suite command) is killed this long after the test started. */
+        public Options killingAfter(Duration d) {
+            return new Options(filter, trace, readyTimeout, testTimeout, replacements, d);
         }
     }
 
@@ -126,6 +151,7 @@ public final class WorkloadRunner {
             }
         }
         spec.writable().forEach(rs::writable);
+        options.replacements().forEach(rs::replace);
         if (options.filter() != null) {
             if (spec.only() != null) {
                 rs.filter(options.filter(), RunSpec.FilterScope.ONLY_BINARY, spec.only());
@@ -265,6 +291,9 @@ public final class WorkloadRunner {
                 .replace("%GRACE%", Long.toString(server.grace().toMillis()))
                 .replace("%READY%", Long.toString(ready.toMillis())));
         sb.append(arrayAssignmentTest(spec.test().command()));
+        if (o.killAfter() != null) {
+            sb.append("( sleep ").append(seconds(o.killAfter())).append("; kill -s KILL $S ) &\n");
+        }
         sb.append(testInvocation(test, "KILL"));
         sb.append("alive $S && echo 1 > \"$O/server_alive\" || echo 0 > \"$O/server_alive\"\n");
         // a failed test decides the run: no graceful stop needed (the server may not honour it)
@@ -283,6 +312,10 @@ public final class WorkloadRunner {
         }
         if (o.trace()) {
             sb.append("TEST=(").append(words(tracer.wrap(List.of()))).append(" \"${TEST[@]}\")\n");
+        }
+        if (o.killAfter() != null) {
+            // the suite cut short: its own time limit becomes the kill time
+            test = o.killAfter();
         }
         sb.append(testInvocation(test, "TERM"));
         return sb.toString();
