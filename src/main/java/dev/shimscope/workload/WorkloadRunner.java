@@ -294,7 +294,7 @@ public final class WorkloadRunner {
         if (o.killAfter() != null) {
             sb.append("( sleep ").append(seconds(o.killAfter())).append("; kill -s KILL $S ) &\n");
         }
-        sb.append(testInvocation(test, "KILL"));
+        sb.append(testInvocation(test, "KILL", !server.mayExit()));
         sb.append("alive $S && echo 1 > \"$O/server_alive\" || echo 0 > \"$O/server_alive\"\n");
         // a failed test decides the run: no graceful stop needed (the server may not honour it)
         sb.append("[ \"$(<\"$O/test_status\")\" = 0 ] || GRACE_MS=0\n");
@@ -317,7 +317,7 @@ public final class WorkloadRunner {
             // the suite cut short: its own time limit becomes the kill time
             test = o.killAfter();
         }
-        sb.append(testInvocation(test, "TERM"));
+        sb.append(testInvocation(test, "TERM", false));
         return sb.toString();
     }
 
@@ -340,10 +340,18 @@ public final class WorkloadRunner {
      * Runs TEST with its time limit. A benchmark client is killed outright (it has failed, and
      * some spin ignoring TERM); a suite gets TERM first so that strace, if tracing it, can finish.
      */
-    private String testInvocation(Duration test, String signal) {
-        return "timeout -k 1 -s " + signal + " " + seconds(test) + " \"${TEST[@]}\" > \"$O/test.log\" 2>&1 < /dev/null\n"
-                + "echo $? > \"$O/test_status\"\n"
-                + "echo $(( $(now_ms) - T1 )) > \"$O/test_ms\"\n";
+    private String testInvocation(Duration test, String signal, boolean watchServer) {
+        String run = "timeout -k 1 -s " + signal + " " + seconds(test) + " \"${TEST[@]}\" > \"$O/test.log\" 2>&1 < /dev/null";
+        if (!watchServer) {
+            return run + "\necho $? > \"$O/test_status\"\necho $(( $(now_ms) - T1 )) > \"$O/test_ms\"\n";
+        }
+        // a server that dies during the test fails the run at once: many clients would wait or spin
+        return run + " &\nTP=$!\n"
+                + "while alive $TP; do\n"
+                + "  if ! alive $S; then kill -s KILL $TP 2>/dev/null; fail \"the server exited during the test\"; break; fi\n"
+                + "  nap\n"
+                + "done\n"
+                + "wait $TP; echo $? > \"$O/test_status\"\necho $(( $(now_ms) - T1 )) > \"$O/test_ms\"\n";
     }
 
     private static String arrayAssignment(String name, Command c) {
