@@ -214,6 +214,7 @@ public final class WorkloadRunner {
     }
 
     private String judge(Run run, long testStatus, long serverAlive, String testOutput) {
+        // the order matters: the first thing that went wrong is the reason
         if (run.result().timedOut()) {
             return "the run did not end in time (" + run.result().wallTime().toSeconds() + " s); it was killed";
         }
@@ -240,7 +241,30 @@ public final class WorkloadRunner {
         if (spec.server() != null && !spec.server().mayExit() && serverAlive == 0) {
             return "the server exited during the test";
         }
+        if (spec.server() != null && serverAlive == 1) {
+            // stopping is part of the workload: a server that cannot exit cleanly is broken
+            String signal = spec.server().stopSignal();
+            if (Files.exists(run.out().resolve("server_killed"))) {
+                return "the server did not stop within " + spec.server().grace().toMillis() + " ms of SIG" + signal;
+            }
+            long status = readLong(run.out().resolve("server_status"), -1);
+            if (status != 0 && status != 128 + signalNumber(signal)) {
+                return "the server's shutdown failed (exit status " + status + " after SIG" + signal + ")";
+            }
+        }
         return null;
+    }
+
+    private static int signalNumber(String name) {
+        return switch (name) {
+            case "HUP" -> 1;
+            case "INT" -> 2;
+            case "QUIT" -> 3;
+            case "KILL" -> 9;
+            case "USR1" -> 10;
+            case "USR2" -> 12;
+            default -> 15;
+        };
     }
 
     // ---- supervisor scripts ----
@@ -270,6 +294,7 @@ public final class WorkloadRunner {
                   kill -s %SIGNAL% $target 2>/dev/null
                   deadline=$(( $(now_ms) + GRACE_MS ))
                   while alive $S && (( $(now_ms) < deadline )); do nap; done
+                  alive $S && : > "$O/server_killed"
                   # also when the main thread is gone but others still run (exit_group stubbed)
                   kill -s KILL $target $S 2>/dev/null
                   wait $S; echo $? > "$O/server_status"
