@@ -19,7 +19,7 @@ public record Exploration(
         WorkloadSpec spec,
         Map<String, String> environment,
         List<RunRecord> baseline,
-        List<SyscallVerdict> verdicts,
+        List<SyscallResult> verdicts,
         ShimPlan plan,
         SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs,
         int runs,
@@ -32,12 +32,12 @@ public record Exploration(
         baseline = List.copyOf(baseline);
     }
 
-    public List<SyscallVerdict> in(Category c) {
+    public List<SyscallResult> in(Category c) {
         return verdicts.stream().filter(v -> v.category() == c).toList();
     }
 
     /** Names of the syscalls in a category, by number. */
     public List<String> names(Category c) {
-        return in(c).stream().map(SyscallVerdict::name).toList();
+        return in(c).stream().map(SyscallResult::name).toList();
     }
 }

@@ -96,7 +96,7 @@ public final class Explorer {
             List<RunRecord> baseline = baseline(pool);
             WorkloadRunner.Options timed = WorkloadRunner.Options.plain().withTimeouts(readyLimit(baseline), testLimit(baseline));
             TracedUse traced = trace();
-            List<SyscallVerdict> verdicts = experiments(pool, traced.used(), timed);
+            List<SyscallResult> verdicts = experiments(pool, traced.used(), timed);
             ShimPlan plan = plan(pool, verdicts, timed);
             return new Exploration(spec, environment, baseline, verdicts, plan, traced.args(), runs.get(),
                     journal == null ? 0 : resumedCount, started, Duration.ofNanos(System.nanoTime() - t0));
@@ -201,7 +201,7 @@ public final class Explorer {
 
     // ---- experiments ----
 
-    private List<SyscallVerdict> experiments(ExecutorService pool, List<ExploreListener.UsedSyscall> used,
+    private List<SyscallResult> experiments(ExecutorService pool, List<ExploreListener.UsedSyscall> used,
                                              WorkloadRunner.Options timed) throws InterruptedException {
         List<Experiment> all = new ArrayList<>();
         for (ExploreListener.UsedSyscall u : used) {
@@ -235,11 +235,11 @@ public final class Explorer {
             });
         }
         invokeAll(pool, tasks);
-        List<SyscallVerdict> verdicts = new ArrayList<>();
+        List<SyscallResult> verdicts = new ArrayList<>();
         for (ExploreListener.UsedSyscall u : used) {
             ExperimentResult stub = results.get(u.number() + "/stub");
             ExperimentResult fake = results.get(u.number() + "/fake");
-            verdicts.add(new SyscallVerdict(u.number(), u.name(), u.calls(),
+            verdicts.add(new SyscallResult(u.number(), u.name(), u.calls(),
                     Category.of(stub.outcome(), fake.outcome()), stub, fake));
         }
         return verdicts;
@@ -273,13 +273,13 @@ public final class Explorer {
 
     // ---- the joint configuration ----
 
-    private ShimPlan plan(ExecutorService pool, List<SyscallVerdict> verdicts, WorkloadRunner.Options timed)
+    private ShimPlan plan(ExecutorService pool, List<SyscallResult> verdicts, WorkloadRunner.Options timed)
             throws InterruptedException {
         List<String> implement = new ArrayList<>();
         // candidates in number order, each with the action chosen for it
-        List<SyscallVerdict> candidates = new ArrayList<>();
+        List<SyscallResult> candidates = new ArrayList<>();
         Map<Integer, Mode> action = new LinkedHashMap<>();
-        for (SyscallVerdict v : verdicts) {
+        for (SyscallResult v : verdicts) {
             switch (v.category()) {
                 case REQUIRED, FLAKY -> implement.add(v.name());
                 case STUB_ONLY, BOTH -> {
@@ -316,7 +316,7 @@ public final class Explorer {
             if (allPassed) {
                 List<String> stub = new ArrayList<>();
                 List<String> fake = new ArrayList<>();
-                for (SyscallVerdict c : candidates) {
+                for (SyscallResult c : candidates) {
                     (action.get(c.number()) == Mode.STUB ? stub : fake).add(c.name());
                 }
                 return new ShimPlan(sortedNames(implement), stub, fake, true, options.planPasses(), repairs, planRuns);
@@ -326,7 +326,7 @@ public final class Explorer {
                         + "after every culprit found was removed); the workload looks flaky");
             }
             int culprit = firstFailingPrefix(candidates, action, timed, planRuns) - 1;
-            SyscallVerdict c = candidates.get(culprit);
+            SyscallResult c = candidates.get(culprit);
             if (action.get(c.number()) == Mode.STUB && c.category() == Category.BOTH) {
                 action.put(c.number(), Mode.FAKE);
                 repairs.add(c.name() + ": stubbing it together with the others fails; faking it instead");
@@ -344,7 +344,7 @@ public final class Explorer {
      * Bisection: the length of the shortest prefix of the candidates whose joint filter fails
      * (the whole list is known to fail). The last syscall of that prefix is what breaks it.
      */
-    private int firstFailingPrefix(List<SyscallVerdict> candidates, Map<Integer, Mode> action,
+    private int firstFailingPrefix(List<SyscallResult> candidates, Map<Integer, Mode> action,
                                    WorkloadRunner.Options timed, List<RunRecord> planRuns) throws InterruptedException {
         int lo = 0; // prefix of length lo passes (the empty one is the baseline)
         int hi = candidates.size(); // prefix of length hi fails
@@ -362,10 +362,10 @@ public final class Explorer {
         return hi;
     }
 
-    private static SeccompFilter filterFor(List<SyscallVerdict> candidates, Map<Integer, Mode> action, int prefix) {
+    private static SeccompFilter filterFor(List<SyscallResult> candidates, Map<Integer, Mode> action, int prefix) {
         SeccompFilter.Builder b = SeccompFilter.builder(dev.shimscope.sandbox.SeccompAction.ALLOW);
         for (int i = 0; i < prefix; i++) {
-            SyscallVerdict c = candidates.get(i);
+            SyscallResult c = candidates.get(i);
             b.rule(c.number(), action.get(c.number()).action());
         }
         return b.build();

@@ -4,7 +4,7 @@ import dev.shimscope.explore.Category;
 import dev.shimscope.explore.Exploration;
 import dev.shimscope.explore.ExperimentResult;
 import dev.shimscope.explore.ShimPlan;
-import dev.shimscope.explore.SyscallVerdict;
+import dev.shimscope.explore.SyscallResult;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
 
@@ -87,7 +87,7 @@ public final class ExploreReport {
         }
         root.put("categories", categories);
         List<Map<String, Object>> verdicts = new ArrayList<>();
-        for (SyscallVerdict v : e.verdicts()) {
+        for (SyscallResult v : e.verdicts()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", v.name());
             m.put("number", v.number());
@@ -121,12 +121,12 @@ public final class ExploreReport {
      * expressed there and are written as used but not known to work (like required).
      */
     public static String dynCsv(Exploration e, SyscallTable table) {
-        Map<Integer, SyscallVerdict> byNumber = new LinkedHashMap<>();
+        Map<Integer, SyscallResult> byNumber = new LinkedHashMap<>();
         e.verdicts().forEach(v -> byNumber.put(v.number(), v));
         int max = Math.max(table.maxNumber(), byNumber.keySet().stream().mapToInt(Integer::intValue).max().orElse(0));
         StringBuilder sb = new StringBuilder("# syscall, used, works faked, works stubbed, works both\n");
         for (int nr = 0; nr <= max; nr++) {
-            SyscallVerdict v = byNumber.get(nr);
+            SyscallResult v = byNumber.get(nr);
             if (v == null) {
                 sb.append(nr).append(",N,N,N,N\n");
                 continue;
