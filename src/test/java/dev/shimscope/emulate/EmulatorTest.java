@@ -1,0 +1,106 @@
+package dev.shimscope.emulate;
+
+import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.syscall.Syscall;
+import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.testing.Fixtures;
+import dev.shimscope.trace.Tracer;
+import dev.shimscope.workload.WorkloadRunner;
+import dev.shimscope.workload.WorkloadSpec;
+import dev.shimscope.workload.WorkloadSpecs;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Emulates OSes that lack chosen syscalls for the 'needs' fixture, whose needs are known exactly:
+ * uname is required, pipe2 tolerates ENOSYS, prctl(PR_SET_KEEPCAPS) must "succeed".
+ */
+class EmulatorTest {
+
+    private static final SyscallTable TABLE = SyscallTable.x86_64();
+    private static Sandbox sandbox;
+
+    @TempDir
+    static Path dir;
+    private static WorkloadRunner runner;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        sandbox = Sandbox.create();
+        Path binary = Fixtures.compile("musl-gcc", "needs", "needs-musl", "-static");
+        Files.copy(binary, dir.resolve("needs"), StandardCopyOption.REPLACE_EXISTING);
+        Path spec = dir.resolve("spec.yaml");
+        Files.writeString(spec, """
+                app: fixture-needs
+                workload: run
+                kind: suite
+                test:
+                  command: [./needs]
+                  timeout: 20s
+                """);
+        WorkloadSpec s = WorkloadSpecs.load(spec);
+        runner = new WorkloadRunner(sandbox, s, new Tracer(TABLE));
+    }
+
+    /** Every x86_64 syscall except the given ones. */
+    private static Set<Integer> allBut(String... missing) {
+        Set<Integer> s = new TreeSet<>();
+        TABLE.all().stream().map(Syscall::number).forEach(s::add);
+        Arrays.stream(missing).map(n -> TABLE.require(n).number()).forEach(s::remove);
+        return s;
+    }
+
+    private static Emulation emulate(boolean fake, String... missing) throws InterruptedException {
+        return new Emulator(runner, TABLE, 2, 2, line -> { }).emulate("test-os", allBut(missing), fake);
+    }
+
+    @Test
+    void passesOnAnOsThatLacksOnlyAToleratedSyscall() throws Exception {
+        Emulation e = emulate(false, "pipe2");
+
+        assertThat(e.passed()).isTrue();
+        assertThat(e.hits()).extracting(Emulation.Hit::name).containsExactly("pipe2");
+        assertThat(e.hits().getFirst().calls()).isEqualTo(1);
+        assertThat(e.toImplement()).isEmpty();
+    }
+
+    @Test
+    void failsOnAnOsThatLacksARequiredSyscallAndNamesExactlyThatOne() throws Exception {
+        Emulation e = emulate(false, "uname", "sched_yield");
+
+        assertThat(e.passed()).isFalse();
+        assertThat(e.failure()).contains("status 10");
+        // only what was really called: the program stops at uname, before it reaches sched_yield
+        assertThat(e.hits()).extracting(Emulation.Hit::name).containsExactly("uname");
+        assertThat(e.toImplement()).containsExactly("uname");
+        assertThat(e.minimalProof()).isEqualTo("single");
+        assertThat(e.verified()).isTrue();
+        assertThat(e.verifyRuns()).hasSize(2).allMatch(r -> r.passed());
+    }
+
+    @Test
+    void findsTheSmallestSetWhenNoSingleSyscallSuffices() throws Exception {
+        Emulation e = emulate(false, "uname", "prctl", "pipe2");
+
+        assertThat(e.passed()).isFalse();
+        assertThat(e.toImplement()).containsExactly("uname", "prctl");
+        assertThat(e.minimalProof()).isEqualTo("exhaustive");
+        assertThat(e.verified()).isTrue();
+    }
+
+    @Test
+    void aShimThatFakesMissingCallsPassesWhereOnlySuccessIsNeeded() throws Exception {
+        assertThat(emulate(true, "prctl").passed()).isTrue();
+        assertThat(emulate(false, "prctl").passed()).isFalse();
+    }
+}
