@@ -19,7 +19,7 @@ import java.io.PrintWriter;
         subcommands = {
                 DoctorCommand.class,
                 TraceCommand.class,
-                DbCommand.class, PlanCommand.class, ScoreCommand.class,
+                DbCommand.class, PlanCommand.class, ScoreCommand.class, ReportCommand.class, SeccompProfileCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
