@@ -27,9 +27,8 @@ final class DbImportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ResultStore store = db.openOrCreate();
-        ImportResult result = store.importLoupe(source);
-        spec.commandLine().getOut().print(StoreReport.importSummary(result, store.dir().toString()));
+        ImportResult result = ResultStore.importLoupe(db.location(), source);
+        spec.commandLine().getOut().print(StoreReport.importSummary(result, db.location().toAbsolutePath().normalize().toString()));
         spec.commandLine().getOut().flush();
         return 0;
     }

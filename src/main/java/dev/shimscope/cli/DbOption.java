@@ -22,9 +22,4 @@ final class DbOption {
     ResultStore open() throws IOException {
         return ResultStore.open(location());
     }
-
-    /** The store, created when missing. */
-    ResultStore openOrCreate() throws IOException {
-        return ResultStore.openOrCreate(location());
-    }
 }

@@ -22,6 +22,11 @@ public final class StoreReport {
 
     public static String importSummary(ImportResult r, String storeDir) {
         StringBuilder sb = new StringBuilder();
+        if (r.added() == 0) {
+            sb.append("nothing new: all ").append(r.unchanged()).append(" runs of ").append(r.source())
+                    .append(" are already in ").append(storeDir).append('\n');
+            return sb.toString();
+        }
         sb.append("imported ").append(r.added()).append(" runs of ").append(r.apps()).append(" apps from ")
                 .append(r.source()).append(" into ").append(storeDir);
         if (r.unchanged() > 0) {

@@ -201,7 +201,11 @@ public final class LoupeCsv {
         return rows;
     }
 
+    /** At most 40 characters, control characters shown as '?', so that the error stays one readable line. */
     private static String abbreviate(String s) {
-        return s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        String shown = s.length() <= 40 ? s : s.substring(0, 37) + "...";
+        StringBuilder sb = new StringBuilder(shown.length());
+        shown.codePoints().forEach(c -> sb.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return sb.toString();
     }
 }

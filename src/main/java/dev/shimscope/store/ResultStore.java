@@ -241,7 +241,7 @@ public final class ResultStore {
                 writeTree(staging, files);
                 moveIntoPlace(staging, target);
             } finally {
-                deleteTree(staging);
+                deleteTree(staging.getParent());
             }
             git.add().addFilepattern(profile.relativeDir()).call();
             commit(git, "Add " + profile.app() + " " + profile.workloadDir() + " run " + profile.runId()
@@ -259,7 +259,19 @@ public final class ResultStore {
      * alone; a run id present with different data is an error. One commit for the whole import.
      */
     public ImportResult importLoupe(Path loupeDb) throws IOException {
+        return importScanned(loupeDb, LoupeImporter.scan(loupeDb, Instant.now()));
+    }
+
+    /**
+     * Reads and checks a Loupe database, then imports it into the store at {@code storeDir},
+     * creating the store only when the database is good: bad input leaves no empty store behind.
+     */
+    public static ImportResult importLoupe(Path storeDir, Path loupeDb) throws IOException {
         LoupeImporter.Scan scan = LoupeImporter.scan(loupeDb, Instant.now());
+        return openOrCreate(storeDir).importScanned(loupeDb, scan);
+    }
+
+    private ImportResult importScanned(Path loupeDb, LoupeImporter.Scan scan) throws IOException {
         Path source = loupeDb.toAbsolutePath().normalize();
         List<String> notes = new ArrayList<>();
         for (LoupeImporter.LoupeRun r : scan.runs()) {
@@ -303,7 +315,7 @@ public final class ResultStore {
                         moveIntoPlace(staging.resolve(r.profile().relativeDir()), dir.resolve(r.profile().relativeDir()));
                     }
                 } finally {
-                    deleteTree(staging);
+                    deleteTree(staging.getParent());
                 }
                 var add = git.add();
                 apps.forEach(add::addFilepattern);
@@ -412,6 +424,7 @@ public final class ResultStore {
         return git.commit().setMessage(message).setSign(false).setNoVerify(true).call();
     }
 
+    /** A fresh directory under {@code .tmp/} (which only the lock holder uses, and deletes when done). */
     private Path newStagingDir() throws IOException {
         Path tmp = dir.resolve(TMP_DIR);
         Files.createDirectories(tmp);
