@@ -12,18 +12,16 @@ import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -238,8 +236,9 @@ public final class ResultStore {
             }
             Path staging = newStagingDir();
             try {
-                writeTree(staging, files);
+                flush(writeTree(staging, files));
                 moveIntoPlace(staging, target);
+                flush(List.of(target.getParent()));
             } finally {
                 deleteTree(staging.getParent());
             }
@@ -308,12 +307,18 @@ public final class ResultStore {
             if (!fresh.isEmpty()) {
                 Path staging = newStagingDir();
                 try {
+                    List<Path> written = new ArrayList<>();
                     for (LoupeImporter.LoupeRun r : fresh) {
-                        writeTree(staging.resolve(r.profile().relativeDir()), contents.get(r));
+                        written.addAll(writeTree(staging.resolve(r.profile().relativeDir()), contents.get(r)));
                     }
+                    flush(written);
+                    Set<Path> parents = new TreeSet<>();
                     for (LoupeImporter.LoupeRun r : fresh) {
-                        moveIntoPlace(staging.resolve(r.profile().relativeDir()), dir.resolve(r.profile().relativeDir()));
+                        Path target = dir.resolve(r.profile().relativeDir());
+                        moveIntoPlace(staging.resolve(r.profile().relativeDir()), target);
+                        parents.add(target.getParent());
                     }
+                    flush(parents);
                 } finally {
                     deleteTree(staging.getParent());
                 }
@@ -431,15 +436,19 @@ public final class ResultStore {
         return Files.createDirectory(tmp.resolve("w" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong())));
     }
 
-    private static void writeTree(Path root, Map<String, byte[]> files) throws IOException {
+    /** Writes the files of a run directory and returns their paths (not yet flushed: see {@link #flush}). */
+    private static List<Path> writeTree(Path root, Map<String, byte[]> files) throws IOException {
+        List<Path> written = new ArrayList<>();
         for (var e : files.entrySet()) {
             Path f = root.resolve(e.getKey()).normalize();
             if (!f.startsWith(root)) {
                 throw new IllegalArgumentException("file outside the run directory: " + e.getKey());
             }
             Files.createDirectories(f.getParent());
-            writeDurably(f, e.getValue());
+            Files.write(f, e.getValue());
+            written.add(f);
         }
+        return written;
     }
 
     private static void moveIntoPlace(Path staged, Path target) throws IOException {
@@ -449,27 +458,16 @@ public final class ResultStore {
         } catch (DirectoryNotEmptyException | java.nio.file.FileAlreadyExistsException e) {
             throw new IllegalArgumentException("run directory " + target + " appeared while writing; not replaced");
         }
-        syncDirectory(target.getParent());
     }
 
-    /** Writes and flushes a file, so that a rename after it never exposes an empty file after a crash. */
-    private static void writeDurably(Path file, byte[] bytes) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer buf = ByteBuffer.wrap(bytes);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
-            }
-            ch.force(true);
-        }
+    /** Writes one file and flushes it to disk. */
+    private void writeDurably(Path file, byte[] bytes) throws IOException {
+        Files.write(file, bytes);
+        flush(List.of(file));
     }
 
-    private static void syncDirectory(Path d) {
-        try (FileChannel ch = FileChannel.open(d, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            // not every file system lets a directory be opened for sync; the rename is still atomic
-        }
+    private void flush(Collection<Path> paths) throws IOException {
+        DiskSync.flush(dir, paths);
     }
 
     private static void deleteTree(Path root) throws IOException {
