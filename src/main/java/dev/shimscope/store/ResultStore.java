@@ -204,13 +204,9 @@ public final class ResultStore {
 
     static Profile readProfile(Path json) throws IOException {
         try {
-            return Json.mapper().readValue(json.toFile(), Profile.class);
+            return ProfileReader.read(Files.readAllBytes(json), json.toString());
         } catch (JacksonException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IllegalArgumentException iae) {
-                throw iae;
-            }
-            throw new IOException(e.getOriginalMessage(), e);
+            throw new IOException(json + ": " + e.getOriginalMessage(), e);
         }
     }
 

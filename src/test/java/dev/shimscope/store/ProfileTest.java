@@ -40,6 +40,13 @@ class ProfileTest {
         assertThat(json).contains("\"format\" : 1", "\"workload_kind\" : \"suite\"", "\"futex\" : \"flaky\"",
                 "\"recorded\" : \"" + p.recorded() + "\"", "\"arch\" : \"x86_64\"", "\"imported\" : false");
         assertThat(back.relativeDir()).isEqualTo("nginx/suite-nginx-tests/" + p.runId());
+        // the store's streaming reader reads exactly what the annotations write
+        assertThat(ProfileReader.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
+        String future = json.replace("\"app\" :", "\"added_later\" : {\"a\" : [1, {\"b\" : null}]},\n  \"app\" :");
+        assertThat(ProfileReader.read(future.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
+        assertThatThrownBy(() -> ProfileReader.read(json.replace("\"format\" : 1", "\"format\" : 2")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "x.json"))
+                .hasMessage("x.json has format 2, written by a newer shimscope");
         assertThat(p.runId()).matches("\\d{8}T\\d{9}Z-[0-9a-f]{8}");
     }
 
