@@ -145,6 +145,18 @@ public record Profile(
                 new TreeSet<>(verdicts.keySet()), new TreeMap<>(verdicts), null, null, null);
     }
 
+    /**
+     * A fresh result of static analysis only (no dynamic analysis): as {@link #newRun}, with the
+     * syscalls found in the binary and/or in the sources (null when that analysis did not run).
+     */
+    public static Profile newStaticRun(String app, WorkloadKind kind, String workload, Set<String> staticBinary,
+                                       Set<String> staticSources) {
+        Instant now = Instant.now();
+        return new Profile(app, kind, workload, newRunId(now), now, ToolVersion.get(), false, Arch.X86_64, null, null,
+                staticBinary == null ? null : new TreeSet<>(staticBinary),
+                staticSources == null ? null : new TreeSet<>(staticSources), null);
+    }
+
     /** A run id that sorts by time: {@code 20261126T183208123Z-1a2b3c4d}. */
     public static String newRunId(Instant when) {
         byte[] random = new byte[4];

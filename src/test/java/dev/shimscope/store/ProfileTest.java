@@ -71,6 +71,16 @@ class ProfileTest {
     }
 
     @Test
+    void staticOnlyResults() throws Exception {
+        Profile p = Profile.newStaticRun("redis", WorkloadKind.BENCHMARK, "redis-benchmark", Set.of("read", "clone3"), null);
+        assertThat(p.hasDynamic()).isFalse();
+        assertThat(p.staticBinary()).containsExactly("clone3", "read");
+        assertThat(p.staticSources()).isNull();
+        assertThat(Json.write(p)).doesNotContain("\"used\"", "\"verdicts\"", "static_sources");
+        assertThat(ProfileReader.read(Json.write(p).getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
+    }
+
+    @Test
     void namesAreStoredAsTheTableSpellsThem() {
         Profile p = profile("a", "r", Instant.now(), Map.of("syscall_0", SyscallVerdict.REQUIRED, "syscall_0x190", SyscallVerdict.BOTH));
         assertThat(p.used()).containsExactly("read", "syscall_400");
