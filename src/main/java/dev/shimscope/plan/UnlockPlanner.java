@@ -3,6 +3,8 @@ package dev.shimscope.plan;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The better planner. At each step it takes, among the applications that are not supported yet,
@@ -117,26 +119,37 @@ public final class UnlockPlanner extends SupportPlanner {
                 throw new BudgetExceeded();
             }
             int y0 = state.supportedCount();
-            int[] demand = state.implementDemand();
-            List<Candidate> candidates = new ArrayList<>();
+            // candidates by cost; gain and unlock weight (quadratic in the apps) only for the tiers tried
+            TreeMap<Integer, List<Integer>> byCost = new TreeMap<>();
             for (int a : unsupported) {
-                candidates.add(new Candidate(a, state.apps().get(a).app(), state.cost(a), state.gain(a),
-                        state.unlockWeight(a, demand)));
+                byCost.computeIfAbsent(state.cost(a), k -> new ArrayList<>()).add(a);
             }
-            candidates.sort(PREFERENCE);
-            for (Candidate c : candidates) {
+            int[] demand = null;
+            for (Map.Entry<Integer, List<Integer>> tier : byCost.entrySet()) {
+                int cost = tier.getKey();
                 // the curve stays at y0 from x0 until this step is done at x0 + cost, so y0 must reach
                 // the bound up to there; a step that implements nothing leaves x0 open for more steps
-                if (c.cost() > 0 && y0 < bound.at(x0 + c.cost() - 1)) {
-                    continue;
+                if (cost > 0 && y0 < bound.at(x0 + cost - 1)) {
+                    break;      // costlier tiers reach even further: none of them can be taken
                 }
-                ShimState next = state.copy();
-                next.apply(c.app());
-                path.add(c.app());
-                if (search(next, path)) {
-                    return true;
+                if (demand == null) {
+                    demand = state.implementDemand();
                 }
-                path.removeLast();
+                List<Candidate> candidates = new ArrayList<>();
+                for (int a : tier.getValue()) {
+                    candidates.add(new Candidate(a, state.apps().get(a).app(), cost, state.gain(a),
+                            state.unlockWeight(a, demand)));
+                }
+                candidates.sort(PREFERENCE);
+                for (Candidate c : candidates) {
+                    ShimState next = state.copy();
+                    next.apply(c.app());
+                    path.add(c.app());
+                    if (search(next, path)) {
+                        return true;
+                    }
+                    path.removeLast();
+                }
             }
             stuckAt = Math.max(stuckAt, x0);
             return false;
