@@ -11,32 +11,21 @@ import java.util.List;
  * Times shimscope commands inside one JVM, so that JVM start-up is not counted: the first call
  * (cold: class loading, no JIT yet, as in a fresh 'shimscope' process; wall time and the CPU time
  * of the calling thread, which a loaded machine does not inflate) and the median of the next
- * ones (warm). Usage: java -cp target/shimscope.jar bench/PlanScoreTiming.java DB
+ * ones (warm), in ms. Usage: java -cp target/shimscope.jar bench/PlanScoreTiming.java COMMAND ARGS...
  */
 public class PlanScoreTiming {
 
     public static void main(String[] args) {
-        String db = args[0];
-        List<String[]> commands = List.of(
-                new String[] {"plan", "--db", db, "--apps", "*", "--workload", "bench"},
-                new String[] {"plan", "--db", db, "--apps", "*", "--workload", "suite"},
-                new String[] {"plan", "--db", db, "--apps", "*", "--workload", "both"},
-                new String[] {"plan", "--db", db, "--apps", "*", "--workload", "bench", "--os", "unikraft"},
-                new String[] {"score", "--db", db, "--apps", "*", "--workload", "bench"},
-                new String[] {"score", "--db", db, "--apps", "*", "--workload", "both"});
-        System.out.printf("%-66s %8s %8s %8s%n", "command (in one JVM, output discarded)", "cold ms", "cold cpu", "warm ms");
-        for (String[] cmd : commands) {
-            long cpu0 = THREADS.getCurrentThreadCpuTime();
-            double cold = time(cmd);
-            double coldCpu = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6;
-            List<Double> warm = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                warm.add(time(cmd));
-            }
-            warm.sort(null);
-            System.out.printf("%-66s %8.0f %8.0f %8.0f%n", String.join(" ", cmd).replace(db, "D"), cold, coldCpu,
-                    warm.get(warm.size() / 2));
+        String[] cmd = Arrays.copyOfRange(args, 0, args.length);
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
+        double cold = time(cmd);
+        double coldCpu = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6;
+        List<Double> warm = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            warm.add(time(cmd));
         }
+        warm.sort(null);
+        System.out.printf("%8.0f %8.0f %8.0f%n", cold, coldCpu, warm.get(warm.size() / 2));
     }
 
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();

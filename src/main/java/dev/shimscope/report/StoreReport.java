@@ -76,7 +76,7 @@ public final class StoreReport {
         ObjectNode apps = root.putObject("apps");
         for (StoredRun r : snapshot.runs()) {
             Profile p = r.profile();
-            ObjectNode wl = (ObjectNode) apps.withObject("/" + p.app()).withObject("/" + p.workloadDir());
+            ObjectNode wl = apps.withObject("/" + p.app()).withObject("/" + p.workloadDir());
             wl.put("kind", p.kind().id());
             wl.put("workload", p.workload());
             ArrayNode runs = wl.withArray("runs");

@@ -42,26 +42,29 @@ final class DiskSync {
     private static final MethodHandle CLOSE;
 
     static {
-        MethodHandle open = null;
-        MethodHandle syncfs = null;
-        MethodHandle close = null;
+        MethodHandle[] handles = link();
+        OPEN = handles == null ? null : handles[0];
+        SYNCFS = handles == null ? null : handles[1];
+        CLOSE = handles == null ? null : handles[2];
+    }
+
+    /** open, syncfs and close from libc; null when native access is not available. */
+    @SuppressWarnings("restricted")     // calling C: the shimscope launcher enables native access
+    private static MethodHandle[] link() {
         try {
             Linker linker = Linker.nativeLinker();
             SymbolLookup libc = linker.defaultLookup();
-            open = linker.downcallHandle(libc.find("open").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                    Linker.Option.firstVariadicArg(2));
-            syncfs = linker.downcallHandle(libc.find("syncfs").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            close = linker.downcallHandle(libc.find("close").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            return new MethodHandle[] {
+                    linker.downcallHandle(libc.find("open").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+                            Linker.Option.firstVariadicArg(2)),
+                    linker.downcallHandle(libc.find("syncfs").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT)),
+                    linker.downcallHandle(libc.find("close").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT))};
         } catch (RuntimeException | LinkageError e) {
-            // no native access here: flush file by file
-            open = null;
+            return null;
         }
-        OPEN = open;
-        SYNCFS = syncfs;
-        CLOSE = close;
     }
 
     private DiskSync() {

@@ -103,6 +103,7 @@ public final class ResultStore {
     }
 
     /** Opens a store, creating it (and a git repository in it) when the directory is missing or empty. */
+    @SuppressWarnings("try")    // the lock is held for the block's duration, not used in it
     public static ResultStore openOrCreate(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
         if (isStore(abs)) {
@@ -221,6 +222,7 @@ public final class ResultStore {
      *
      * @return where it was stored
      */
+    @SuppressWarnings("try")
     public StoredRun save(Profile profile) throws IOException {
         Map<String, byte[]> files = filesOf(profile);
         try (StoreLock lock = StoreLock.acquire(dir, LOCK_TIMEOUT); Git git = Git.open(dir.toFile())) {
@@ -266,6 +268,7 @@ public final class ResultStore {
         return openOrCreate(storeDir).importScanned(loupeDb, scan);
     }
 
+    @SuppressWarnings("try")
     private ImportResult importScanned(Path loupeDb, LoupeImporter.Scan scan) throws IOException {
         Path source = loupeDb.toAbsolutePath().normalize();
         List<String> notes = new ArrayList<>();

@@ -26,7 +26,8 @@ class ConcurrentWritersTest {
 
     private Process writer(Path store, String prefix, int count) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), StoreWriterMain.class.getName(),
+        return new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                StoreWriterMain.class.getName(),
                 store.toString(), prefix, Integer.toString(count))
                 .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve(prefix + ".log").toFile())
@@ -51,6 +52,7 @@ class ConcurrentWritersTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void twoWriterProcessesAtOnceWaitForTheLockAndLoseNothing() throws Exception {
         Path db = tmp.resolve("db");
         ResultStore.openOrCreate(db);
