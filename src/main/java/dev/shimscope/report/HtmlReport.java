@@ -246,9 +246,12 @@ public final class HtmlReport {
             svg.text(lx + 16, 20, e.getKey(), "start", 11, "#222222");
             lx += 30 + 7 * e.getKey().length();
         }
+        for (int row = 1; row < runs.size(); row += 2) {
+            svg.rect(0, top + row * rowH, w, rowH, "#f6f6f6");     // alternate rows, so bars read with their label
+        }
         for (int t : ticks(max)) {
             double x = labelW + (double) plotW * t / max;
-            svg.line(x, top - 4, x, h - 10, "#eeeeee", 1);
+            svg.line(x, top - 4, x, h - 10, "#e4e4e4", 1);
         }
         int y = top;
         for (Profile p : runs) {
