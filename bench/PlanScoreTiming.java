@@ -21,11 +21,15 @@ public class PlanScoreTiming {
         double cold = time(cmd);
         double coldCpu = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e6;
         List<Double> warm = new ArrayList<>();
+        List<Double> warmCpu = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
+            long c0 = THREADS.getCurrentThreadCpuTime();
             warm.add(time(cmd));
+            warmCpu.add((THREADS.getCurrentThreadCpuTime() - c0) / 1e6);
         }
         warm.sort(null);
-        System.out.printf("%8.0f %8.0f %8.0f%n", cold, coldCpu, warm.get(warm.size() / 2));
+        warmCpu.sort(null);
+        System.out.printf("%8.0f %8.0f %8.0f %8.0f%n", cold, coldCpu, warm.get(warm.size() / 2), warmCpu.get(warmCpu.size() / 2));
     }
 
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();

@@ -38,7 +38,7 @@ row "shimscope plan --apps '*' --workload bench" plan --db "$db" --apps '*' --wo
 row "shimscope plan --apps '*' --workload both" plan --db "$db" --apps '*' --workload both
 row "shimscope score --workload bench (11 OS lists)" score --db "$db" --workload bench
 echo
-printf '%-52s %8s %8s %8s\n' "the command's own work (one fresh JVM each)" "cold ms" "cold cpu" "warm ms"
+printf '%-52s %8s %8s %8s %8s\n' "the command's own work (one fresh JVM each)" "cold ms" "cold cpu" "warm ms" "warm cpu"
 inproc() { local label=$1; shift; printf '%-52s %s\n' "$label" "$("${java[@]}" -cp "$jar" "$here/bench/PlanScoreTiming.java" "$@")"; }
 inproc "plan --apps '*' --workload bench" plan --db "$db" --apps '*' --workload bench
 inproc "plan --apps '*' --workload suite" plan --db "$db" --apps '*' --workload suite
@@ -46,4 +46,4 @@ inproc "plan --apps '*' --workload both" plan --db "$db" --apps '*' --workload b
 inproc "plan --apps '*' --workload bench --os unikraft" plan --db "$db" --apps '*' --workload bench --os unikraft
 inproc "score --workload bench (11 OS lists)" score --db "$db" --apps '*' --workload bench
 inproc "score --workload both (11 OS lists)" score --db "$db" --apps '*' --workload both
-echo "cold: first call in a fresh JVM (class loading, no JIT yet), wall and this thread's CPU; warm: median of 9 more"
+echo "cold: first call in a fresh JVM (class loading, no JIT yet); warm: median of 9 more; cpu: the calling thread's CPU time"
