@@ -21,6 +21,11 @@ import java.io.PrintWriter;
                 TraceCommand.class,
                 RunCommand.class,
                 ExploreCommand.class,
+                DbCommand.class,
+                PlanCommand.class,
+                ScoreCommand.class,
+                ReportCommand.class,
+                SeccompProfileCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,65 @@
+package dev.shimscope.cli;
+
+import dev.shimscope.plan.AppNeeds;
+import dev.shimscope.plan.CompatibilityScore;
+import dev.shimscope.plan.OsSupport;
+import dev.shimscope.plan.WorkloadSelection;
+import dev.shimscope.report.ScoreReport;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "score", description = {
+        "How compatible each OS is with the applications in the store: the share of apps it supports",
+        "as it is, and Loupe's weighted score (syscalls weighted by how many apps require them)."})
+final class ScoreCommand implements Callable<Integer> {
+
+    @Mixin
+    DbOption db;
+
+    @Option(names = "--os", paramLabel = "FILE|NAME", arity = "1..*", description = {
+            "OS support lists: *.syscalls files or shipped names (repeat the option or list several);",
+            "default: all shipped lists."})
+    List<String> oses;
+
+    @Option(names = "--apps", paramLabel = "LIST", defaultValue = "*",
+            description = "Comma-separated applications, or '*' for all (default).")
+    String apps;
+
+    @Option(names = "--workload", paramLabel = "bench|suite|both", defaultValue = "bench",
+            description = "Which workloads count (default ${DEFAULT-VALUE}).")
+    String workload;
+
+    @Option(names = "--json", description = "Print the scores as JSON.")
+    boolean json;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        WorkloadSelection selection = WorkloadSelection.parse(workload);
+        List<OsSupport> lists = new ArrayList<>();
+        for (String o : oses == null ? OsSupport.shippedNames() : oses) {
+            lists.add(OsSupport.load(o));
+        }
+        List<String> names = Arrays.stream(apps.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("--apps is empty; give application names or '*'");
+        }
+        List<AppNeeds> needs = AppNeeds.select(db.open().read(), names, selection);
+        List<CompatibilityScore.OsScore> scores = CompatibilityScore.score(needs, lists);
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(json ? ScoreReport.json(selection.id(), scores)
+                : ScoreReport.text("Compatibility with " + needs.size() + " apps (" + selection.id() + " workloads), best first:", scores));
+        out.flush();
+        return 0;
+    }
+}

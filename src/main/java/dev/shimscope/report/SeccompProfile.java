@@ -1,0 +1,132 @@
+package dev.shimscope.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shimscope.plan.AppNeeds;
+import dev.shimscope.plan.Need;
+import dev.shimscope.sandbox.SeccompAction;
+import dev.shimscope.sandbox.SeccompFilter;
+import dev.shimscope.store.Profile;
+import dev.shimscope.syscall.Arch;
+import dev.shimscope.syscall.Syscall;
+import dev.shimscope.syscall.SyscallTable;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * A seccomp profile in the OCI / Docker format ({@code defaultAction}, {@code architectures},
+ * {@code syscalls[{names, action, errnoRet}]}) from stored results: allow what the workloads
+ * require, return ENOSYS for what they survive stubbed (stub-only, and calls that work both ways,
+ * since ENOSYS does the least), return 0 ({@code SCMP_ACT_ERRNO} with {@code errnoRet} 0) for what
+ * only works faked, and deny everything else with EPERM, as Docker's default profile does. With
+ * several workloads the needs combine as in {@link AppNeeds}: the profile passes all of them.
+ * {@code execve} is always allowed, because the container runtime execs the application after it
+ * loads the filter.
+ */
+public record SeccompProfile(String app, List<String> workloads, SortedSet<String> allow, SortedSet<String> stub,
+                             SortedSet<String> fake, boolean execveAdded, SortedSet<String> unnamed) {
+
+    /** errno for everything the workloads never called. */
+    public static final int DENY_ERRNO = SeccompAction.EPERM;
+
+    public SeccompProfile {
+        workloads = List.copyOf(workloads);
+        allow = Collections.unmodifiableSortedSet(new TreeSet<>(allow));
+        stub = Collections.unmodifiableSortedSet(new TreeSet<>(stub));
+        fake = Collections.unmodifiableSortedSet(new TreeSet<>(fake));
+        unnamed = Collections.unmodifiableSortedSet(new TreeSet<>(unnamed));
+    }
+
+    /** The profile for an app from the newest run of each of the given workloads (x86_64 results). */
+    public static SeccompProfile of(String app, List<Profile> profiles) {
+        List<Profile> dynamic = profiles.stream().filter(Profile::hasDynamic).toList();
+        if (dynamic.isEmpty()) {
+            throw new IllegalArgumentException("app '" + app + "' has no dynamic results to build a seccomp profile from");
+        }
+        for (Profile p : dynamic) {
+            if (p.arch() != Arch.X86_64) {
+                throw new IllegalArgumentException(p.relativeDir() + " is a " + p.arch() + " result; seccomp profiles are x86_64 only");
+            }
+        }
+        AppNeeds needs = AppNeeds.of(app, dynamic);
+        SyscallTable table = SyscallTable.x86_64();
+        TreeSet<String> allow = new TreeSet<>();
+        TreeSet<String> stub = new TreeSet<>();
+        TreeSet<String> fake = new TreeSet<>();
+        TreeSet<String> unnamed = new TreeSet<>();
+        TreeSet<String> used = new TreeSet<>();
+        dynamic.forEach(p -> used.addAll(p.used()));
+        for (String s : used) {
+            if (!table.require(s).known()) {
+                unnamed.add(s);         // libseccomp resolves names; a number without one cannot be listed
+                continue;
+            }
+            Need n = needs.needs().get(s);
+            if (n == null || n == Need.STUB) {
+                stub.add(s);
+            } else if (n == Need.FAKE) {
+                fake.add(s);
+            } else {
+                allow.add(s);
+            }
+        }
+        boolean execveAdded = allow.add("execve");
+        stub.remove("execve");
+        fake.remove("execve");
+        return new SeccompProfile(app, needs.workloads(), allow, stub, fake, execveAdded, unnamed);
+    }
+
+    /** The profile as JSON for {@code docker run --security-opt seccomp=FILE} or an OCI runtime. */
+    public String json() {
+        ObjectNode root = Json.mapper().createObjectNode();
+        root.put("defaultAction", "SCMP_ACT_ERRNO");
+        root.put("defaultErrnoRet", DENY_ERRNO);
+        root.putArray("architectures").add("SCMP_ARCH_X86_64");
+        ArrayNode syscalls = root.putArray("syscalls");
+        entry(syscalls, allow, "SCMP_ACT_ALLOW", null, "required by " + app + " (" + String.join(", ", workloads) + ")"
+                + (execveAdded ? "; execve added: the container runtime execs the app under the filter" : ""));
+        entry(syscalls, stub, "SCMP_ACT_ERRNO", SeccompAction.ENOSYS, "stubbed: " + app + " passes when these return ENOSYS");
+        entry(syscalls, fake, "SCMP_ACT_ERRNO", 0, "faked: " + app + " passes when these return 0 without doing anything");
+        return Json.write(root);
+    }
+
+    private static void entry(ArrayNode syscalls, Collection<String> names, String action, Integer errno, String comment) {
+        if (names.isEmpty()) {
+            return;
+        }
+        ObjectNode e = syscalls.addObject();
+        ArrayNode n = e.putArray("names");
+        names.forEach(n::add);
+        e.put("action", action);
+        if (errno != null) {
+            e.put("errnoRet", errno);
+        }
+        e.put("comment", comment);
+    }
+
+    /** The same policy as a BPF filter for {@link dev.shimscope.sandbox.Sandbox}, e.g. to run the workload under it. */
+    public SeccompFilter toFilter() {
+        SyscallTable table = SyscallTable.x86_64();
+        SeccompFilter.Builder b = SeccompFilter.builder(new SeccompAction.Errno(DENY_ERRNO));
+        allow.forEach(s -> b.rule(number(table, s), SeccompAction.ALLOW));
+        stub.forEach(s -> b.rule(number(table, s), SeccompAction.STUB));
+        fake.forEach(s -> b.rule(number(table, s), SeccompAction.FAKE));
+        return b.build();
+    }
+
+    private static int number(SyscallTable table, String name) {
+        Syscall s = table.require(name);
+        return s.number();
+    }
+
+    /** One line for the terminal. */
+    public String summary() {
+        return app + " (" + String.join(", ", workloads) + "): allow " + allow.size() + ", ENOSYS " + stub.size()
+                + ", return 0 " + fake.size() + ", everything else EPERM"
+                + (unnamed.isEmpty() ? "" : "; left out (no name for libseccomp): " + String.join(", ", unnamed));
+    }
+}

@@ -1,0 +1,188 @@
+package dev.shimscope.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shimscope.store.ImportResult;
+import dev.shimscope.store.Profile;
+import dev.shimscope.store.StoreSnapshot;
+import dev.shimscope.store.StoredRun;
+import dev.shimscope.store.SyscallVerdict;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeMap;
+
+/** Terminal and JSON views of a results store: the import summary, {@code db list} and {@code db show}. */
+public final class StoreReport {
+
+    private StoreReport() {
+    }
+
+    public static String importSummary(ImportResult r, String storeDir) {
+        StringBuilder sb = new StringBuilder();
+        if (r.added() == 0) {
+            sb.append("nothing new: all ").append(r.unchanged()).append(" runs of ").append(r.source())
+                    .append(" are already in ").append(storeDir).append('\n');
+            return sb.toString();
+        }
+        sb.append("imported ").append(r.added()).append(" runs of ").append(r.apps()).append(" apps from ")
+                .append(r.source()).append(" into ").append(storeDir);
+        if (r.unchanged() > 0) {
+            sb.append(" (").append(r.unchanged()).append(" runs already there, unchanged)");
+        }
+        sb.append('\n');
+        for (String s : r.skipped()) {
+            sb.append("skipped ").append(s).append('\n');
+        }
+        for (String n : r.notes()) {
+            sb.append("note: ").append(n).append('\n');
+        }
+        if (r.commit() != null) {
+            sb.append("commit ").append(r.commit(), 0, 12).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** One line per app: the app and its workloads (with the run count when more than one). */
+    public static String list(StoreSnapshot snapshot) {
+        Map<String, Map<String, Integer>> runsPerWorkload = new TreeMap<>();
+        for (StoredRun r : snapshot.runs()) {
+            runsPerWorkload.computeIfAbsent(r.profile().app(), a -> new TreeMap<>())
+                    .merge(r.profile().workloadDir(), 1, Integer::sum);
+        }
+        int width = runsPerWorkload.keySet().stream().mapToInt(String::length).max().orElse(0);
+        StringBuilder sb = new StringBuilder();
+        runsPerWorkload.forEach((app, wls) -> {
+            sb.append(app).append(" ".repeat(width - app.length() + 2));
+            StringBuilder line = new StringBuilder();
+            wls.forEach((wl, n) -> {
+                if (!line.isEmpty()) {
+                    line.append(", ");
+                }
+                line.append(wl);
+                if (n > 1) {
+                    line.append(" (").append(n).append(" runs)");
+                }
+            });
+            sb.append(line).append('\n');
+        });
+        return sb.toString();
+    }
+
+    public static String listJson(StoreSnapshot snapshot) {
+        ObjectNode root = Json.mapper().createObjectNode();
+        ObjectNode apps = root.putObject("apps");
+        for (StoredRun r : snapshot.runs()) {
+            Profile p = r.profile();
+            ObjectNode wl = apps.withObject("/" + p.app()).withObject("/" + p.workloadDir());
+            wl.put("kind", p.kind().id());
+            wl.put("workload", p.workload());
+            ArrayNode runs = wl.withArray("runs");
+            ObjectNode run = runs.addObject();
+            run.put("run_id", p.runId());
+            run.put("recorded", p.recorded().toString());
+            run.put("imported", p.imported());
+            run.put("tool_version", p.toolVersion());
+        }
+        return Json.write(root);
+    }
+
+    /** The categories of {@code db show}, each by name, for the newest run of each given workload. */
+    public static String show(List<Profile> profiles, StoreSnapshot snapshot) {
+        StringBuilder sb = new StringBuilder();
+        for (Profile p : profiles) {
+            if (!sb.isEmpty()) {
+                sb.append('\n');
+            }
+            long runs = snapshot.runsOf(p.app()).stream()
+                    .filter(r -> r.profile().workloadDir().equals(p.workloadDir())).count();
+            sb.append(p.app()).append(' ').append(p.workloadDir()).append(": run ").append(p.runId())
+                    .append(p.imported() ? " (imported from " + p.toolVersion() + ")" : " (shimscope " + p.toolVersion() + ")")
+                    .append(", recorded ").append(p.recorded());
+            if (runs > 1) {
+                sb.append(", newest of ").append(runs).append(" runs");
+            }
+            sb.append('\n');
+            if (p.hasDynamic()) {
+                category(sb, "used", p.used());
+                category(sb, "required (implement)", p.withVerdict(SyscallVerdict.REQUIRED));
+                category(sb, "stub only (ENOSYS works, returning 0 breaks)", p.withVerdict(SyscallVerdict.STUB_ONLY));
+                category(sb, "fake only (returning 0 works, ENOSYS breaks)", p.withVerdict(SyscallVerdict.FAKE_ONLY));
+                category(sb, "both (stub or fake)", p.withVerdict(SyscallVerdict.BOTH));
+                SortedSet<String> flaky = p.withVerdict(SyscallVerdict.FLAKY);
+                if (!flaky.isEmpty()) {
+                    category(sb, "flaky (experiments disagreed; treated as required)", flaky);
+                }
+            } else {
+                sb.append("  no dynamic analysis\n");
+            }
+            if (p.staticBinary() != null) {
+                category(sb, "static binary", p.staticBinary());
+            }
+            if (p.staticSources() != null) {
+                category(sb, "static sources", p.staticSources());
+            }
+        }
+        return sb.toString();
+    }
+
+    public static String showJson(List<Profile> profiles) {
+        ArrayNode arr = Json.mapper().createArrayNode();
+        for (Profile p : profiles) {
+            ObjectNode o = arr.addObject();
+            o.put("app", p.app());
+            o.put("workload", p.workloadDir());
+            o.put("run_id", p.runId());
+            o.put("recorded", p.recorded().toString());
+            o.put("imported", p.imported());
+            if (p.hasDynamic()) {
+                names(o, "used", p.used());
+                for (SyscallVerdict v : SyscallVerdict.values()) {
+                    names(o, v.id(), p.withVerdict(v));
+                }
+            }
+            if (p.staticBinary() != null) {
+                names(o, "static_binary", p.staticBinary());
+            }
+            if (p.staticSources() != null) {
+                names(o, "static_sources", p.staticSources());
+            }
+        }
+        return Json.write(arr);
+    }
+
+    private static void names(ObjectNode o, String field, Collection<String> names) {
+        ArrayNode a = o.putArray(field);
+        names.forEach(a::add);
+    }
+
+    private static void category(StringBuilder sb, String label, Collection<String> names) {
+        sb.append("  ").append(label).append(" (").append(names.size()).append(")");
+        if (names.isEmpty()) {
+            sb.append('\n');
+            return;
+        }
+        sb.append(":\n");
+        wrap(sb, names, "    ", 100);
+    }
+
+    /** Names separated by ", ", wrapped at {@code width} columns. */
+    static void wrap(StringBuilder sb, Collection<String> names, String indent, int width) {
+        StringBuilder line = new StringBuilder(indent);
+        int i = 0;
+        for (String n : names) {
+            String piece = n + (++i < names.size() ? "," : "");
+            if (line.length() > indent.length() && line.length() + 1 + piece.length() > width) {
+                sb.append(line).append('\n');
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(piece);
+        }
+        sb.append(line).append('\n');
+    }
+}

@@ -1,0 +1,103 @@
+package dev.shimscope.store;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shimscope.report.Json;
+import dev.shimscope.syscall.Arch;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProfileTest {
+
+    static Profile profile(String app, String runId, Instant recorded, Map<String, SyscallVerdict> verdicts) {
+        return new Profile(app, WorkloadKind.BENCHMARK, "wrk", runId, recorded, "0.1.0", false, Arch.X86_64,
+                new TreeSet<>(verdicts.keySet()), new TreeMap<>(verdicts), null, null, null);
+    }
+
+    @Test
+    void jsonRoundTripKeepsEveryField() throws Exception {
+        ObjectNode details = JsonNodeFactory.instance.objectNode().put("kernel", "6.1.0");
+        Profile p = Profile.newRun("nginx", WorkloadKind.SUITE, "nginx-tests", Map.of(
+                        "read", SyscallVerdict.REQUIRED, "prctl", SyscallVerdict.FAKE_ONLY, "rseq", SyscallVerdict.STUB_ONLY,
+                        "getpid", SyscallVerdict.BOTH, "futex", SyscallVerdict.FLAKY))
+                .withStaticBinary(Set.of("read", "write", "clone3"))
+                .withStaticSources(Set.of("read"))
+                .withDetails(details);
+        String json = Json.write(p);
+        Profile back = Json.mapper().readValue(json, Profile.class);
+        assertThat(back).isEqualTo(p);
+        assertThat(back.recorded()).isEqualTo(p.recorded());
+        assertThat(json).contains("\"format\" : 1", "\"workload_kind\" : \"suite\"", "\"futex\" : \"flaky\"",
+                "\"recorded\" : \"" + p.recorded() + "\"", "\"arch\" : \"x86_64\"", "\"imported\" : false");
+        assertThat(back.relativeDir()).isEqualTo("nginx/suite-nginx-tests/" + p.runId());
+        // the store's streaming reader reads exactly what the annotations write
+        assertThat(ProfileReader.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
+        String future = json.replace("\"app\" :", "\"added_later\" : {\"a\" : [1, {\"b\" : null}]},\n  \"app\" :");
+        assertThat(ProfileReader.read(future.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
+        assertThatThrownBy(() -> ProfileReader.read(json.replace("\"format\" : 1", "\"format\" : 2")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8), "x.json"))
+                .hasMessage("x.json has format 2, written by a newer shimscope");
+        assertThat(p.runId()).matches("\\d{8}T\\d{9}Z-[0-9a-f]{8}");
+    }
+
+    @Test
+    void rejectsWhatCannotBeStored() {
+        Instant now = Instant.now();
+        assertThatThrownBy(() -> profile("nginx", "r1", now, Map.of("futimensat", SyscallVerdict.REQUIRED)))
+                .hasMessage("result nginx/r1: unknown x86_64 syscall name 'futimensat' in used");
+        assertThatThrownBy(() -> profile("../etc", "r1", now, Map.of("read", SyscallVerdict.REQUIRED)))
+                .hasMessageStartingWith("invalid app '../etc'");
+        assertThatThrownBy(() -> profile("nginx", ".hidden", now, Map.of("read", SyscallVerdict.REQUIRED)))
+                .hasMessageStartingWith("invalid run id '.hidden'");
+        assertThatThrownBy(() -> new Profile("nginx", WorkloadKind.SUITE, "", "r", now, "v", false, null,
+                new TreeSet<>(Set.of("read", "write")), new TreeMap<>(Map.of("read", SyscallVerdict.BOTH)), null, null, null))
+                .hasMessageContaining("every used syscall needs exactly one verdict (no verdict: [write]");
+        assertThatThrownBy(() -> new Profile("nginx", WorkloadKind.SUITE, "", "r", now, "v", false, null,
+                null, null, null, null, null))
+                .hasMessageContaining("holds no data");
+        assertThatThrownBy(() -> new Profile("nginx", WorkloadKind.SUITE, "", "r", null, "v", false, null,
+                null, null, Set.of("read").stream().collect(java.util.stream.Collectors.toCollection(TreeSet::new)), null, null))
+                .hasMessageContaining("recorded time missing");
+    }
+
+    @Test
+    void staticOnlyResults() throws Exception {
+        Profile p = Profile.newStaticRun("redis", WorkloadKind.BENCHMARK, "redis-benchmark", Set.of("read", "clone3"), null);
+        assertThat(p.hasDynamic()).isFalse();
+        assertThat(p.staticBinary()).containsExactly("clone3", "read");
+        assertThat(p.staticSources()).isNull();
+        assertThat(Json.write(p)).doesNotContain("\"used\"", "\"verdicts\"", "static_sources");
+        assertThat(ProfileReader.read(Json.write(p).getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
+    }
+
+    @Test
+    void namesAreStoredAsTheTableSpellsThem() {
+        Profile p = profile("a", "r", Instant.now(), Map.of("syscall_0", SyscallVerdict.REQUIRED, "syscall_0x190", SyscallVerdict.BOTH));
+        assertThat(p.used()).containsExactly("read", "syscall_400");
+    }
+
+    @Test
+    void newestRunWinsByRecordedTimeThenLegacyThenId() {
+        Instant t = Instant.parse("2026-01-01T00:00:00Z");
+        Map<String, SyscallVerdict> v = Map.of("read", SyscallVerdict.REQUIRED);
+        Profile older = profile("a", "zzzz", t, v);
+        Profile newer = profile("a", "aaaa", t.plusSeconds(1), v);
+        Profile legacy = profile("a", "imported", t, v);
+        Profile hashLow = profile("a", "0abc", t, v);
+        Profile hashHigh = profile("a", "fabc", t, v);
+        List<Profile> all = new ArrayList<>(List.of(legacy, hashLow, older, newer, hashHigh));
+        all.sort(Profile.NEWEST_FIRST);
+        // newer time first; at one time the greater id, and Loupe's "imported" (pre-hash data) last
+        assertThat(all).extracting(Profile::runId).containsExactly("aaaa", "zzzz", "fabc", "0abc", "imported");
+    }
+}
