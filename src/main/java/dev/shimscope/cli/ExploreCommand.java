@@ -13,7 +13,13 @@ import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.Catalog;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
+import dev.shimscope.store.Profile;
+import dev.shimscope.store.ResultStore;
+import dev.shimscope.store.StoredRun;
+import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.store.WorkloadKind;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -55,6 +61,9 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted exploration from its journal.")
     boolean resume;
 
+    @Mixin
+    DbOption db;
+
     @Override
     public Integer call() throws Exception {
         WorkloadSpec spec = Catalog.resolveTarget(target);
@@ -83,10 +92,21 @@ final class ExploreCommand implements Callable<Integer> {
             if (json != null) {
                 Json.writeFile(json, ExploreReport.jsonTree(result));
             }
+            StoredRun stored = store(result);
             journal.finish();
+            System.out.print(ExploreReport.text(result));
+            System.out.println("stored in " + stored.dir());
         }
-        System.out.print(ExploreReport.text(result));
         return 0;
+    }
+
+    private StoredRun store(Exploration result) throws java.io.IOException {
+        Map<String, SyscallVerdict> verdicts = new java.util.TreeMap<>();
+        result.verdicts().forEach(v -> verdicts.put(v.name(), v.verdict()));
+        WorkloadSpec spec = result.spec();
+        Profile profile = Profile.newRun(spec.app(), WorkloadKind.parse(spec.kind().id()), spec.workload(), verdicts)
+                .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)));
+        return ResultStore.openOrCreate(db.location()).save(profile);
     }
 
     static void checkWritable(Path out) {

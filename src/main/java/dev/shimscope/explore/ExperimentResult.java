@@ -1,5 +1,7 @@
 package dev.shimscope.explore;
 
+import dev.shimscope.store.SyscallVerdict;
+
 import java.util.List;
 
 /**
@@ -12,10 +14,27 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs) {
         runs = List.copyOf(runs);
     }
 
-    public Category.Outcome outcome() {
+    /** The result of one experiment over its replicas. */
+    public enum Outcome {
+        WORKS, FAILS, FLAKY
+    }
+
+    public Outcome outcome() {
         boolean anyPass = runs.stream().anyMatch(RunRecord::passed);
         boolean anyFail = runs.stream().anyMatch(r -> !r.passed());
-        return anyPass && anyFail ? Category.Outcome.FLAKY : anyPass ? Category.Outcome.WORKS : Category.Outcome.FAILS;
+        return anyPass && anyFail ? Outcome.FLAKY : anyPass ? Outcome.WORKS : Outcome.FAILS;
+    }
+
+    /**
+     * The verdict from a syscall's stub and fake experiments. Replicas that disagreed make it
+     * FLAKY: reported as such (and treated as required by the shim plan), never merged into
+     * another category.
+     */
+    public static SyscallVerdict verdict(ExperimentResult stub, ExperimentResult fake) {
+        if (stub.outcome() == Outcome.FLAKY || fake.outcome() == Outcome.FLAKY) {
+            return SyscallVerdict.FLAKY;
+        }
+        return SyscallVerdict.of(stub.outcome() == Outcome.WORKS, fake.outcome() == Outcome.WORKS);
     }
 
     /** The first failure reason, for reports. */

@@ -1,5 +1,6 @@
 package dev.shimscope.explore;
 
+import dev.shimscope.store.SyscallVerdict;
 import dev.shimscope.workload.WorkloadSpec;
 
 import java.time.Duration;
@@ -32,12 +33,12 @@ public record Exploration(
         baseline = List.copyOf(baseline);
     }
 
-    public List<SyscallResult> in(Category c) {
-        return verdicts.stream().filter(v -> v.category() == c).toList();
+    public List<SyscallResult> in(SyscallVerdict c) {
+        return verdicts.stream().filter(v -> v.verdict() == c).toList();
     }
 
-    /** Names of the syscalls in a category, by number. */
-    public List<String> names(Category c) {
+    /** Names of the syscalls with a verdict, by number. */
+    public List<String> names(SyscallVerdict c) {
         return in(c).stream().map(SyscallResult::name).toList();
     }
 }

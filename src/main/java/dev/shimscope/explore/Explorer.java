@@ -1,6 +1,7 @@
 package dev.shimscope.explore;
 
 import dev.shimscope.sandbox.SeccompFilter;
+import dev.shimscope.store.SyscallVerdict;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.TraceResult;
 import dev.shimscope.workload.WorkloadOutcome;
@@ -240,7 +241,7 @@ public final class Explorer {
             ExperimentResult stub = results.get(u.number() + "/stub");
             ExperimentResult fake = results.get(u.number() + "/fake");
             verdicts.add(new SyscallResult(u.number(), u.name(), u.calls(),
-                    Category.of(stub.outcome(), fake.outcome()), stub, fake));
+                    ExperimentResult.verdict(stub, fake), stub, fake));
         }
         return verdicts;
     }
@@ -280,7 +281,7 @@ public final class Explorer {
         List<SyscallResult> candidates = new ArrayList<>();
         Map<Integer, Mode> action = new LinkedHashMap<>();
         for (SyscallResult v : verdicts) {
-            switch (v.category()) {
+            switch (v.verdict()) {
                 case REQUIRED, FLAKY -> implement.add(v.name());
                 case STUB_ONLY, BOTH -> {
                     candidates.add(v);
@@ -327,7 +328,7 @@ public final class Explorer {
             }
             int culprit = firstFailingPrefix(candidates, action, timed, planRuns) - 1;
             SyscallResult c = candidates.get(culprit);
-            if (action.get(c.number()) == Mode.STUB && c.category() == Category.BOTH) {
+            if (action.get(c.number()) == Mode.STUB && c.verdict() == SyscallVerdict.BOTH) {
                 action.put(c.number(), Mode.FAKE);
                 repairs.add(c.name() + ": stubbing it together with the others fails; faking it instead");
             } else {

@@ -1,10 +1,10 @@
 package dev.shimscope.report;
 
-import dev.shimscope.explore.Category;
 import dev.shimscope.explore.Exploration;
 import dev.shimscope.explore.ExperimentResult;
 import dev.shimscope.explore.ShimPlan;
 import dev.shimscope.explore.SyscallResult;
+import dev.shimscope.store.SyscallVerdict;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
 
@@ -23,14 +23,14 @@ public final class ExploreReport {
         StringBuilder sb = new StringBuilder();
         sb.append(e.spec().id()).append(" (").append(e.spec().description()).append(")\n");
         sb.append(e.verdicts().size()).append(" syscalls used");
-        sb.append(": ").append(e.in(Category.REQUIRED).size()).append(" required, ")
-                .append(e.in(Category.STUB_ONLY).size()).append(" stub only, ")
-                .append(e.in(Category.FAKE_ONLY).size()).append(" fake only, ")
-                .append(e.in(Category.BOTH).size()).append(" both, ")
-                .append(e.in(Category.FLAKY).size()).append(" flaky\n\n");
-        for (Category c : Category.values()) {
+        sb.append(": ").append(e.in(SyscallVerdict.REQUIRED).size()).append(" required, ")
+                .append(e.in(SyscallVerdict.STUB_ONLY).size()).append(" stub only, ")
+                .append(e.in(SyscallVerdict.FAKE_ONLY).size()).append(" fake only, ")
+                .append(e.in(SyscallVerdict.BOTH).size()).append(" both, ")
+                .append(e.in(SyscallVerdict.FLAKY).size()).append(" flaky\n\n");
+        for (SyscallVerdict c : SyscallVerdict.values()) {
             List<String> names = e.names(c);
-            sb.append(String.format("%-10s %3d  %s%n", c.label(), names.size(), wrap(String.join(" ", names), 16)));
+            sb.append(String.format("%-12s %3d  %s%n", c.label(), names.size(), wrap(String.join(" ", names), 18)));
         }
         ShimPlan p = e.plan();
         sb.append("\nshim plan").append(p.verified() ? " (verified: the joint configuration passed " + p.passes()
@@ -82,8 +82,8 @@ public final class ExploreReport {
         root.put("environment", e.environment());
         root.put("baseline", e.baseline());
         Map<String, List<String>> categories = new LinkedHashMap<>();
-        for (Category c : Category.values()) {
-            categories.put(c.name().toLowerCase(), e.names(c));
+        for (SyscallVerdict c : SyscallVerdict.values()) {
+            categories.put(c.id(), e.names(c));
         }
         root.put("categories", categories);
         List<Map<String, Object>> verdicts = new ArrayList<>();
@@ -92,7 +92,7 @@ public final class ExploreReport {
             m.put("name", v.name());
             m.put("number", v.number());
             m.put("calls", v.calls());
-            m.put("category", v.category().name().toLowerCase());
+            m.put("verdict", v.verdict().id());
             m.put("stub", experimentJson(v.stub()));
             m.put("fake", experimentJson(v.fake()));
             Object args = e.usedArgs().get(v.name());
@@ -131,9 +131,9 @@ public final class ExploreReport {
                 sb.append(nr).append(",N,N,N,N\n");
                 continue;
             }
-            Category c = v.category();
-            sb.append(nr).append(",Y,").append(yn(c == Category.FAKE_ONLY)).append(',')
-                    .append(yn(c == Category.STUB_ONLY)).append(',').append(yn(c == Category.BOTH)).append('\n');
+            SyscallVerdict c = v.verdict();
+            sb.append(nr).append(",Y,").append(yn(c == SyscallVerdict.FAKE_ONLY)).append(',')
+                    .append(yn(c == SyscallVerdict.STUB_ONLY)).append(',').append(yn(c == SyscallVerdict.BOTH)).append('\n');
         }
         return sb.toString();
     }

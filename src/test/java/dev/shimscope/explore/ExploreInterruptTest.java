@@ -30,7 +30,9 @@ class ExploreInterruptTest {
         if (resume) {
             cmd.add("--resume");
         }
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("SHIMSCOPE_DB", journal.resolveSibling("db").toString());
+        return pb.start();
     }
 
     /** Writes a spec whose runs take a while, so that some are always in flight. */
@@ -98,6 +100,7 @@ class ExploreInterruptTest {
         assertThat(journal).exists();
         List<String> after = listing(dir);
         after.remove(journal.getFileName().toString());
+        after.remove("db");
         assertThat(after).as("nothing but the journal was added beside the spec").isEqualTo(before);
 
         Process resumed = startExplore(spec, journal, true);

@@ -1,6 +1,7 @@
 package dev.shimscope.explore;
 
 import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.store.SyscallVerdict;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.WorkloadRunner;
@@ -34,20 +35,20 @@ class ExplorerTest {
         return explorer.explore(Map.of());
     }
 
-    private static Category category(Exploration e, String name) {
+    private static SyscallVerdict category(Exploration e, String name) {
         return e.verdicts().stream().filter(v -> v.name().equals(name)).findFirst()
-                .orElseThrow(() -> new AssertionError(name + " not used; used: " + e.verdicts())).category();
+                .orElseThrow(() -> new AssertionError(name + " not used; used: " + e.verdicts())).verdict();
     }
 
     @Test
     void classifiesEachSyscallByWhatTheProgramTolerates(@TempDir Path dir) throws Exception {
         Exploration e = explore(FixtureSpecs.suite(dir, "needs"), null);
 
-        assertThat(category(e, "uname")).isEqualTo(Category.REQUIRED);
-        assertThat(category(e, "pipe2")).isEqualTo(Category.STUB_ONLY);
-        assertThat(category(e, "prctl")).isEqualTo(Category.FAKE_ONLY);
-        assertThat(category(e, "sched_yield")).isEqualTo(Category.BOTH);
-        assertThat(e.in(Category.FLAKY)).isEmpty();
+        assertThat(category(e, "uname")).isEqualTo(SyscallVerdict.REQUIRED);
+        assertThat(category(e, "pipe2")).isEqualTo(SyscallVerdict.STUB_ONLY);
+        assertThat(category(e, "prctl")).isEqualTo(SyscallVerdict.FAKE_ONLY);
+        assertThat(category(e, "sched_yield")).isEqualTo(SyscallVerdict.BOTH);
+        assertThat(e.in(SyscallVerdict.FLAKY)).isEmpty();
 
         ShimPlan plan = e.plan();
         assertThat(plan.verified()).isTrue();
@@ -63,8 +64,8 @@ class ExplorerTest {
     void planMovesToImplementASyscallThatCannotBeStubbedTogetherWithAnother(@TempDir Path dir) throws Exception {
         Exploration e = explore(FixtureSpecs.suite(dir, "pair"), null);
 
-        assertThat(category(e, "getppid")).isEqualTo(Category.STUB_ONLY);
-        assertThat(category(e, "getpgid")).isEqualTo(Category.STUB_ONLY);
+        assertThat(category(e, "getppid")).isEqualTo(SyscallVerdict.STUB_ONLY);
+        assertThat(category(e, "getpgid")).isEqualTo(SyscallVerdict.STUB_ONLY);
         ShimPlan plan = e.plan();
         assertThat(plan.verified()).isTrue();
         // exactly one of the pair had to move; the bisection finds the later one in number order
@@ -79,8 +80,8 @@ class ExplorerTest {
     void planFakesInsteadWhenThatRepairsTheJointConfiguration(@TempDir Path dir) throws Exception {
         Exploration e = explore(FixtureSpecs.suite(dir, "pairboth"), null);
 
-        assertThat(category(e, "getppid")).isEqualTo(Category.BOTH);
-        assertThat(category(e, "getpgid")).isEqualTo(Category.BOTH);
+        assertThat(category(e, "getppid")).isEqualTo(SyscallVerdict.BOTH);
+        assertThat(category(e, "getpgid")).isEqualTo(SyscallVerdict.BOTH);
         ShimPlan plan = e.plan();
         assertThat(plan.verified()).isTrue();
         assertThat(plan.implement()).doesNotContain("getppid", "getpgid");
@@ -130,7 +131,7 @@ class ExplorerTest {
     }
 
     private static List<String> categories(Exploration e) {
-        return e.verdicts().stream().map(v -> v.name() + "=" + v.category()).toList();
+        return e.verdicts().stream().map(v -> v.name() + "=" + v.verdict()).toList();
     }
 
     @Test
