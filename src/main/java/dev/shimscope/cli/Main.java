@@ -26,6 +26,7 @@ import java.io.PrintWriter;
                 ScoreCommand.class,
                 ReportCommand.class,
                 SeccompProfileCommand.class,
+                EmulateCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

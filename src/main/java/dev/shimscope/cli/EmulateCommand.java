@@ -1,0 +1,100 @@
+package dev.shimscope.cli;
+
+import dev.shimscope.emulate.Emulation;
+import dev.shimscope.emulate.Emulator;
+import dev.shimscope.plan.OsSupport;
+import dev.shimscope.report.EmulateReport;
+import dev.shimscope.report.Json;
+import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.store.ResultStore;
+import dev.shimscope.store.StoreSnapshot;
+import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.trace.Tracer;
+import dev.shimscope.workload.Catalog;
+import dev.shimscope.workload.WorkloadRunner;
+import dev.shimscope.workload.WorkloadSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+@Command(name = "emulate", description = {
+        "Run a workload as if on another OS's syscall layer: the syscalls it supports are allowed,",
+        "all others return -ENOSYS (or 0 with --default fake). Prints PASS/FAIL, the unsupported",
+        "syscalls the application called, and on FAIL the smallest verified set to implement."})
+final class EmulateCommand implements Callable<Integer> {
+
+    @Option(names = "--os", required = true, paramLabel = "LIST",
+            description = "An OS support list: a *.syscalls file or a shipped name (gvisor, unikraft, ...).")
+    String os;
+
+    @Parameters(index = "0", paramLabel = "TARGET", description = "A spec file or a catalog name.")
+    String target;
+
+    @Option(names = "--default", defaultValue = "stub", paramLabel = "stub|fake",
+            description = "What unsupported syscalls do: stub (-ENOSYS, default) or fake (return 0).")
+    String defaultAction;
+
+    @Option(names = "--jobs", paramLabel = "K", description = "Runs at a time while finding what to implement (default: the number of CPUs).")
+    Integer jobs;
+
+    @Option(names = "--verify", defaultValue = "3", paramLabel = "N", description = "Passing runs that verify the set to implement (default ${DEFAULT-VALUE}).")
+    int verifyRuns;
+
+    @Option(names = "--explain", description = "Join with the stored exploration of the same app and workload.")
+    boolean explain;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
+    Path json;
+
+    @Mixin
+    DbOption db;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!defaultAction.equals("stub") && !defaultAction.equals("fake")) {
+            throw new IllegalArgumentException("--default must be stub or fake, not '" + defaultAction + "'");
+        }
+        OsSupport support = OsSupport.load(os);
+        WorkloadSpec spec = Catalog.resolveTarget(target);
+        ExploreCommand.checkWritable(json);
+        SyscallTable table = SyscallTable.x86_64();
+        Set<Integer> supported = new TreeSet<>();
+        support.syscalls().forEach(n -> supported.add(table.require(n).number()));
+        Map<String, SyscallVerdict> known = explain ? storedVerdicts(spec) : Map.of();
+        WorkloadRunner runner = new WorkloadRunner(Sandbox.create(), spec, new Tracer(table));
+        int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
+        Emulation e = new Emulator(runner, table, k, verifyRuns, line -> System.err.println("emulate: " + line))
+                .emulate(support.name(), supported, defaultAction.equals("fake"));
+        if (json != null) {
+            Json.writeFile(json, EmulateReport.jsonTree(spec.id(), e, known));
+        }
+        System.out.print(EmulateReport.text(spec.id(), e, known));
+        return e.passed() ? 0 : 3;
+    }
+
+    private Map<String, SyscallVerdict> storedVerdicts(WorkloadSpec spec) throws java.io.IOException {
+        Path location = db.location();
+        if (!Files.isDirectory(location)) {
+            System.err.println("emulate: --explain: no results store at " + location + "; explore the workload first");
+            return Map.of();
+        }
+        StoreSnapshot snapshot = ResultStore.open(location).read();
+        String dir = spec.kind().id() + "-" + spec.workload();
+        return snapshot.latest(spec.app(), dir).filter(p -> p.verdicts() != null)
+                .<Map<String, SyscallVerdict>>map(p -> new TreeMap<>(p.verdicts()))
+                .orElseGet(() -> {
+                    System.err.println("emulate: --explain: no stored exploration of " + spec.id() + " in " + location);
+                    return Map.of();
+                });
+    }
+}

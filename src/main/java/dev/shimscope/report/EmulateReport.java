@@ -1,0 +1,84 @@
+package dev.shimscope.report;
+
+import dev.shimscope.emulate.Emulation;
+import dev.shimscope.store.SyscallVerdict;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The output of {@code shimscope emulate}: verdict, the unsupported calls hit, what to implement. */
+public final class EmulateReport {
+
+    private EmulateReport() {
+    }
+
+    /**
+     * @param known verdicts from a stored exploration of the same app and workload (empty if none)
+     */
+    public static String text(String target, Emulation e, Map<String, SyscallVerdict> known) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(target).append(" on ").append(e.os()).append(" (unsupported syscalls ")
+                .append(e.defaultAction().equals("stub") ? "return -ENOSYS" : "return 0").append("): ")
+                .append(e.passed() ? "PASS" : "FAIL").append(e.passed() ? "" : " (" + e.failure() + ")").append('\n');
+        if (e.hits().isEmpty()) {
+            sb.append("it called no syscall that ").append(e.os()).append(" lacks\n");
+        } else {
+            sb.append(e.hits().size()).append(" unsupported syscalls called:\n");
+            TextTable t = new TextTable("NR", "NAME", "CALLS", "ARGUMENTS", known.isEmpty() ? "" : "EXPLORED AS").right(0, 2);
+            for (Emulation.Hit h : e.hits()) {
+                SyscallVerdict v = known.get(h.name());
+                t.row(h.number(), h.name(), h.calls(), TraceReport.summarizeArgs(h.args()),
+                        known.isEmpty() ? "" : v == null ? "not used then" : v.label() + expectation(v, e.defaultAction()));
+            }
+            sb.append(t.render());
+        }
+        if (!e.passed()) {
+            if (e.toImplement() == null) {
+                sb.append("no set of the unsupported syscalls it called makes it pass: the failure has another cause\n");
+            } else {
+                sb.append("implement these ").append(e.toImplement().size()).append(" to run this workload on ")
+                        .append(e.os()).append(": ").append(String.join(" ", e.toImplement()))
+                        .append(e.verified() ? "  (verified: " + e.verifyRuns().size() + " passing runs with exactly these added)"
+                                : "  (NOT verified: runs with these added failed)").append('\n');
+                sb.append("smallest set: ").append(switch (e.minimalProof()) {
+                    case "single" -> "one syscall suffices";
+                    case "exhaustive" -> "no smaller set passes (all smaller combinations tried)";
+                    default -> "no syscall can be dropped from it (too many combinations to try all smaller sets)";
+                }).append('\n');
+                if (!e.alternatives().isEmpty()) {
+                    sb.append("each of these alone would also do: ").append(String.join(" ", e.alternatives())).append('\n');
+                }
+            }
+        }
+        e.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
+        sb.append(e.runs()).append(" runs in ").append(String.format("%.1f", e.wallTime().toMillis() / 1000.0)).append(" s\n");
+        return sb.toString();
+    }
+
+    private static String expectation(SyscallVerdict v, String defaultAction) {
+        boolean harmless = defaultAction.equals("stub") ? v.stubWorks() : v.fakeWorks();
+        return harmless ? " (harmless here)" : " (expected to break it)";
+    }
+
+    public static Map<String, Object> jsonTree(String target, Emulation e, Map<String, SyscallVerdict> known) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("target", target);
+        m.put("emulation", e);
+        if (!known.isEmpty()) {
+            Map<String, String> explored = new LinkedHashMap<>();
+            e.hits().forEach(h -> explored.put(h.name(), known.containsKey(h.name()) ? known.get(h.name()).id() : null));
+            m.put("explored", explored);
+        }
+        return m;
+    }
+
+    /** One cell of the catalog × OS table: PASS, or FAIL with what to implement. */
+    public static String cell(Emulation e) {
+        if (e.passed()) {
+            return "PASS (" + e.hits().size() + " hit)";
+        }
+        List<String> impl = e.toImplement();
+        return "FAIL: " + (impl == null ? "?" : String.join(" ", impl));
+    }
+}
