@@ -19,6 +19,7 @@ import java.io.PrintWriter;
         subcommands = {
                 DoctorCommand.class,
                 TraceCommand.class,
+                StaticCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {
