@@ -177,8 +177,7 @@ final class Backtracker {
         int[] preds = m.jumpSources(m.addr[i]);
         boolean fallThrough = m.fallsThrough(i - 1);
         if (preds.length == 0 && !fallThrough) {
-            String[] d = decode(i);
-            if (d[0].equals("nop") || d[0].equals("int3")) {
+            if (m.kind[i] == X86.NOP) {
                 return out; // padding after a jump: never executed on the way to the site
             }
             return Values.unknown("block entered by an indirect jump");
@@ -265,25 +264,32 @@ final class Backtracker {
                 return Values.unknown("loaded from memory");
             }
             case "xor", "sub", "sbb" -> {
-                if (srcReg != null && srcReg[0] == fam && !mn.equals("sbb")) {
-                    return Values.of(0);
+                if (srcReg != null && srcReg[0] == fam) {
+                    if (!mn.equals("sbb")) {
+                        return Values.of(0);
+                    }
+                    Values v = Values.of(0); // sbb r,r is -CF: 0 or all ones
+                    v.constants.add(width == 4 ? 0xffffffffL : -1L);
+                    return v;
                 }
                 if (imm != null && width >= 4) {
                     long c = imm;
+                    long mask = width == 4 ? 0xffffffffL : -1L;
                     Values v = before(j, fam, region);
-                    return mn.equals("xor") ? v.map(x -> x ^ c, mn) : mn.equals("sub") ? v.map(x -> x - c, mn)
-                            : Values.unknown("set by sbb");
+                    return mn.equals("xor") ? v.map(x -> (x ^ c) & mask, mn)
+                            : mn.equals("sub") ? v.map(x -> (x - c) & mask, mn) : Values.unknown("set by sbb");
                 }
                 return Values.unknown("computed by " + mn);
             }
             case "add", "and", "or" -> {
                 if (imm != null && width >= 4) {
                     long c = imm;
+                    long mask = width == 4 ? 0xffffffffL : -1L;
                     Values v = before(j, fam, region);
                     return switch (mn) {
-                        case "add" -> v.map(x -> x + c, mn);
-                        case "and" -> v.map(x -> x & c, mn);
-                        default -> v.map(x -> x | c, mn);
+                        case "add" -> v.map(x -> (x + c) & mask, mn);
+                        case "and" -> v.map(x -> x & c & mask, mn);
+                        default -> v.map(x -> (x | c) & mask, mn);
                     };
                 }
                 return Values.unknown("computed by " + mn);

@@ -180,6 +180,19 @@ final class Capstone implements AutoCloseable {
         return Short.toUnsignedInt(chunk.get(ValueLayout.JAVA_SHORT, i * INSN_SIZE + OFF_SIZE));
     }
 
+    /**
+     * Copies the operand text of instruction {@code i} into {@code buffer} (at least 160 bytes)
+     * and returns its length: parsing bytes avoids a String per instruction on the hot path.
+     */
+    int operandBytes(int i, byte[] buffer) {
+        MemorySegment.copy(chunk, ValueLayout.JAVA_BYTE, i * INSN_SIZE + OFF_OPSTR, buffer, 0, 160);
+        int n = 0;
+        while (n < 160 && buffer[n] != 0) {
+            n++;
+        }
+        return n;
+    }
+
     String mnemonic(int i) {
         return chunk.getString(i * INSN_SIZE + OFF_MNEMONIC, StandardCharsets.US_ASCII);
     }

@@ -41,6 +41,10 @@ final class ModuleScanner {
     private final Capstone cs;
     private final List<ElfSection> exec;
     private final boolean absoluteCode;
+    private final long[] execStart;
+    private final long[] execEnd;
+    private final long execLow;
+    private final long execHigh;
     private final Map<Long, ElfRelocation> relocByOffset = new HashMap<>();
 
     // decoded instructions, in address order
@@ -51,6 +55,8 @@ final class ModuleScanner {
     byte[] auxKind = new byte[1 << 16];
     long[] aux = new long[1 << 16];
     long undecodable;
+    long resyncs;
+    long decodeCalls;
 
     // regions
     long[] regionStart;
@@ -63,6 +69,17 @@ final class ModuleScanner {
         this.elf = elf;
         this.cs = cs;
         this.exec = elf.executableSections();
+        execStart = new long[exec.size()];
+        execEnd = new long[exec.size()];
+        long lo = Long.MAX_VALUE, hi = Long.MIN_VALUE;
+        for (int i = 0; i < exec.size(); i++) {
+            execStart[i] = exec.get(i).address();
+            execEnd[i] = exec.get(i).address() + exec.get(i).size();
+            lo = Math.min(lo, execStart[i]);
+            hi = Math.max(hi, execEnd[i]);
+        }
+        execLow = lo;
+        execHigh = hi;
         this.absoluteCode = elf.type() == ElfFile.ET_EXEC;
         for (ElfRelocation r : elf.relocations()) {
             relocByOffset.put(r.offset(), r);
@@ -70,8 +87,11 @@ final class ModuleScanner {
     }
 
     boolean inExec(long a) {
-        for (ElfSection s : exec) {
-            if (s.contains(a)) {
+        if (a < execLow || a >= execHigh) {
+            return false;
+        }
+        for (int i = 0; i < execStart.length; i++) {
+            if (a >= execStart[i] && a < execEnd[i]) {
                 return true;
             }
         }
@@ -95,8 +115,9 @@ final class ModuleScanner {
         ModuleModel model = buildModel(sha256);
         long t4 = System.nanoTime();
         if (Boolean.getBoolean("shimscope.timing")) {
-            System.err.printf("%s: starts %d ms, decode %d ms, regions %d ms, model %d ms%n", elf.path(),
-                    (t1 - t0) / 1000000, (t2 - t1) / 1000000, (t3 - t2) / 1000000, (t4 - t3) / 1000000);
+            System.err.printf("%s: starts %d ms, decode %d ms (%d calls, %d resyncs), regions %d ms, model %d ms%n",
+                    elf.path(), (t1 - t0) / 1000000, (t2 - t1) / 1000000, decodeCalls, resyncs, (t3 - t2) / 1000000,
+                    (t4 - t3) / 1000000);
         }
         return model;
     }
@@ -143,7 +164,7 @@ final class ModuleScanner {
         return l.sortedUnique();
     }
 
-    private static final int CHUNK = 2048;
+    private static final int CHUNK = 4096;
 
     private void decodeSection(ElfSection s, long[] known) {
         long end = s.address() + s.size();
@@ -152,6 +173,7 @@ final class ModuleScanner {
         chunks:
         while (pos < end) {
             int n = cs.decode(elf.bytes(), s.offset() + (pos - s.address()), end - pos, pos, CHUNK);
+            decodeCalls++;
             if (n == 0) {
                 undecodable++;
                 pos++;
@@ -164,6 +186,7 @@ final class ModuleScanner {
                     k++;
                 }
                 if (k < known.length && known[k] < a + sz) {
+                    resyncs++;
                     // the sweep lost step with the real instruction boundaries: resume at the known start
                     pos = known[k];
                     continue chunks;
@@ -174,6 +197,8 @@ final class ModuleScanner {
         }
     }
 
+    private final byte[] ops = new byte[160];
+
     private void decoded(int j, long a, int sz) {
         int id = cs.id(j);
         byte kd = id < KINDS.length ? KINDS[id] : X86.OTHER;
@@ -181,18 +206,18 @@ final class ModuleScanner {
         long av = 0;
         switch (kd) {
             case X86.CALL, X86.JMP, X86.JCC -> {
-                String op = cs.operands(j);
-                Long imm = X86.immediate(op);
-                if (imm != null) {
+                int len = cs.operandBytes(j, ops);
+                long imm = X86.immediate(ops, 0, len);
+                if (imm != X86.NONE) {
                     ak = AUX_TARGET;
                     av = imm;
                 } else if (kd != X86.JCC) {
-                    Long disp = X86.ripDisplacement(op);
-                    Long abs = disp == null ? X86.absoluteAddress(op) : null;
-                    if (disp != null) {
+                    long disp = X86.ripDisplacement(ops, 0, len);
+                    long abs = disp == X86.NONE ? X86.absoluteAddress(ops, 0, len) : X86.NONE;
+                    if (disp != X86.NONE) {
                         ak = AUX_SLOT;
                         av = a + sz + disp;
-                    } else if (abs != null) {
+                    } else if (abs != X86.NONE) {
                         ak = AUX_SLOT;
                         av = abs;
                     } else {
@@ -200,42 +225,47 @@ final class ModuleScanner {
                     }
                 }
             }
-            case X86.LEA -> {
-                String[] ops = X86.operands(cs.operands(j));
-                if (ops.length == 2) {
-                    Long disp = X86.ripDisplacement(ops[1]);
-                    Long abs = disp == null && absoluteCode ? X86.absoluteAddress(ops[1]) : null;
-                    long target = disp != null ? a + sz + disp : abs != null ? abs : -1;
-                    if (target >= 0 && inExec(target)) {
-                        ak = AUX_ADDR;
+            case X86.LEA, X86.MOV, X86.PUSH -> {
+                int len = cs.operandBytes(j, ops);
+                int comma = X86.comma(ops, len);
+                int srcFrom = comma >= 0 ? comma + 2 : 0;
+                boolean dstIsRegister = comma >= 0 && !X86.hasBracket(ops, 0, comma);
+                long disp = X86.ripDisplacement(ops, srcFrom, len);
+                if (disp != X86.NONE && dstIsRegister) {
+                    long target = a + sz + disp;
+                    if (kd == X86.LEA) {
+                        if (inExec(target)) {
+                            ak = AUX_ADDR;
+                            av = target;
+                        }
+                    } else {
+                        ak = AUX_SLOT;
                         av = target;
                     }
-                }
-            }
-            case X86.MOV, X86.PUSH -> {
-                String op = cs.operands(j);
-                int comma = op.indexOf(", ");
-                String src = comma >= 0 ? op.substring(comma + 2) : op;
-                Long disp = X86.ripDisplacement(src);
-                if (disp != null && comma >= 0 && !X86.isMemory(op.substring(0, comma))) {
-                    ak = AUX_SLOT;
-                    av = a + sz + disp;
                 } else if (absoluteCode) {
-                    Long imm = X86.immediate(src);
-                    Long abs = imm == null ? X86.absoluteAddress(src) : null;
-                    if (imm != null && inExec(imm)) {
+                    long imm = X86.immediate(ops, srcFrom, len);
+                    long abs = imm == X86.NONE ? X86.absoluteAddress(ops, srcFrom, len) : X86.NONE;
+                    if (imm != X86.NONE && kd != X86.LEA && inExec(imm)) {
                         ak = AUX_ADDR;
                         av = imm;
-                    } else if (abs != null && comma >= 0 && !X86.isMemory(op.substring(0, comma))) {
-                        ak = AUX_SLOT;
-                        av = abs;
+                    } else if (abs != X86.NONE && (dstIsRegister || kd == X86.PUSH)) {
+                        if (kd == X86.LEA) {
+                            if (inExec(abs)) {
+                                ak = AUX_ADDR;
+                                av = abs;
+                            }
+                        } else {
+                            ak = AUX_SLOT;
+                            av = abs;
+                        }
                     }
                 }
             }
             case X86.INT -> {
-                Long imm = X86.immediate(cs.operands(j));
+                int len = cs.operandBytes(j, ops);
+                long imm = X86.immediate(ops, 0, len);
                 ak = AUX_INT;
-                av = imm == null ? -1 : imm;
+                av = imm == X86.NONE ? -1 : imm;
             }
             default -> {
             }
@@ -644,11 +674,7 @@ final class ModuleScanner {
     }
 
     private boolean isPadding(int i) {
-        if (kind[i] != X86.OTHER) {
-            return false;
-        }
-        String m = redecode(i)[0];
-        return "nop".equals(m) || "int3".equals(m);
+        return kind[i] == X86.NOP;
     }
 
     private static String nameOf(String[] names, int r) {

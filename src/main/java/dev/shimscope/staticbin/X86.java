@@ -12,10 +12,12 @@ import java.util.Map;
 final class X86 {
 
     static final byte OTHER = 0, CALL = 1, JMP = 2, JCC = 3, RET = 4, SYSCALL = 5, SYSENTER = 6, INT = 7, HLT = 8,
-            UD2 = 9, MOV = 10, LEA = 11, PUSH = 12;
+            UD2 = 9, MOV = 10, LEA = 11, PUSH = 12, NOP = 13;
+    /** Returned by the byte parsers when the text is not what was asked for. */
+    static final long NONE = Long.MIN_VALUE;
 
     static final int RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7, R8 = 8, R9 = 9, R10 = 10,
-            R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15, RIP = 16, NONE = -1;
+            R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15, RIP = 16, NO_REGISTER = -1;
     static final String[] FAMILY_NAMES = {"rax", "rcx", "rdx", "rbx", "rsp", "rbp", "rsi", "rdi", "r8", "r9", "r10",
             "r11", "r12", "r13", "r14", "r15", "rip"};
     /** Registers a call may clobber (System V ABI). */
@@ -75,6 +77,7 @@ final class X86 {
             case "mov", "movabs" -> MOV;
             case "lea" -> LEA;
             case "push" -> PUSH;
+            case "nop", "int3" -> NOP;
             case "jcxz", "jecxz", "jrcxz", "loop", "loope", "loopne" -> JCC;
             default -> name.length() <= 4 && name.startsWith("j") ? JCC : OTHER;
         };
@@ -87,7 +90,7 @@ final class X86 {
 
     static int family(String operand) {
         int[] r = register(operand.trim());
-        return r == null ? NONE : r[0];
+        return r == null ? NO_REGISTER : r[0];
     }
 
     /** Splits capstone's operand text at the commas between operands. */
@@ -164,6 +167,105 @@ final class X86 {
         }
         String inner = operand.substring(open + 1, close).trim();
         return inner.startsWith("0x") ? immediate(inner) : null;
+    }
+
+    // ---- the same on operand bytes (hot path: no String per instruction) -------------------
+
+    /** The immediate spanning {@code b[from, to)} (hex with 0x, or decimal, optional minus), or {@link #NONE}. */
+    static long immediate(byte[] b, int from, int to) {
+        while (from < to && b[from] == ' ') {
+            from++;
+        }
+        boolean neg = from < to && b[from] == '-';
+        if (neg) {
+            from++;
+        }
+        if (from >= to) {
+            return NONE;
+        }
+        long v = 0;
+        if (to - from > 2 && b[from] == '0' && b[from + 1] == 'x') {
+            if (to - from - 2 > 16) {
+                return NONE;
+            }
+            for (int i = from + 2; i < to; i++) {
+                int d = Character.digit(b[i], 16);
+                if (d < 0) {
+                    return NONE;
+                }
+                v = (v << 4) | d;
+            }
+        } else {
+            for (int i = from; i < to; i++) {
+                if (b[i] < '0' || b[i] > '9' || i - from > 18) {
+                    return NONE;
+                }
+                v = v * 10 + (b[i] - '0');
+            }
+        }
+        return neg ? -v : v;
+    }
+
+    /** Index of ", " separating the first operand from the second, or -1. */
+    static int comma(byte[] b, int len) {
+        for (int i = 0; i + 1 < len; i++) {
+            if (b[i] == ',' && b[i + 1] == ' ') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static boolean hasBracket(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '[') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The displacement of a {@code [rip ...]} operand within {@code b[from, to)}, or {@link #NONE}. */
+    static long ripDisplacement(byte[] b, int from, int to) {
+        for (int i = from; i + 3 < to; i++) {
+            if (b[i] == '[' && b[i + 1] == 'r' && b[i + 2] == 'i' && b[i + 3] == 'p') {
+                int j = i + 4;
+                int close = j;
+                while (close < to && b[close] != ']') {
+                    close++;
+                }
+                while (j < close && b[j] == ' ') {
+                    j++;
+                }
+                if (j == close) {
+                    return 0;
+                }
+                boolean neg = b[j] == '-';
+                if (!neg && b[j] != '+') {
+                    return NONE;
+                }
+                long v = immediate(b, j + 1, close);
+                return v == NONE ? NONE : neg ? -v : v;
+            }
+        }
+        return NONE;
+    }
+
+    /** An absolute memory operand {@code [0x404018]} within {@code b[from, to)}, or {@link #NONE}. */
+    static long absoluteAddress(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] == '[') {
+                int close = i + 1;
+                while (close < to && b[close] != ']') {
+                    close++;
+                }
+                if (close - i > 3 && b[i + 1] == '0' && b[i + 2] == 'x') {
+                    return immediate(b, i + 1, close);
+                }
+                return NONE;
+            }
+        }
+        return NONE;
     }
 
     static boolean isMemory(String operand) {
