@@ -165,17 +165,20 @@ final class ModuleScanner {
     }
 
     private static final int CHUNK = 4096;
+    private static final long RESYNC_WINDOW = 256;
 
     private void decodeSection(ElfSection s, long[] known) {
         long end = s.address() + s.size();
         long pos = s.address();
         int k = lowerBound(known, s.address() + 1);
+        long lastFailure = Long.MIN_VALUE / 2;
         chunks:
         while (pos < end) {
             int n = cs.decode(elf.bytes(), s.offset() + (pos - s.address()), end - pos, pos, CHUNK);
             decodeCalls++;
             if (n == 0) {
                 undecodable++;
+                lastFailure = pos;
                 pos++;
                 continue;
             }
@@ -185,9 +188,12 @@ final class ModuleScanner {
                 while (k < known.length && known[k] <= a) {
                     k++;
                 }
-                if (k < known.length && known[k] < a + sz) {
+                if (k < known.length && known[k] < a + sz && a - lastFailure < RESYNC_WINDOW) {
+                    // shortly after undecodable bytes the sweep may be out of step with the real
+                    // instruction boundaries: resume at the known function start. Elsewhere a start
+                    // inside an instruction is deliberate (glibc's FDE for __restore_rt starts one
+                    // byte early) and the sweep is trusted.
                     resyncs++;
-                    // the sweep lost step with the real instruction boundaries: resume at the known start
                     pos = known[k];
                     continue chunks;
                 }
