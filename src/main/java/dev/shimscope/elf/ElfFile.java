@@ -626,6 +626,103 @@ public final class ElfFile implements AutoCloseable {
         return out;
     }
 
+    /**
+     * [start, end) code ranges of the FDEs listed in .eh_frame_hdr, sorted by start (empty when
+     * the file has no unwind table or uses encodings other than GCC's pcrel/datarel sdata4).
+     */
+    public long[][] unwindFunctionRanges() {
+        Optional<ElfSegment> hdr = segment(ElfSegment.PT_GNU_EH_FRAME);
+        if (hdr.isEmpty() || hdr.get().fileSize() < 12) {
+            return new long[0][];
+        }
+        long base = hdr.get().offset();
+        long vaddr = hdr.get().address();
+        if (base + 12 > data.byteSize() || (data.get(ValueLayout.JAVA_BYTE, base + 3) & 0xff) != 0x3b
+                || (data.get(ValueLayout.JAVA_BYTE, base + 2) & 0xff) != 0x03) {
+            return new long[0][];
+        }
+        long count = Integer.toUnsignedLong(u32(base + 8));
+        if (base + 12 + count * 8 > data.byteSize()) {
+            return new long[0][];
+        }
+        List<long[]> out = new ArrayList<>();
+        Map<Long, Integer> cieEncoding = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            long start = vaddr + u32(base + 12 + i * 8L);
+            long fdeAddr = vaddr + u32(base + 16 + i * 8L);
+            long fde = fileOffset(fdeAddr);
+            if (fde < 0 || fde + 16 > data.byteSize() || u32(fde) == -1) {
+                continue;
+            }
+            long cie = fde + 4 - Integer.toUnsignedLong(u32(fde + 4));
+            int enc = cieEncoding.computeIfAbsent(cie, this::cieAddressEncoding);
+            if (enc < 0) {
+                continue;
+            }
+            int size = pointerSize(enc);
+            long at = fde + 8 + size;
+            if (at + size > data.byteSize()) {
+                continue;
+            }
+            long range = size == 4 ? Integer.toUnsignedLong(u32(at)) : size == 2 ? u16(at) : u64(at);
+            out.add(new long[] {start, start + range});
+        }
+        out.sort((a, b) -> Long.compare(a[0], b[0]));
+        return out.toArray(long[][]::new);
+    }
+
+    /** The FDE pointer encoding ('R' augmentation) of the CIE at file offset {@code cie}; -1 if unknown. */
+    private int cieAddressEncoding(long cie) {
+        try {
+            if (cie < 0 || cie + 9 > data.byteSize() || u32(cie + 4) != 0) {
+                return -1;
+            }
+            int version = data.get(ValueLayout.JAVA_BYTE, cie + 8) & 0xff;
+            long p = cie + 9;
+            String aug = cString(p, Math.min(data.byteSize(), p + 16));
+            p += aug.length() + 1;
+            p = skipLeb(p); // code alignment
+            p = skipLeb(p); // data alignment
+            p = version == 1 ? p + 1 : skipLeb(p); // return address register
+            if (!aug.startsWith("z")) {
+                return 0;
+            }
+            p = skipLeb(p); // augmentation data length
+            for (int i = 1; i < aug.length(); i++) {
+                char c = aug.charAt(i);
+                int e = data.get(ValueLayout.JAVA_BYTE, p) & 0xff;
+                switch (c) {
+                    case 'R' -> {
+                        return e;
+                    }
+                    case 'L' -> p += 1;
+                    case 'P' -> p += 1 + pointerSize(e);
+                    default -> {
+                        return -1;
+                    }
+                }
+            }
+            return 0;
+        } catch (IndexOutOfBoundsException e) {
+            return -1;
+        }
+    }
+
+    private static int pointerSize(int encoding) {
+        return switch (encoding & 0x0f) {
+            case 0x02, 0x0a -> 2;
+            case 0x03, 0x0b -> 4;
+            default -> 8;
+        };
+    }
+
+    private long skipLeb(long p) {
+        while ((data.get(ValueLayout.JAVA_BYTE, p) & 0x80) != 0) {
+            p++;
+        }
+        return p + 1;
+    }
+
     @Override
     public void close() {
         arena.close();

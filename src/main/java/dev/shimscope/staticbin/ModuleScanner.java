@@ -648,6 +648,7 @@ final class ModuleScanner {
         }
         int entryRegion = inExec(elf.entry()) ? regionOf(elf.entry()) : -1;
 
+        markSitesOutsideFunctions(sites);
         int[][] calleeArr = new int[n][];
         int[][] importArr = new int[n][];
         int[][] nrArr = new int[n][];
@@ -662,6 +663,37 @@ final class ModuleScanner {
                 elf.rpath(), elf.runpath(), interp, regionStart, names, calleeArr, importArr, nrArr, flags, params,
                 importIndex.keySet().toArray(String[]::new), exports, pool.sortedUnique(), poolImports.sortedUnique(),
                 roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect);
+    }
+
+    /**
+     * A site that no FDE covers, in a module that has unwind info for its functions, is most
+     * likely a constant table in .text decoded as code: say so in its note (the site stays listed).
+     */
+    private void markSitesOutsideFunctions(List<SyscallSite> sites) {
+        long[][] ranges = elf.unwindFunctionRanges();
+        if (ranges.length == 0) {
+            return;
+        }
+        long[] starts = new long[ranges.length];
+        for (int i = 0; i < ranges.length; i++) {
+            starts[i] = ranges[i][0];
+        }
+        for (int i = 0; i < sites.size(); i++) {
+            SyscallSite s = sites.get(i);
+            if (s.kind() == SyscallSite.Kind.WRAPPER_CALL || s.fullyKnown()) {
+                continue;
+            }
+            int j = lowerBound(starts, s.address() + 1) - 1;
+            boolean covered = false;
+            for (int k = j; k >= 0 && k > j - 8; k--) {
+                covered |= s.address() >= ranges[k][0] && s.address() < ranges[k][1];
+            }
+            if (!covered) {
+                String note = (s.note().isEmpty() ? "" : s.note() + "; ")
+                        + "outside every function's unwind range: probably data in .text decoded as code";
+                sites.set(i, new SyscallSite(s.address(), s.region(), s.kind(), s.numbers(), s.status(), note));
+            }
+        }
     }
 
     /** Adds a site's numbers to its region; returns true when the region's parameter set grew. */

@@ -49,6 +49,11 @@ class ElfFileTest {
             assertThat(elf.dynamicSymbols()).anyMatch(s -> s.type() == ElfSymbol.STT_GNU_IFUNC && s.name().equals("memcpy"));
             assertThat(elf.relocations()).extracting(ElfRelocation::type)
                     .contains(ElfRelocation.R_X86_64_IRELATIVE, ElfRelocation.R_X86_64_JUMP_SLOT, ElfRelocation.R_X86_64_GLOB_DAT);
+            // every exported function lies inside an FDE's range
+            java.util.List<long[]> ranges = Arrays.asList(elf.unwindFunctionRanges());
+            assertThat(ranges).hasSizeGreaterThan(1000);
+            ElfSymbol write = elf.exportedFunctions().stream().filter(s -> s.name().equals("write")).findFirst().orElseThrow();
+            assertThat(ranges).anySatisfy(r -> assertThat(write.value()).isBetween(r[0], r[1] - 1));
             // Debian's libc packs its RELATIVE relocations in DT_RELR
             assertThat(elf.relocations()).filteredOn(r -> r.type() == ElfRelocation.R_X86_64_RELATIVE).hasSizeGreaterThan(500);
         }
