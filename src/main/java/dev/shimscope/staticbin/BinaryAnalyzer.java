@@ -75,11 +75,19 @@ public final class BinaryAnalyzer {
         List<ModuleModel> models = new ArrayList<>();
         int[] cacheHits = new int[1];
         boolean[] fromCache = new boolean[loads.size()];
+        long t1 = System.nanoTime();
         scanAll(loads, models, fromCache, cacheHits);
+        long t2 = System.nanoTime();
         LinkedProgram program = new LinkedProgram(models, loads, table);
-        long millis = (System.nanoTime() - t0) / 1_000_000;
-        return program.result(info, missing, fromCache,
-                new StaticResult.Timing(millis, loads.size() - cacheHits[0], cacheHits[0], threads));
+        long t3 = System.nanoTime();
+        StaticResult.Timing timing = new StaticResult.Timing((t3 - t0) / 1_000_000, loads.size() - cacheHits[0],
+                cacheHits[0], threads);
+        StaticResult result = program.result(info, missing, fromCache, timing);
+        if (Boolean.getBoolean("shimscope.timing")) {
+            System.err.printf("libraries %d ms, modules %d ms, link %d ms, result %d ms%n", (t1 - t0) / 1000000,
+                    (t2 - t1) / 1000000, (t3 - t2) / 1000000, (System.nanoTime() - t3) / 1000000);
+        }
+        return result;
     }
 
     /** Breadth-first over DT_NEEDED, like ld.so's link map; the interpreter joins if nobody needed it. */
@@ -149,7 +157,7 @@ public final class BinaryAnalyzer {
             for (int i : order) {
                 futures.add(pool.submit(() -> {
                     Path p = loads.get(i).path();
-                    try (ElfFile elf = ElfFile.open(p); Capstone cs = new Capstone()) {
+                    try (ElfFile elf = ElfFile.open(p)) {
                         String sha = ModelCache.sha256(elf.bytes());
                         Optional<ModuleModel> hit = cache == null ? Optional.empty() : cache.load(sha, p.toString());
                         if (hit.isPresent()) {
@@ -160,7 +168,10 @@ public final class BinaryAnalyzer {
                         if (elf.arch() != Arch.X86_64) {
                             throw new IllegalArgumentException(p + " is an " + elf.arch().id() + " library; expected x86_64");
                         }
-                        ModuleModel m = new ModuleScanner(elf, cs).scan(sha);
+                        ModuleModel m;
+                        try (Capstone cs = new Capstone()) {
+                            m = new ModuleScanner(elf, cs).scan(sha);
+                        }
                         if (cache != null) {
                             cache.store(m);
                         }

@@ -1,8 +1,6 @@
 package dev.shimscope.staticbin;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -72,8 +70,8 @@ public final class ModelCache {
         if (!Files.isRegularFile(f)) {
             return Optional.empty();
         }
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f), 1 << 16))) {
-            ModuleModel m = ModuleModel.readFrom(in);
+        try {
+            ModuleModel m = ModuleModel.readFrom(java.nio.ByteBuffer.wrap(Files.readAllBytes(f)));
             if (m == null || !m.sha256().equals(sha256)) {
                 return Optional.empty();
             }

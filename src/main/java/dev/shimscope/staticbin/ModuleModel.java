@@ -2,7 +2,8 @@ package dev.shimscope.staticbin;
 
 import dev.shimscope.elf.ElfKind;
 
-import java.io.DataInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,7 +26,7 @@ import java.util.Map;
 public final class ModuleModel {
 
     /** Bumped whenever the scanner's output changes, so stale cache entries are ignored. */
-    static final int FORMAT = 8;
+    static final int FORMAT = 9;
 
     static final int FLAG_INDIRECT = 1, FLAG_UNDECODABLE = 2, FLAG_UNRESOLVED = 4;
 
@@ -210,9 +211,9 @@ public final class ModuleModel {
 
     void writeTo(DataOutputStream out) throws IOException {
         out.writeInt(FORMAT);
-        out.writeUTF(path);
-        out.writeUTF(sha256);
-        out.writeUTF(kind.name());
+        writeString(out, path);
+        writeString(out, sha256);
+        writeString(out, kind.name());
         writeNullable(out, soname);
         writeStrings(out, needed);
         writeStrings(out, rpath);
@@ -232,7 +233,7 @@ public final class ModuleModel {
         writeStrings(out, List.of(imports));
         out.writeInt(exports.size());
         for (Map.Entry<String, int[]> e : exports.entrySet()) {
-            out.writeUTF(e.getKey());
+            writeString(out, e.getKey());
             writeInts(out, e.getValue());
         }
         writeInts(out, poolRegions);
@@ -246,7 +247,7 @@ public final class ModuleModel {
             out.writeByte(s.kind().ordinal());
             writeInts(out, s.numbers());
             out.writeByte(s.status().ordinal());
-            out.writeUTF(s.note());
+            writeString(out, s.note());
         }
         out.writeLong(instructions);
         out.writeLong(undecodableBytes);
@@ -254,19 +255,19 @@ public final class ModuleModel {
     }
 
     /** Reads a model written by {@link #writeTo}; null when it was written by another format version. */
-    static ModuleModel readFrom(DataInputStream in) throws IOException {
-        if (in.readInt() != FORMAT) {
+    static ModuleModel readFrom(ByteBuffer in) {
+        if (in.getInt() != FORMAT) {
             return null;
         }
-        String path = in.readUTF();
-        String sha = in.readUTF();
-        ElfKind kind = ElfKind.valueOf(in.readUTF());
+        String path = readString(in);
+        String sha = readString(in);
+        ElfKind kind = ElfKind.valueOf(readString(in));
         String soname = readNullable(in);
         List<String> needed = readStrings(in);
         List<String> rpath = readStrings(in);
         List<String> runpath = readStrings(in);
         String interp = readNullable(in);
-        int n = in.readInt();
+        int n = in.getInt();
         long[] start = new long[n];
         String[] names = new String[n];
         int[][] callees = new int[n][];
@@ -275,62 +276,75 @@ public final class ModuleModel {
         byte[] flags = new byte[n];
         int[] params = new int[n];
         for (int r = 0; r < n; r++) {
-            start[r] = in.readLong();
+            start[r] = in.getLong();
             names[r] = readNullable(in);
             callees[r] = readInts(in);
             imps[r] = readInts(in);
             nrs[r] = readInts(in);
-            flags[r] = in.readByte();
-            params[r] = in.readInt();
+            flags[r] = in.get();
+            params[r] = in.getInt();
         }
         String[] imports = readStrings(in).toArray(String[]::new);
-        int ne = in.readInt();
+        int ne = in.getInt();
         Map<String, int[]> exports = new LinkedHashMap<>();
         for (int i = 0; i < ne; i++) {
-            exports.put(in.readUTF(), readInts(in));
+            exports.put(readString(in), readInts(in));
         }
         int[] pool = readInts(in);
         int[] poolImports = readInts(in);
         int[] roots = readInts(in);
-        int entry = in.readInt();
-        int ns = in.readInt();
+        int entry = in.getInt();
+        int ns = in.getInt();
         List<SyscallSite> sites = new ArrayList<>(ns);
         for (int i = 0; i < ns; i++) {
-            long a = in.readLong();
-            int region = in.readInt();
-            SyscallSite.Kind k = SyscallSite.Kind.values()[in.readByte()];
+            long a = in.getLong();
+            int region = in.getInt();
+            SyscallSite.Kind k = SyscallSite.Kind.values()[in.get()];
             int[] numbers = readInts(in);
-            SyscallSite.Status st = SyscallSite.Status.values()[in.readByte()];
-            sites.add(new SyscallSite(a, region, k, numbers, st, in.readUTF()));
+            SyscallSite.Status st = SyscallSite.Status.values()[in.get()];
+            sites.add(new SyscallSite(a, region, k, numbers, st, readString(in)));
         }
         return new ModuleModel(path, sha, kind, soname, needed, rpath, runpath, interp, start, names, callees, imps,
-                nrs, flags, params, imports, exports, pool, poolImports, roots, entry, sites, in.readLong(),
-                in.readLong(), in.readLong());
+                nrs, flags, params, imports, exports, pool, poolImports, roots, entry, sites, in.getLong(),
+                in.getLong(), in.getLong());
     }
 
     private static void writeNullable(DataOutputStream out, String s) throws IOException {
         out.writeBoolean(s != null);
         if (s != null) {
-            out.writeUTF(s);
+            writeString(out, s);
         }
     }
 
-    private static String readNullable(DataInputStream in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+    private static void writeString(DataOutputStream out, String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static String readString(ByteBuffer in) {
+        int n = in.getInt();
+        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
+        in.position(in.position() + n);
+        return s;
+    }
+
+    private static String readNullable(ByteBuffer in) {
+        return (in.get() != 0) ? readString(in) : null;
     }
 
     private static void writeStrings(DataOutputStream out, List<String> l) throws IOException {
         out.writeInt(l.size());
         for (String s : l) {
-            out.writeUTF(s);
+            writeString(out, s);
         }
     }
 
-    private static List<String> readStrings(DataInputStream in) throws IOException {
-        int n = in.readInt();
+    private static List<String> readStrings(ByteBuffer in) {
+        int n = in.getInt();
         List<String> l = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            l.add(in.readUTF());
+            l.add(readString(in));
         }
         return l;
     }
@@ -342,12 +356,11 @@ public final class ModuleModel {
         }
     }
 
-    private static int[] readInts(DataInputStream in) throws IOException {
-        int n = in.readInt();
+    private static int[] readInts(ByteBuffer in) {
+        int n = in.getInt();
         int[] a = new int[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = in.readInt();
-        }
+        in.asIntBuffer().get(a);
+        in.position(in.position() + 4 * n);
         return a;
     }
 }
