@@ -427,6 +427,8 @@ final class ModuleScanner {
         Map<Integer, List<int[]>> callersOf = new HashMap<>();
         List<int[]> syscallFunctionCalls = new ArrayList<>();
         long indirect = 0;
+        BitSet taken = new BitSet(n);
+        IntList indirectCalls = new IntList();
         Backtracker bt = new Backtracker(this, elf, cs);
 
         // PLT stubs first, so calls into them know which import they stand for
@@ -509,19 +511,24 @@ final class ModuleScanner {
                                     if (!(inPlt && k == X86.JMP)) {
                                         flags[r] |= ModuleModel.FLAG_INDIRECT;
                                         indirect++;
+                                        indirectCalls.add(i);
                                     }
                                 }
                             }
                         } else if (auxKind[i] == AUX_INDIRECT) {
                             flags[r] |= ModuleModel.FLAG_INDIRECT;
                             indirect++;
+                            indirectCalls.add(i);
                         }
                     }
                     case X86.LEA, X86.MOV, X86.PUSH -> {
                         if (auxKind[i] == AUX_ADDR) {
                             int tr = regionOf(aux[i]);
-                            if (tr >= 0 && tr != r) {
-                                callees[r].add(tr);
+                            if (tr >= 0) {
+                                taken.set(tr);
+                                if (tr != r) {
+                                    callees[r].add(tr);
+                                }
                             }
                         } else if (auxKind[i] == AUX_SLOT && k != X86.LEA) {
                             SlotTarget t = resolveSlot(aux[i]);
@@ -529,6 +536,7 @@ final class ModuleScanner {
                                 imports[r].add(importIndex.computeIfAbsent(t.name(), x -> importIndex.size()));
                             } else if (t.kind() == SlotTarget.LOCAL) {
                                 int tr = regionOf(t.address());
+                                taken.set(tr);
                                 if (tr != r) {
                                     callees[r].add(tr);
                                 }
@@ -646,6 +654,10 @@ final class ModuleScanner {
                 roots.add(regionOf(a));
             }
         }
+        for (int r : pool.sortedUnique()) {
+            taken.set(r);
+        }
+        numbersThroughPointers(taken, params, indirectCalls, names, numbers, flags, sites, bt);
         int entryRegion = inExec(elf.entry()) ? regionOf(elf.entry()) : -1;
 
         markSitesOutsideFunctions(sites);
@@ -663,6 +675,48 @@ final class ModuleScanner {
                 elf.rpath(), elf.runpath(), interp, regionStart, names, calleeArr, importArr, nrArr, flags, params,
                 importIndex.keySet().toArray(String[]::new), exports, pool.sortedUnique(), poolImports.sortedUnique(),
                 roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect);
+    }
+
+    /**
+     * A function whose syscall number is an argument and whose address is taken (stored in data
+     * or materialised by code) can be called through a pointer, where the number is not known at
+     * any direct call site. It gets every constant this module passes in that register to an
+     * indirect call (libcap's {@code sc->three(SYS_capset, ...)}), as a partial site: sound for
+     * calls from this module, an over-approximation otherwise, and listed.
+     */
+    private void numbersThroughPointers(BitSet taken, int[] params, IntList indirectCalls, String[] names,
+                                        BitSet[] numbers, byte[] flags, List<SyscallSite> sites, Backtracker bt) {
+        Map<Integer, int[]> byRegister = new HashMap<>();
+        for (int r = 0; r < params.length; r++) {
+            if (params[r] == 0 || !taken.get(r)) {
+                continue;
+            }
+            for (int reg = 0; reg < 16; reg++) {
+                if ((params[r] & X86.bit(reg)) == 0) {
+                    continue;
+                }
+                int fam = reg;
+                int[] nrs = byRegister.computeIfAbsent(reg, x -> {
+                    BitSet b = new BitSet();
+                    for (int k = 0; k < indirectCalls.n; k++) {
+                        int i = indirectCalls.a[k];
+                        SyscallSite s = bt.site(i, regionOf(addr[i]), SyscallSite.Kind.WRAPPER_CALL, fam, null);
+                        for (int nr : s.numbers()) {
+                            b.set(nr);
+                        }
+                    }
+                    return b.stream().toArray();
+                });
+                for (int nr : nrs) {
+                    numbers[r].set(nr);
+                }
+                flags[r] |= ModuleModel.FLAG_UNRESOLVED;
+                sites.add(new SyscallSite(regionStart[r], r, SyscallSite.Kind.WRAPPER_CALL, nrs,
+                        SyscallSite.Status.PARTIAL, "number passed in " + X86.FAMILY_NAMES[reg] + " to " + nameOf(names, r)
+                        + "(), whose address is taken: every constant this module passes in "
+                        + X86.FAMILY_NAMES[reg] + " to an indirect call (" + indirectCalls.n + " indirect calls)"));
+            }
+        }
     }
 
     /**
@@ -715,8 +769,8 @@ final class ModuleScanner {
         return kind[i] == X86.NOP;
     }
 
-    private static String nameOf(String[] names, int r) {
-        return names[r] != null ? names[r] : "region " + r;
+    private String nameOf(String[] names, int r) {
+        return names[r] != null ? names[r] : "fn_" + Long.toHexString(regionStart[r]);
     }
 
     private String[] regionNames() {

@@ -127,6 +127,18 @@ class BinaryAnalyzerTest {
     }
 
     @Test
+    void aNumberArgumentOfAFunctionCalledThroughAPointerComesFromTheIndirectCallSites() throws IOException {
+        StaticResult r = analyzer.analyze(Fixtures.gcc("static_pointer"));
+        assertThat(set(r.functionLevel())).contains(124);
+        assertThat(r.unresolvedSites()).anySatisfy(s -> {
+            assertThat(s.function()).isEqualTo("wrapper");
+            assertThat(s.status()).isEqualTo("partial");
+            assertThat(s.syscalls()).contains("getsid");
+            assertThat(s.note()).contains("whose address is taken");
+        });
+    }
+
+    @Test
     void secondAnalysisComesFromTheCacheWithTheSameResult() throws IOException {
         Path bin = Fixtures.compile("gcc", "static_sites", "static_sites-pie");
         StaticResult first = analyzer.analyze(bin);
