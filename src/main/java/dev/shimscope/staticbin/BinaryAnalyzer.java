@@ -168,6 +168,12 @@ public final class BinaryAnalyzer {
                         if (elf.arch() != Arch.X86_64) {
                             throw new IllegalArgumentException(p + " is an " + elf.arch().id() + " library; expected x86_64");
                         }
+                        if (elf.executableSections().isEmpty() && elf.segments().stream().anyMatch(
+                                g -> g.type() == dev.shimscope.elf.ElfSegment.PT_LOAD
+                                        && (g.flags() & dev.shimscope.elf.ElfSegment.PF_X) != 0)) {
+                            throw new IllegalArgumentException(p + " has executable code but no section headers "
+                                    + "(stripped with sstrip?); static analysis needs them: use the unstripped file");
+                        }
                         ModuleModel m;
                         try (Capstone cs = new Capstone()) {
                             m = new ModuleScanner(elf, cs).scan(sha);

@@ -179,6 +179,20 @@ class BinaryAnalyzerTest {
         }
     }
 
+    @Test
+    void refusesCodeWithoutSectionHeaders(@TempDir Path tmp) throws IOException {
+        byte[] b = Files.readAllBytes(Fixtures.compile("musl-gcc", "static_sites", "static_sites-musl", "-static"));
+        // e_shoff = 0, e_shnum = 0: what sstrip leaves
+        for (int i = 40; i < 48; i++) {
+            b[i] = 0;
+        }
+        b[60] = 0;
+        b[61] = 0;
+        Path noSections = Files.write(tmp.resolve("sstripped"), b);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> analyzer.analyze(noSections))
+                .hasMessageContaining("no section headers");
+    }
+
     private static void run(String... cmd) throws Exception {
         Process p = new ProcessBuilder(List.of(cmd)).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
