@@ -49,11 +49,11 @@ final class ModuleScanner {
 
     // decoded instructions, in address order
     int count;
-    long[] addr = new long[1 << 16];
-    byte[] size = new byte[1 << 16];
-    byte[] kind = new byte[1 << 16];
-    byte[] auxKind = new byte[1 << 16];
-    long[] aux = new long[1 << 16];
+    long[] addr;
+    byte[] size;
+    byte[] kind;
+    byte[] auxKind;
+    long[] aux;
     long undecodable;
     long resyncs;
     long decodeCalls;
@@ -80,6 +80,17 @@ final class ModuleScanner {
         }
         execLow = lo;
         execHigh = hi;
+        // x86-64 code averages a little over 3.5 bytes an instruction: size the arrays once
+        long codeBytes = 0;
+        for (ElfSection s : exec) {
+            codeBytes += s.size();
+        }
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, codeBytes / 3 + 1024);
+        addr = new long[capacity];
+        size = new byte[capacity];
+        kind = new byte[capacity];
+        auxKind = new byte[capacity];
+        aux = new long[capacity];
         this.absoluteCode = elf.type() == ElfFile.ET_EXEC;
         for (ElfRelocation r : elf.relocations()) {
             relocByOffset.put(r.offset(), r);
@@ -667,7 +678,12 @@ final class ModuleScanner {
         for (int r = 0; r < n; r++) {
             calleeArr[r] = callees[r].sortedUnique();
             importArr[r] = imports[r].sortedUnique();
-            nrArr[r] = numbers[r].stream().toArray();
+            BitSet b = numbers[r];
+            int[] a = new int[b.cardinality()];
+            for (int i = b.nextSetBit(0), k = 0; i >= 0; i = b.nextSetBit(i + 1)) {
+                a[k++] = i;
+            }
+            nrArr[r] = a;
         }
         String interp = elf.interpreter().orElse(null);
         ElfKind kd = elf.kind();
