@@ -5,7 +5,7 @@
 #   tools/install-deps.sh test    the above plus compilers and browsers used by the tests
 set -euo pipefail
 what=${1:-run}
-run_pkgs="bubblewrap strace perl-base time binutils maven
+run_pkgs="bubblewrap strace perl-base time binutils maven libcapstone4
   redis-server redis-tools nginx memcached libmemcached-tools haproxy wrk sqlite3 python3"
 test_pkgs="gcc libc6-dev musl-tools chromium dpkg-dev tcl"
 pkgs=$run_pkgs

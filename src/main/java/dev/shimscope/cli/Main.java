@@ -27,6 +27,7 @@ import java.io.PrintWriter;
                 ReportCommand.class,
                 SeccompProfileCommand.class,
                 EmulateCommand.class,
+                StaticCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,0 +1,229 @@
+package dev.shimscope.staticbin;
+
+import dev.shimscope.elf.ElfFile;
+import dev.shimscope.syscall.Arch;
+import dev.shimscope.syscall.SyscallTable;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Binary-level static syscall analysis of an ELF program: finds the shared libraries it loads
+ * as ld.so would ({@link LibraryResolver}), builds or loads from the {@link ModelCache} a
+ * {@link ModuleModel} of each (in parallel, biggest first), links them by symbol and computes
+ * the syscall sets of a {@link StaticResult} ({@link LinkedProgram}).
+ */
+public final class BinaryAnalyzer {
+
+    private final LibraryResolver resolver;
+    private final ModelCache cache;
+    private final int threads;
+    private final SyscallTable table = SyscallTable.x86_64();
+
+    /** @param cache null to analyse everything afresh and store nothing */
+    public BinaryAnalyzer(LibraryResolver resolver, ModelCache cache, int threads) {
+        this.resolver = resolver;
+        this.cache = cache;
+        this.threads = Math.max(1, threads);
+    }
+
+    /** This system's library search and the cache from the environment, one thread per core. */
+    public static BinaryAnalyzer standard() throws IOException {
+        return new BinaryAnalyzer(LibraryResolver.system(), ModelCache.fromEnvironment(),
+                Runtime.getRuntime().availableProcessors());
+    }
+
+    /** Reads only the ELF headers (for --bincompat on any architecture). */
+    public static BinaryInfo describe(Path binary) throws IOException {
+        try (ElfFile elf = ElfFile.open(binary)) {
+            return BinaryInfo.of(elf);
+        }
+    }
+
+    /** A module to analyse: where it is, who needed it, how it was found. */
+    record Load(Path path, String role, String neededBy, String via) {
+    }
+
+    public StaticResult analyze(Path binary) throws IOException {
+        long t0 = System.nanoTime();
+        BinaryInfo info;
+        List<Load> loads = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        try (ElfFile exe = ElfFile.open(binary)) {
+            if (exe.arch() != Arch.X86_64) {
+                throw new IllegalArgumentException(binary + " is an " + exe.arch().id()
+                        + " ELF; syscall analysis supports x86_64 only (--bincompat still reports its loader facts)");
+            }
+            info = BinaryInfo.of(exe);
+            loads.add(new Load(binary, "executable", null, "command line"));
+            discoverLibraries(exe, binary, loads, missing);
+        }
+        List<ModuleModel> models = new ArrayList<>();
+        int[] cacheHits = new int[1];
+        boolean[] fromCache = new boolean[loads.size()];
+        long t1 = System.nanoTime();
+        scanAll(loads, models, fromCache, cacheHits);
+        long t2 = System.nanoTime();
+        LinkedProgram program = new LinkedProgram(models, loads, table);
+        long t3 = System.nanoTime();
+        StaticResult.Timing timing = new StaticResult.Timing((t3 - t0) / 1_000_000, loads.size() - cacheHits[0],
+                cacheHits[0], threads);
+        StaticResult result = program.result(info, missing, fromCache, timing);
+        if (Boolean.getBoolean("shimscope.timing")) {
+            System.err.printf("libraries %d ms, modules %d ms, link %d ms, result %d ms%n", (t1 - t0) / 1000000,
+                    (t2 - t1) / 1000000, (t3 - t2) / 1000000, (System.nanoTime() - t3) / 1000000);
+        }
+        return result;
+    }
+
+    /** Breadth-first over DT_NEEDED, like ld.so's link map; the interpreter joins if nobody needed it. */
+    private void discoverLibraries(ElfFile exe, Path binary, List<Load> loads, List<String> missing) throws IOException {
+        Map<Path, Boolean> seen = new HashMap<>();
+        seen.put(binary.toRealPath(), true);
+        List<String> exeRpath = exe.runpath().isEmpty() ? exe.rpath() : List.of();
+        Deque<Object[]> queue = new ArrayDeque<>();
+        queue.add(new Object[] {binary, exe.needed(), exe.rpath(), exe.runpath()});
+        while (!queue.isEmpty()) {
+            Object[] q = queue.poll();
+            Path loader = (Path) q[0];
+            @SuppressWarnings("unchecked") List<String> needed = (List<String>) q[1];
+            @SuppressWarnings("unchecked") List<String> rpath = (List<String>) q[2];
+            @SuppressWarnings("unchecked") List<String> runpath = (List<String>) q[3];
+            for (String name : needed) {
+                Optional<LibraryResolver.Candidate> c = resolver.resolve(name, loader, rpath, runpath, exeRpath);
+                if (c.isEmpty()) {
+                    String m = name + " (needed by " + loader + ")";
+                    if (!missing.contains(m)) {
+                        missing.add(m);
+                    }
+                    continue;
+                }
+                Path real = c.get().path().toRealPath();
+                if (seen.putIfAbsent(real, true) != null) {
+                    continue;
+                }
+                loads.add(new Load(c.get().path(), "library", loader.toString(), c.get().via()));
+                try (ElfFile lib = ElfFile.open(c.get().path())) {
+                    queue.add(new Object[] {c.get().path(), lib.needed(), lib.rpath(), lib.runpath()});
+                }
+            }
+        }
+        Optional<String> interp = exe.interpreter();
+        if (interp.isPresent()) {
+            Path ip = Path.of(interp.get());
+            if (!Files.exists(ip)) {
+                missing.add(interp.get() + " (the interpreter of " + binary + ")");
+            } else {
+                Path real = ip.toRealPath();
+                boolean found = false;
+                for (int i = 0; i < loads.size(); i++) {
+                    if (loads.get(i).path().toRealPath().equals(real)) {
+                        Load l = loads.get(i);
+                        loads.set(i, new Load(l.path(), "interpreter", l.neededBy(), l.via() + ", PT_INTERP"));
+                        found = true;
+                    }
+                }
+                if (!found) {
+                    loads.add(new Load(ip, "interpreter", binary.toString(), "PT_INTERP"));
+                }
+            }
+        }
+    }
+
+    private void scanAll(List<Load> loads, List<ModuleModel> models, boolean[] fromCache, int[] hits) throws IOException {
+        ModuleModel[] out = new ModuleModel[loads.size()];
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < loads.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingLong((Integer i) -> sizeOf(loads.get(i).path())).reversed());
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, loads.size()));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i : order) {
+                futures.add(pool.submit(() -> {
+                    Path p = loads.get(i).path();
+                    try (ElfFile elf = ElfFile.open(p)) {
+                        String sha = ModelCache.sha256(elf.bytes());
+                        Optional<ModuleModel> hit = cache == null ? Optional.empty() : cache.load(sha, p.toString());
+                        if (hit.isPresent()) {
+                            out[i] = hit.get();
+                            fromCache[i] = true;
+                            return null;
+                        }
+                        if (elf.arch() != Arch.X86_64) {
+                            throw new IllegalArgumentException(p + " is an " + elf.arch().id() + " library; expected x86_64");
+                        }
+                        if (elf.executableSections().isEmpty() && elf.segments().stream().anyMatch(
+                                g -> g.type() == dev.shimscope.elf.ElfSegment.PT_LOAD
+                                        && (g.flags() & dev.shimscope.elf.ElfSegment.PF_X) != 0)) {
+                            throw new IllegalArgumentException(p + " has executable code but no section headers "
+                                    + "(stripped with sstrip?); static analysis needs them: use the unstripped file");
+                        }
+                        ModuleModel m;
+                        try (Capstone cs = new Capstone()) {
+                            m = new ModuleScanner(elf, cs).scan(sha);
+                        }
+                        if (cache != null) {
+                            cache.store(m);
+                        }
+                        out[i] = m;
+                    } catch (RuntimeException e) {
+                        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+                        throw new IllegalStateException(msg.startsWith(p.toString()) ? msg
+                                : "while analysing " + p + ": " + msg, e);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (ExecutionException e) {
+            Throwable c = e.getCause();
+            if (c instanceof IOException io) {
+                throw io;
+            }
+            if (c instanceof UncheckedIOException u) {
+                throw u.getCause();
+            }
+            if (c instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(c);
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (fromCache[i]) {
+                hits[0]++;
+            }
+            models.add(out[i]);
+        }
+    }
+
+    private static long sizeOf(Path p) {
+        try {
+            return Files.size(p);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
