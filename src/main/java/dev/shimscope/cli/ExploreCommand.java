@@ -13,6 +13,8 @@ import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.Catalog;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
+import dev.shimscope.staticbin.BinaryAnalyzer;
+import dev.shimscope.staticbin.StaticResult;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoredRun;
@@ -28,6 +30,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 @Command(name = "explore", description = {
         "Classify every syscall an application uses under a workload: required, stub only,",
@@ -77,6 +81,17 @@ final class ExploreCommand implements Callable<Integer> {
         env.put("jobs", Integer.toString(k));
         WorkloadRunner runner = new WorkloadRunner(Sandbox.create(), spec, new Tracer(table));
         runner.check();
+        // the static bound of the same binary goes into the stored result; it runs beside the experiments
+        CompletableFuture<StaticResult> staticResult = spec.binary() == null ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return BinaryAnalyzer.standard().analyze(spec.binary());
+                    } catch (java.io.IOException | RuntimeException e) {
+                        System.err.println("shimscope: static analysis of " + spec.binary() + " failed (" + e.getMessage()
+                                + "); the result is stored without it");
+                        return null;
+                    }
+                }, Executors.newVirtualThreadPerTaskExecutor());
         Path jf = journalFile != null ? journalFile : defaultJournal(spec);
         ExploreProgress progress = new ExploreProgress(System.err, ExploreProgress.stderrIsTerminal());
         Exploration result;
@@ -92,7 +107,7 @@ final class ExploreCommand implements Callable<Integer> {
             if (json != null) {
                 Json.writeFile(json, ExploreReport.jsonTree(result));
             }
-            StoredRun stored = store(result);
+            StoredRun stored = store(result, staticResult.join());
             journal.finish();
             System.out.print(ExploreReport.text(result));
             System.out.println("stored in " + stored.dir());
@@ -100,12 +115,16 @@ final class ExploreCommand implements Callable<Integer> {
         return 0;
     }
 
-    private StoredRun store(Exploration result) throws java.io.IOException {
+    private StoredRun store(Exploration result, StaticResult staticBound) throws java.io.IOException {
         Map<String, SyscallVerdict> verdicts = new java.util.TreeMap<>();
         result.verdicts().forEach(v -> verdicts.put(v.name(), v.verdict()));
         WorkloadSpec spec = result.spec();
         Profile profile = Profile.newRun(spec.app(), WorkloadKind.parse(spec.kind().id()), spec.workload(), verdicts)
                 .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)));
+        if (staticBound != null) {
+            profile = profile.withStaticBinary(new java.util.TreeSet<>(staticBound.syscalls().stream()
+                    .map(StaticResult.SyscallEntry::name).toList()));
+        }
         return ResultStore.openOrCreate(db.location()).save(profile);
     }
 
