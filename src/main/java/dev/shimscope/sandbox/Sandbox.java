@@ -169,7 +169,10 @@ public final class Sandbox {
                 Files.createDirectories(p);
                 Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
             }
-            Files.write(control.resolve("seccomp-exec"), loader);
+            Path loaderFile = control.resolve("seccomp-exec");
+            Files.write(loaderFile, loader);
+            // bwrap execs the loader directly (RunSpec.FilterScope.COMMAND), so it must be executable
+            Files.setPosixFilePermissions(loaderFile, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(control.resolve("out")); // mount point of OUT_DIR (the control dir is read-only)
             for (Map.Entry<String, String> f : spec.controlFiles().entrySet()) {
                 Path target = control.resolve(f.getKey()).normalize();

@@ -1,3 +1,4 @@
+#!/usr/bin/perl
 # shimscope's exec loader: installs a seccomp BPF program, then executes a program in place.
 #   seccomp-exec FILTER.bpf PROGRAM ARGV0 [ARGS...]
 # It needs no privilege (PR_SET_NO_NEW_PRIVS suffices) and no namespace, so it works inside the
