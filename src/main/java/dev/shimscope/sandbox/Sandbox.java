@@ -202,6 +202,9 @@ public final class Sandbox {
                 "--hostname", HOSTNAME,
                 "--ro-bind", "/", "/",
                 "--dev", "/dev", "--proc", "/proc",
+                // bwrap means to cover /proc/sys read-only but skips it: its access(W_OK) probe gets
+                // EACCES from the sysctl root directory, while the files below stay writable for root
+                "--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
                 "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run"));
         if (root) {
             a.addAll(List.of("--cap-drop", "ALL"));
