@@ -91,6 +91,7 @@ public final class Sandbox {
 
     private final Path bwrap;
     private final Path time;
+    private final Path setpriv;
     private final Path workRoot;
     private final Path hardeningFilter;
     private final byte[] loader;
@@ -98,9 +99,10 @@ public final class Sandbox {
     private final boolean keepRunDirs;
     private final AtomicLong runCounter = new AtomicLong();
 
-    private Sandbox(Path bwrap, Path time, Path workRoot, boolean keepRunDirs) {
+    private Sandbox(Path bwrap, Path time, Path setpriv, Path workRoot, boolean keepRunDirs) {
         this.bwrap = bwrap;
         this.time = time;
+        this.setpriv = setpriv;
         this.workRoot = workRoot;
         this.keepRunDirs = keepRunDirs;
         this.root = HostTools.isRoot();
@@ -130,12 +132,13 @@ public final class Sandbox {
         Path bwrap = HostTools.require("bwrap", "bubblewrap");
         HostTools.require("perl", "perl-base");
         Path time = HostTools.find("/usr/bin/time").orElse(null);
+        Path setpriv = HostTools.isRoot() ? HostTools.require("setpriv", "util-linux") : null;
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
             Path work = Files.createTempDirectory(base, "shimscope-");
             // workers that drop to nobody (nginx, memcached) must be able to traverse to their files
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Sandbox s = new Sandbox(bwrap, time, work, keepRunDirs);
+            Sandbox s = new Sandbox(bwrap, time, setpriv, work, keepRunDirs);
             if (!keepRunDirs) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
             }
@@ -257,6 +260,14 @@ public final class Sandbox {
         setenv(a, "SHIMSCOPE_OUT", OUT_DIR);
         spec.env().forEach((k, v) -> setenv(a, k, v));
         a.addAll(List.of("--seccomp", "3", "--"));
+        if (root) {
+            // bwrap as root drops capabilities but leaves the bounding set full (it empties it only
+            // with --unshare-user); NO_NEW_PRIVS already keeps exec from raising capabilities, an
+            // empty bounding set makes that hold on its own
+            a.addAll(List.of(setpriv.toString(), "--bounding-set=-all," + String.join(",",
+                    KEPT_CAPABILITIES.stream().map(c -> "+" + c.substring("CAP_".length()).toLowerCase(java.util.Locale.ROOT))
+                            .toList()), "--"));
+        }
         if (time != null) {
             a.addAll(List.of(time.toString(), "-o", OUT_DIR + "/.rusage", "-f", "%M"));
         }
