@@ -60,6 +60,8 @@ public final class Sandbox {
     public static final String REAL_DIR = CONTROL_DIR + "/real";
 
     private static final String HOSTNAME = "shimscope";
+    /** bwrap's --info-fd output in the run directory: the namespace init's host pid. */
+    static final String INFO_FILE = "bwrap-info.json";
     private static final int TAIL_BYTES = 8192;
 
     /** Docker's default capability set minus MKNOD, SETFCAP and AUDIT_WRITE. */
@@ -195,12 +197,15 @@ public final class Sandbox {
         }
     }
 
-    /** The bwrap command line for a prepared run (without the fd redirection that passes the hardening filter). */
+    /**
+     * The bwrap command line for a prepared run (without the fd redirections: the hardening filter
+     * is read from fd 3, bwrap's info with the namespace init's pid is written to fd 4).
+     */
     List<String> bwrapArgs(Run run) throws IOException {
         RunSpec spec = run.spec();
         List<String> a = new ArrayList<>();
         a.add(bwrap.toString());
-        a.addAll(List.of("--die-with-parent", "--new-session",
+        a.addAll(List.of("--die-with-parent", "--new-session", "--info-fd", "4",
                 "--unshare-net", "--unshare-pid", "--unshare-uts", "--unshare-ipc", "--unshare-cgroup-try",
                 "--hostname", HOSTNAME,
                 "--ro-bind", "/", "/",
@@ -306,8 +311,10 @@ public final class Sandbox {
 
     Process start(Run run) throws IOException {
         List<String> argv = new ArrayList<>();
-        // ProcessBuilder cannot pass extra descriptors; the shell opens the filter on fd 3 and execs bwrap
-        argv.addAll(List.of("/bin/sh", "-c", "exec \"$@\" 3<\"$0\"", hardeningFilter.toString()));
+        // ProcessBuilder cannot pass extra descriptors; the shell opens the filter on fd 3, the info
+        // file on fd 4, and execs bwrap
+        argv.addAll(List.of("/bin/sh", "-c", "info=$1; shift; exec \"$@\" 3<\"$0\" 4>\"$info\"",
+                hardeningFilter.toString(), run.dir().resolve(INFO_FILE).toString()));
         argv.addAll(bwrapArgs(run));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -328,13 +335,66 @@ public final class Sandbox {
         }
     }
 
+    private static final Pattern CHILD_PID = Pattern.compile("\"child-pid\"\\s*:\\s*(\\d+)");
+
+    /**
+     * Waits until the run's pid namespace is gone. bwrap returns as soon as the command's exit
+     * status is known, and only then does --die-with-parent's signal reach the namespace's init,
+     * which ends what is left (daemons, a server the command started); the kernel has ended all of
+     * them once init is a zombie or reaped. The info file written by bwrap names init's pid.
+     */
+    static void awaitNamespaceEnd(Path infoFile) throws InterruptedException {
+        long pid;
+        try {
+            Matcher m = CHILD_PID.matcher(Files.readString(infoFile));
+            if (!m.find()) {
+                return; // bwrap failed before it created the namespace
+            }
+            pid = Long.parseLong(m.group(1));
+        } catch (IOException e) {
+            return;
+        }
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String state;
+            try {
+                String text = Files.readString(stat);
+                int paren = text.lastIndexOf(')');
+                state = text.substring(paren + 2, paren + 3);
+            } catch (IOException | IndexOutOfBoundsException e) {
+                return; // reaped
+            }
+            if (state.equals("Z") || state.equals("X")) {
+                return;
+            }
+            Thread.sleep(2);
+        }
+    }
+
     static void finished(Process p) {
         LIVE.remove(p);
+    }
+
+    /**
+     * Kills a run and returns when all its processes are gone. Killing bwrap itself would return
+     * at once while --die-with-parent's signal still travels to the namespace's init and from
+     * there to the rest; so init (bwrap's child) is killed first: the kernel ends every other
+     * process of the pid namespace before init's exit completes, bwrap waits for that, then exits.
+     */
+    static void kill(Process bwrapProcess) throws InterruptedException {
+        List<ProcessHandle> inits = bwrapProcess.toHandle().children().toList();
+        inits.forEach(ProcessHandle::destroyForcibly);
+        if (inits.isEmpty() || !bwrapProcess.waitFor(10, TimeUnit.SECONDS)) { // no namespace yet, or stuck
+            bwrapProcess.destroyForcibly();
+            bwrapProcess.waitFor(5, TimeUnit.SECONDS);
+        }
     }
 
     /** Kills every run still going (shutdown hook; also for callers that abort). */
     public static void killAll() {
         for (Process p : LIVE) {
+            p.toHandle().children().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
         for (Process p : LIVE) {
