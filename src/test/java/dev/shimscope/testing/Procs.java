@@ -52,9 +52,14 @@ public final class Procs {
 
     /** Waits up to {@code millis} for a process with the token to appear; true if one did. */
     public static boolean awaitToken(String token, long millis) throws InterruptedException {
+        return awaitToken(token, millis, -1);
+    }
+
+    /** Like {@link #awaitToken(String, long)}, ignoring the process {@code except} (e.g. the launcher itself). */
+    public static boolean awaitToken(String token, long millis, long except) throws InterruptedException {
         long end = System.nanoTime() + millis * 1_000_000;
         while (System.nanoTime() < end) {
-            if (!withToken(token).isEmpty()) {
+            if (withToken(token).stream().anyMatch(pid -> pid != except)) {
                 return true;
             }
             Thread.sleep(10);

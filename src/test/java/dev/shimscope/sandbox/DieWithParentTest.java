@@ -1,0 +1,46 @@
+package dev.shimscope.sandbox;
+
+import dev.shimscope.testing.Fixtures;
+import dev.shimscope.testing.Procs;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * When the JVM that started a run dies, the run dies with it: a separate JVM runs
+ * {@code shimscope trace} of a process that blocks forever, is killed by its pid, and afterwards
+ * no process carrying the run's unique token is left on the host.
+ */
+class DieWithParentTest {
+
+    @ParameterizedTest(name = "JVM ended by {0}")
+    @ValueSource(strings = {"SIGKILL", "SIGTERM"})
+    void runsDieWithTheJvm(String signal) throws Exception {
+        Path probe = Fixtures.gcc("probe");
+        String token = Procs.token();
+        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
+        Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "dev.shimscope.cli.Main",
+                "trace", "--timeout", "120", "--", probe.toString(), "pause", token)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            // besides the JVM's own command line, strace and the probe inside the sandbox carry the token
+            assertThat(Procs.awaitToken(token, 30_000, jvm.pid())).as("the traced run started").isTrue();
+            if (signal.equals("SIGKILL")) {
+                jvm.destroyForcibly();
+            } else {
+                jvm.destroy();
+            }
+            jvm.waitFor();
+            // --die-with-parent delivers its SIGKILL when the JVM's thread is gone: give it a moment
+            assertThat(Procs.awaitNoToken(token, 10_000)).as("sandbox processes left after the JVM died").isEmpty();
+        } finally {
+            jvm.destroyForcibly();
+        }
+    }
+}
