@@ -100,13 +100,6 @@ public final class StraceParser {
             i++;
         }
         String rest = line.substring(i);
-        if (rest.startsWith("---")) {
-            signal(rest);
-            return;
-        }
-        if (rest.startsWith("+++")) {
-            return;
-        }
         int nr = -1;
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
@@ -122,6 +115,14 @@ public final class StraceParser {
                 return;
             }
             rest = rest.substring(close + 1).stripLeading();
+        }
+        // with -n, signal and exit lines carry the number of the call in progress too
+        if (rest.startsWith("---")) {
+            signal(rest);
+            return;
+        }
+        if (rest.startsWith("+++")) {
+            return;
         }
         Proc proc = proc(pid);
         if (rest.startsWith("<... ")) {
