@@ -202,7 +202,9 @@ public final class StraceParser {
             return;
         }
         String canonical = table.byNumber(nr).known() ? table.name(nr) : name;
-        int close = rest.lastIndexOf(')');
+        // the return value may end in a comment in parentheses ("= -1 ENOENT (No such file...)"):
+        // find the parenthesis that closes the resumed argument list, not the last one
+        int close = closingParen(rest, end + " resumed>".length(), 1);
         int eq = close < 0 ? -1 : rest.indexOf(" = ", close);
         if (eq < 0) {
             return;
@@ -366,9 +368,13 @@ public final class StraceParser {
 
     /** Index of the parenthesis closing the one at {@code open}, skipping strings and nesting; -1 if none. */
     static int closingParen(String s, int open) {
-        int depth = 0;
+        return closingParen(s, open, 0);
+    }
+
+    /** Like {@link #closingParen(String, int)}, starting at {@code from} already {@code depth} levels deep. */
+    static int closingParen(String s, int from, int depth) {
         boolean inString = false;
-        for (int i = open; i < s.length(); i++) {
+        for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
             if (inString) {
                 if (c == '\\') {
