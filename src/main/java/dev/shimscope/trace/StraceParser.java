@@ -122,6 +122,7 @@ public final class StraceParser {
             return;
         }
         if (rest.startsWith("+++")) {
+            superseded(pid, rest);
             return;
         }
         Proc proc = proc(pid);
@@ -187,6 +188,26 @@ public final class StraceParser {
     }
 
     private final Map<Integer, String> pendingPaths = new HashMap<>();
+    private static final java.util.regex.Pattern SUPERSEDED =
+            java.util.regex.Pattern.compile("superseded by execve in pid (\\d+)");
+
+    /**
+     * "+++ superseded by execve in pid T +++": thread T of this process called execve, and the
+     * kernel gave it this pid (the leader's); the exec it started completes under this pid.
+     */
+    private void superseded(int pid, String rest) {
+        java.util.regex.Matcher m = SUPERSEDED.matcher(rest);
+        if (!m.find()) {
+            return;
+        }
+        int thread = Integer.parseInt(m.group(1));
+        Proc from = procs.get(thread);
+        if (from == null || thread == pid) {
+            return;
+        }
+        proc(pid).pendingExec = from.pendingExec;
+        from.pendingExec = null;
+    }
 
     private void resumed(int pid, Proc proc, int nr, String rest) {
         int end = rest.indexOf(" resumed>");
