@@ -153,6 +153,11 @@ public final class StraceParser {
             ret = eq >= 0 ? rest.substring(eq + 3) : null;
         } else if (unfinished) {
             argText = rest.substring(paren + 1, rest.length() - "<unfinished ...>".length()).stripTrailing();
+        } else if (IDENTIFIER.matcher(name).matches()) {
+            // strace was killed while the call blocked, in the middle of printing it: the call was
+            // entered and never returned (the case of a server killed at the end of a run)
+            argText = rest.substring(paren + 1);
+            unfinished = true;
         } else {
             unparsed(line);
             return;
@@ -162,6 +167,7 @@ public final class StraceParser {
         stats.calls++;
         if (unfinished) {
             stats.unfinished++;
+            pendingStats.put(pid, stats);
         }
         List<String> args = null;
         if (ArgumentDecoders.isMultiplexed(canonical)) {
@@ -188,6 +194,9 @@ public final class StraceParser {
     }
 
     private final Map<Integer, String> pendingPaths = new HashMap<>();
+    /** The counters of each pid's call printed as unfinished, until it is resumed. */
+    private final Map<Integer, TraceResult.Stats> pendingStats = new HashMap<>();
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]*");
     private static final java.util.regex.Pattern SUPERSEDED =
             java.util.regex.Pattern.compile("superseded by execve in pid (\\d+)");
 
@@ -207,6 +216,10 @@ public final class StraceParser {
         }
         proc(pid).pendingExec = from.pendingExec;
         from.pendingExec = null;
+        TraceResult.Stats entered = pendingStats.remove(thread);
+        if (entered != null) {
+            pendingStats.put(pid, entered);
+        }
     }
 
     private void resumed(int pid, Proc proc, int nr, String rest) {
@@ -231,6 +244,10 @@ public final class StraceParser {
             return;
         }
         String ret = rest.substring(eq + 3);
+        TraceResult.Stats entered = pendingStats.remove(pid);
+        if (entered != null) {
+            entered.unfinished--; // it returned after all
+        }
         TraceResult.Stats stats = proc.current().usage.syscalls.computeIfAbsent(nr, k -> new TraceResult.Stats());
         String path = PATH_ARG.containsKey(canonical) ? pendingPaths.remove(pid) : null;
         completed(pid, proc, nr, canonical, ret, path, stats);
