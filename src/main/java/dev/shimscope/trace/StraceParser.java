@@ -283,8 +283,8 @@ public final class StraceParser {
     }
 
     private void exec(int pid, Proc proc, String exe) {
-        if (launchExecutable == null && firstPid != null && pid == firstPid) {
-            launchExecutable = exe;
+        if (firstPid != null && pid == firstPid && (launchExecutable == null || loaderPaths.contains(launchExecutable))) {
+            launchExecutable = exe; // the program the loader starts, not the loader
         }
         Phase p = new Phase();
         p.exe = exe;
