@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -320,18 +321,29 @@ public final class Sandbox {
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(run.dir().resolve("stdout").toFile())
                 .redirectError(run.dir().resolve("stderr").toFile());
+        Future<Process> started = SPAWNER.submit(pb::start);
+        boolean interrupted = false;
         try {
-            Process p = SPAWNER.submit(pb::start).get();
-            LIVE.add(p);
-            return p;
+            while (true) {
+                try {
+                    // the spawner starts the process even if we stop waiting: take it, so that it
+                    // is tracked and the caller's interrupt ends it (in Run) instead of leaking it
+                    Process p = started.get();
+                    LIVE.add(p);
+                    return p;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
             throw new SandboxException("cannot start bwrap: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while starting a run", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -383,9 +395,17 @@ public final class Sandbox {
      * process of the pid namespace before init's exit completes, bwrap waits for that, then exits.
      */
     static void kill(Process bwrapProcess) throws InterruptedException {
+        // right after the start bwrap may not have created the namespace yet; killing bwrap then
+        // could let its child miss --die-with-parent (it sets that up only after the clone), and
+        // the child would stay behind as an orphan: wait for the child, briefly
         List<ProcessHandle> inits = bwrapProcess.toHandle().children().toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (inits.isEmpty() && bwrapProcess.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            inits = bwrapProcess.toHandle().children().toList();
+        }
         inits.forEach(ProcessHandle::destroyForcibly);
-        if (inits.isEmpty() || !bwrapProcess.waitFor(10, TimeUnit.SECONDS)) { // no namespace yet, or stuck
+        if (inits.isEmpty() || !bwrapProcess.waitFor(10, TimeUnit.SECONDS)) { // no namespace at all, or stuck
             bwrapProcess.destroyForcibly();
             bwrapProcess.waitFor(5, TimeUnit.SECONDS);
         }
