@@ -182,6 +182,42 @@ class SandboxRunTest {
     }
 
     @Test
+    void aCallerInterruptedBeforeTheStartLeavesNothingRunning() throws Exception {
+        String token = Procs.token();
+        RunSpec spec = probeSpec("daemon", "wait", token).timeout(Duration.ofSeconds(60)).build();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> run(spec)).isInstanceOf(InterruptedException.class);
+        } finally {
+            Thread.interrupted();
+        }
+        // had the run been left going, its daemon would show up here within a moment
+        assertThat(Procs.awaitToken(token, 1000)).as("a process of the interrupted run").isFalse();
+    }
+
+    @Test
+    void interruptsAtAnyMomentOfTheStartLeaveNothingRunning() throws Exception {
+        // while the spawner starts bwrap, while bwrap sets up the namespace, while the command runs
+        for (int delay = 0; delay < 20; delay++) {
+            String token = Procs.token();
+            RunSpec spec = probeSpec("daemon", "wait", token).timeout(Duration.ofSeconds(60)).build();
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    run(spec);
+                } catch (InterruptedException e) {
+                    // expected
+                }
+            });
+            Thread.sleep(delay);
+            caller.interrupt();
+            caller.join(20_000);
+            assertThat(caller.isAlive()).isFalse();
+            // bwrap's own command line carries the token too
+            assertThat(Procs.withToken(token)).as("processes left after an interrupt at %d ms", delay).isEmpty();
+        }
+    }
+
+    @Test
     void interruptingTheCallerKillsTheRun() throws Exception {
         String token = Procs.token();
         RunSpec spec = probeSpec("daemon", "wait", token).timeout(Duration.ofSeconds(60)).build();
