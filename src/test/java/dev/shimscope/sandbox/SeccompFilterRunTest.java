@@ -178,6 +178,29 @@ class SeccompFilterRunTest {
         assertThat(lines(r)).hasSize(1);
     }
 
+    @Test
+    void straceFaultInjectionWorksUnderTheSandboxAndExperimentFilters() throws Exception {
+        // strace skips an injected call by setting its number to -1, which the filters then see
+        String strace = HostTools.require("strace", "strace").toString();
+        List<String> inject = List.of(strace, "-f", "-qq", "-o", "/dev/null", "-e", "trace=uname",
+                "-e", "inject=uname:error=EPERM", "--");
+        List<String> plain = new ArrayList<>(inject);
+        plain.addAll(List.of(probe.toString(), "uname"));
+        try (Run run = sandbox.run(RunSpec.of(plain).readOnly(Fixtures.DIR).timeout(Duration.ofSeconds(20)).build())) {
+            assertThat(run.result().describeEnd()).isEqualTo("exit status 0");
+            assertThat(run.result().stdoutTail()).isEqualTo("-1 1 untouched\n");
+        }
+        // the loader after strace: the experiment filter applies to the program, not to strace
+        List<String> filtered = new ArrayList<>(inject);
+        filtered.addAll(List.of(Sandbox.LOADER, Sandbox.FILTER, probe.toString(), probe.toString(), "uname"));
+        SeccompFilter allowOnlyWhatTheProbeNeeds = SeccompFilter.forEach(List.of(nr("getppid")), SeccompAction.KILL);
+        try (Run run = sandbox.run(RunSpec.of(filtered).readOnly(Fixtures.DIR).timeout(Duration.ofSeconds(20))
+                .filter(allowOnlyWhatTheProbeNeeds, RunSpec.FilterScope.CALLER, null).build())) {
+            assertThat(run.result().describeEnd()).isEqualTo("exit status 0");
+            assertThat(run.result().stdoutTail()).isEqualTo("-1 1 untouched\n");
+        }
+    }
+
     /** The loader applied by hand, on the host: isolates the experiment filter from the sandbox's own. */
     private static Host onHost(SeccompFilter filter, Path dir, String... args) throws IOException, InterruptedException {
         Path loader = dir.resolve("seccomp-exec");

@@ -90,12 +90,14 @@ class SeccompFilterTest {
     @Test
     void startsWithTheArchitectureAndX32Checks() {
         byte[] bpf = SeccompFilter.forEach(List.of(63), SeccompAction.STUB).compile();
-        String hex = HexFormat.of().formatHex(bpf, 0, 6 * 8);
+        String hex = HexFormat.of().formatHex(bpf, 0, 8 * 8);
         assertThat(hex).isEqualTo(
                 "2000000004000000" // A = seccomp_data.arch
                         + "150001003e0000c0" // if A == AUDIT_ARCH_X86_64 skip 1
                         + "0600000000000080" // return KILL_PROCESS
                         + "2000000000000000" // A = seccomp_data.nr
+                        + "15000001ffffffff" // if A == -1 (a tracer's skipped call) fall through, else skip 1
+                        + "060000000000ff7f" // return ALLOW
                         + "3500000100000040" // if A >= 0x40000000 (x32) fall through, else skip 1
                         + "0600000000000080"); // return KILL_PROCESS
         assertWellFormed(bpf);
@@ -129,6 +131,21 @@ class SeccompFilterTest {
         assertThat(eval(bpf, AUDIT_ARCH_AARCH64, 435)).isEqualTo(errno(38));
         assertThat(eval(bpf, AUDIT_ARCH_AARCH64, 56)).isEqualTo(RET_ALLOW);
         assertThat(eval(bpf, AUDIT_ARCH_X86_64, 435)).isEqualTo(RET_KILL_PROCESS);
+    }
+
+    @Test
+    void theSkippedCallOfATracerPassesWhateverTheDefault() {
+        // a tracer (strace -e inject) skips a call by setting its number to -1; the kernel then
+        // runs nothing, and the filter must not take -1 for an x32 call or apply the default
+        for (Arch arch : Arch.values()) {
+            long audit = arch == Arch.X86_64 ? AUDIT_ARCH_X86_64 : AUDIT_ARCH_AARCH64;
+            for (SeccompAction otherwise : List.of(SeccompAction.KILL, new SeccompAction.Errno(1), SeccompAction.ALLOW)) {
+                byte[] bpf = SeccompFilter.builder(otherwise).arch(arch).rule(63, SeccompAction.ALLOW).build().compile();
+                assertWellFormed(bpf);
+                assertThat(eval(bpf, audit, -1)).as("%s default %s", arch, otherwise).isEqualTo(RET_ALLOW);
+                assertThat(eval(bpf, audit, -2)).isEqualTo(arch == Arch.X86_64 ? RET_KILL_PROCESS : otherwise.encode());
+            }
+        }
     }
 
     @Test
@@ -223,7 +240,7 @@ class SeccompFilterTest {
         SeccompFilter longest = bigBlock(82, 2);
         byte[] bpf = longest.compile();
         assertWellFormed(bpf);
-        assertThat(longest.instructionCount()).isEqualTo(6 + 1 + 255 + 2 + 1);
+        assertThat(longest.instructionCount()).isEqualTo(8 + 1 + 255 + 2 + 1);
         assertThat(eval(bpf, AUDIT_ARCH_X86_64, 16, 0, 1000)).isEqualTo(errno(100));
         assertThat(eval(bpf, AUDIT_ARCH_X86_64, 16, 0, 1081)).isEqualTo(errno(181));
         assertThat(eval(bpf, AUDIT_ARCH_X86_64, 16, 0, 0x0200)).isEqualTo(errno(3001));
@@ -235,7 +252,7 @@ class SeccompFilterTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("syscall 16");
     }
 
-    /** allowOnly-like filter of exactly {@code 7 + 2 * unconditional + 5} instructions. */
+    /** allowOnly-like filter of exactly {@code 9 + 2 * unconditional + 5} instructions. */
     private static SeccompFilter sized(int unconditional) {
         SeccompFilter.Builder b = SeccompFilter.builder(new SeccompAction.Errno(1));
         for (int nr = 0; nr < unconditional; nr++) {
@@ -246,12 +263,12 @@ class SeccompFilterTest {
 
     @Test
     void programsUpToBpfMaxInsnsCompileAndLoadLongerOnesAreRefused(@TempDir Path dir) throws Exception {
-        SeccompFilter max = sized(2042);
+        SeccompFilter max = sized(2041);
         byte[] bpf = max.compile();
         assertThat(bpf.length / 8).isEqualTo(SeccompFilter.MAX_INSTRUCTIONS);
         assertWellFormed(bpf);
-        assertThat(eval(bpf, AUDIT_ARCH_X86_64, 2041)).isEqualTo(RET_ALLOW);
-        assertThat(eval(bpf, AUDIT_ARCH_X86_64, 2042)).isEqualTo(errno(1));
+        assertThat(eval(bpf, AUDIT_ARCH_X86_64, 2040)).isEqualTo(RET_ALLOW);
+        assertThat(eval(bpf, AUDIT_ARCH_X86_64, 2041)).isEqualTo(errno(1));
         assertThat(eval(bpf, AUDIT_ARCH_X86_64, 5000, 1)).isEqualTo(RET_ALLOW);
         assertThat(eval(bpf, AUDIT_ARCH_X86_64, 5000, 2)).isEqualTo(errno(1));
 
@@ -266,7 +283,7 @@ class SeccompFilterTest {
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
 
-        assertThatThrownBy(() -> sized(2043).compile())
+        assertThatThrownBy(() -> sized(2042).compile())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4098 instructions");
     }
 
@@ -282,7 +299,7 @@ class SeccompFilterTest {
     void anEmptyFilterJustChecksTheArchitecture() {
         byte[] bpf = SeccompFilter.builder(SeccompAction.ALLOW).build().compile();
         assertWellFormed(bpf);
-        assertThat(bpf.length / 8).isEqualTo(7);
+        assertThat(bpf.length / 8).isEqualTo(9);
         List<Long> results = new ArrayList<>();
         for (int nr : List.of(0, 59, 462)) {
             results.add(eval(bpf, AUDIT_ARCH_X86_64, nr));
