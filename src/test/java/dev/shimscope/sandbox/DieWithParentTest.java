@@ -5,7 +5,9 @@ import dev.shimscope.testing.Procs;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +24,9 @@ class DieWithParentTest {
         Path probe = Fixtures.gcc("probe");
         String token = Procs.token();
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED",
+        // the killed JVM cannot delete its work directory: give it one that this test deletes
+        Path tmp = Files.createDirectories(Path.of("target/die-with-parent", UUID.randomUUID().toString()).toAbsolutePath());
+        Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp,
                 "-cp", System.getProperty("java.class.path"), "dev.shimscope.cli.Main",
                 "trace", "--timeout", "120", "--", probe.toString(), "pause", token)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -41,6 +45,8 @@ class DieWithParentTest {
             assertThat(Procs.awaitNoToken(token, 10_000)).as("sandbox processes left after the JVM died").isEmpty();
         } finally {
             jvm.destroyForcibly();
+            jvm.waitFor();
+            Sandbox.deleteTree(tmp);
         }
     }
 }

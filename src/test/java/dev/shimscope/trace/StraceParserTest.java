@@ -160,6 +160,10 @@ class StraceParserTest {
                 "100   [ 435] <... clone3 resumed>)      = 103",
                 "103   [  59] <... execve resumed>)      = 0",
                 "103   [   0] read(0, 0x7ffd, 0x20000)   = 0",
+                // clone3 with its return in hex (as with -e raw=all)
+                "100   [ 435] clone3({flags=0x4100, exit_signal=17, stack=0x7f58, stack_size=0x9000}, 88) = 0x69",
+                "105   [  59] execve(\"/usr/bin/env\", [\"env\"], 0x7ffd /* 7 vars */) = 0",
+                "105   [  79] getcwd(0x7ffd, 0x1000)     = 0x2",
                 // a failed exec changes nothing
                 "100   [  56] clone(0x1200011, 0, 0, 0x7f0d7a5d8a10, 0) = 0x68",
                 "104   [  59] execve(\"/nonexistent\", [\"x\"], 0x55 /* 7 vars */) = -1 ENOENT (No such file or directory)",
@@ -172,12 +176,14 @@ class StraceParserTest {
         assertThat(use(t, "rt_sigprocmask").executables()).containsExactly("/usr/bin/sh");
         assertThat(use(t, "kill").executables()).containsExactly("/usr/bin/sh");
         assertThat(use(t, "wait4").executables()).containsExactly("/usr/bin/sh");
-        assertThat(use(t, "execve").calls()).isEqualTo(5);
+        assertThat(use(t, "getcwd").executables()).containsExactly("/usr/bin/env");
+        assertThat(use(t, "execve").calls()).isEqualTo(6);
         assertThat(use(t, "execve").failures()).isEqualTo(1);
-        assertThat(t.executables()).containsExactlyInAnyOrder("/usr/bin/sh", "/usr/bin/true", "/usr/bin/ls", "/usr/bin/cat");
+        assertThat(t.executables()).containsExactlyInAnyOrder("/usr/bin/sh", "/usr/bin/true", "/usr/bin/ls", "/usr/bin/cat",
+                "/usr/bin/env");
         assertThat(t.launchExecutable()).isEqualTo("/usr/bin/sh");
-        assertThat(t.processes()).isEqualTo(5);
-        assertThat(t.processesByExecutable()).containsEntry("/usr/bin/sh", 5L).containsEntry("/usr/bin/ls", 1L);
+        assertThat(t.processes()).isEqualTo(6);
+        assertThat(t.processesByExecutable()).containsEntry("/usr/bin/sh", 6L).containsEntry("/usr/bin/ls", 1L);
     }
 
     @Test
