@@ -78,6 +78,46 @@ public final class Sandbox {
             "move_mount", "open_tree", "mount_setattr");
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    /** One reaper per work directory; referenced so that its pipe stays open as long as the JVM lives. */
+    private static final Set<Process> REAPERS = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The reaper's script: it reads the work directory's path, then waits for the end of its
+     * input, which comes when the JVM is gone. If the JVM died without its shutdown hook (the work
+     * directory is still there), it kills every process whose command line names the work
+     * directory: the bwrap processes of every run (they carry their run directory's paths), and
+     * with each namespace's init the rest of the run. The path is read, not passed as an argument,
+     * so that neither the script nor its grep match themselves.
+     */
+    private static final String REAPER_SCRIPT = """
+            read -r root
+            cat > /dev/null
+            [ -d "$root" ] || exit 0
+            i=0
+            while [ $i -lt 100 ]; do
+              pids=$(printf '%s\n' "$root" | grep -laFf - /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3)
+              [ -n "$pids" ] || exit 0
+              kill -9 $pids 2>/dev/null
+              sleep 0.05
+              i=$((i + 1))
+            done
+            """;
+
+    /**
+     * Starts the process that ends the runs of {@code work} if this JVM dies without running its
+     * shutdown hook (SIGKILL, a crash). bwrap's --die-with-parent alone leaves a gap: bwrap sets
+     * it up for the namespace's init only once the namespace is ready, and an init whose bwrap
+     * died before that runs on as an orphan, command and all.
+     */
+    private static void startReaper(Path work) throws IOException {
+        Process reaper = new ProcessBuilder("/bin/sh", "-c", REAPER_SCRIPT)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        reaper.getOutputStream().write((work.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
+        reaper.getOutputStream().flush();
+        REAPERS.add(reaper);
+    }
     /**
      * One long-lived platform thread starts every process: the kernel sends --die-with-parent's
      * signal when the thread that forked bwrap ends, so that thread must live as long as the JVM.
@@ -142,6 +182,7 @@ public final class Sandbox {
             // workers that drop to nobody (nginx, memcached) must be able to traverse to their files
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
             Sandbox s = new Sandbox(bwrap, time, setpriv, work, keepRunDirs);
+            startReaper(work);
             if (!keepRunDirs) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
             }
