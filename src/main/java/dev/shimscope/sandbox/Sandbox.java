@@ -82,35 +82,14 @@ public final class Sandbox {
     private static final Set<Process> REAPERS = ConcurrentHashMap.newKeySet();
 
     /**
-     * The reaper's script: it reads the work directory's path, then waits for the end of its
-     * input, which comes when the JVM is gone. If the JVM died without its shutdown hook (the work
-     * directory is still there), it kills every process whose command line names the work
-     * directory: the bwrap processes of every run (they carry their run directory's paths), and
-     * with each namespace's init the rest of the run. The path is read, not passed as an argument,
-     * so that neither the script nor its grep match themselves.
-     */
-    private static final String REAPER_SCRIPT = """
-            read -r root
-            cat > /dev/null
-            [ -d "$root" ] || exit 0
-            i=0
-            while [ $i -lt 100 ]; do
-              pids=$(printf '%s\n' "$root" | grep -laFf - /proc/[0-9]*/cmdline 2>/dev/null | cut -d/ -f3)
-              [ -n "$pids" ] || exit 0
-              kill -9 $pids 2>/dev/null
-              sleep 0.05
-              i=$((i + 1))
-            done
-            """;
-
-    /**
-     * Starts the process that ends the runs of {@code work} if this JVM dies without running its
-     * shutdown hook (SIGKILL, a crash). bwrap's --die-with-parent alone leaves a gap: bwrap sets
-     * it up for the namespace's init only once the namespace is ready, and an init whose bwrap
-     * died before that runs on as an orphan, command and all.
+     * Starts the process ({@code reaper.sh}) that ends what is left of the runs of {@code work}
+     * once this JVM is gone (SIGKILL, a crash). bwrap's --die-with-parent alone leaves a gap: bwrap
+     * sets it up for the namespace's init only once the namespace is ready, and an init whose
+     * bwrap died before that runs on as an orphan, command and all.
      */
     private static void startReaper(Path work) throws IOException {
-        Process reaper = new ProcessBuilder("/bin/sh", "-c", REAPER_SCRIPT)
+        String script = new String(Sandbox.class.getResourceAsStream("reaper.sh").readAllBytes(), StandardCharsets.UTF_8);
+        Process reaper = new ProcessBuilder("/bin/sh", "-c", script)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.DISCARD)
                 .start();
@@ -354,8 +333,10 @@ public final class Sandbox {
     Process start(Run run) throws IOException {
         List<String> argv = new ArrayList<>();
         // ProcessBuilder cannot pass extra descriptors; the shell opens the filter on fd 3, the info
-        // file on fd 4, and execs bwrap
-        argv.addAll(List.of("/bin/sh", "-c", "info=$1; shift; exec \"$@\" 3<\"$0\" 4>\"$info\"",
+        // file on fd 4, and execs bwrap in a session of its own: Ctrl-C at the terminal then reaches
+        // the JVM only, whose shutdown hook ends the runs in order, and not bwrap in the middle of
+        // building a namespace (whose init would then be left without a parent to die with)
+        argv.addAll(List.of("/bin/sh", "-c", "info=$1; shift; exec setsid \"$@\" 3<\"$0\" 4>\"$info\"",
                 hardeningFilter.toString(), run.dir().resolve(INFO_FILE).toString()));
         argv.addAll(bwrapArgs(run));
         ProcessBuilder pb = new ProcessBuilder(argv)
