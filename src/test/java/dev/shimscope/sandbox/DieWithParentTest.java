@@ -19,14 +19,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DieWithParentTest {
 
     @ParameterizedTest(name = "JVM ended by {0}")
-    @ValueSource(strings = {"SIGKILL", "SIGTERM"})
+    @ValueSource(strings = {"SIGKILL", "SIGTERM", "SIGINT to the process group (Ctrl-C)"})
     void runsDieWithTheJvm(String signal) throws Exception {
         Path probe = Fixtures.gcc("probe");
         String token = Procs.token();
         Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
         // the killed JVM cannot delete its work directory: give it one that this test deletes
         Path tmp = Files.createDirectories(Path.of("target/die-with-parent", UUID.randomUUID().toString()).toAbsolutePath());
-        Process jvm = new ProcessBuilder(java.toString(), "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp,
+        // setsid: a process group of its own, as a shell gives a command (Ctrl-C goes to the group)
+        Process jvm = new ProcessBuilder("setsid", java.toString(), "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp,
                 "-cp", System.getProperty("java.class.path"), "dev.shimscope.cli.Main",
                 "trace", "--timeout", "120", "--", probe.toString(), "pause", token)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -35,10 +36,13 @@ class DieWithParentTest {
         try {
             // besides the JVM's own command line, strace and the probe inside the sandbox carry the token
             assertThat(Procs.awaitToken(token, 30_000, jvm.pid())).as("the traced run started").isTrue();
-            if (signal.equals("SIGKILL")) {
-                jvm.destroyForcibly();
-            } else {
-                jvm.destroy();
+            switch (signal) {
+                case "SIGKILL" -> jvm.destroyForcibly();
+                case "SIGTERM" -> jvm.destroy();
+                default -> {
+                    Process intr = new ProcessBuilder("kill", "-INT", "--", "-" + jvm.pid()).start();
+                    assertThat(intr.waitFor()).isZero();
+                }
             }
             jvm.waitFor();
             // --die-with-parent delivers its SIGKILL when the JVM's thread is gone: give it a moment
