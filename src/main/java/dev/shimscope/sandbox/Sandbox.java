@@ -40,7 +40,9 @@ import java.util.regex.Pattern;
  * rename the host, write sysctls, remount anything writable or set the clock, and a filter
  * that bwrap loads for the whole sandbox ({@code --seccomp}) refuses those calls with EPERM
  * as a second line of defence. {@code --die-with-parent} and the pid namespace make sure that
- * killing the run (timeout, Ctrl-C, or this JVM dying) ends every process it started.
+ * killing the run (timeout, Ctrl-C, or this JVM dying) ends every process it started; a run
+ * returns only once its namespace is gone, and a small reaper process ends the runs that
+ * --die-with-parent misses when the JVM dies while bwrap is still building a namespace.
  *
  * <p>Experiment filters are not loaded by bwrap, because they must apply to the application
  * only, never to the sandbox's own helpers: {@link #LOADER} loads one right before exec'ing
