@@ -116,6 +116,7 @@ public final class Sandbox {
     private final Path bwrap;
     private final Path time;
     private final Path setpriv;
+    private final Path setsid;
     private final Path workRoot;
     private final Path hardeningFilter;
     private final byte[] loader;
@@ -123,10 +124,11 @@ public final class Sandbox {
     private final boolean keepRunDirs;
     private final AtomicLong runCounter = new AtomicLong();
 
-    private Sandbox(Path bwrap, Path time, Path setpriv, Path workRoot, boolean keepRunDirs) {
+    private Sandbox(Path bwrap, Path time, Path setpriv, Path setsid, Path workRoot, boolean keepRunDirs) {
         this.bwrap = bwrap;
         this.time = time;
         this.setpriv = setpriv;
+        this.setsid = setsid;
         this.workRoot = workRoot;
         this.keepRunDirs = keepRunDirs;
         this.root = HostTools.isRoot();
@@ -157,12 +159,13 @@ public final class Sandbox {
         HostTools.require("perl", "perl-base");
         Path time = HostTools.find("/usr/bin/time").orElse(null);
         Path setpriv = HostTools.isRoot() ? HostTools.require("setpriv", "util-linux") : null;
+        Path setsid = HostTools.require("setsid", "util-linux");
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
             Path work = Files.createTempDirectory(base, "shimscope-");
             // workers that drop to nobody (nginx, memcached) must be able to traverse to their files
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Sandbox s = new Sandbox(bwrap, time, setpriv, work, keepRunDirs);
+            Sandbox s = new Sandbox(bwrap, time, setpriv, setsid, work, keepRunDirs);
             startReaper(work);
             if (!keepRunDirs) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
@@ -338,8 +341,8 @@ public final class Sandbox {
         // file on fd 4, and execs bwrap in a session of its own: Ctrl-C at the terminal then reaches
         // the JVM only, whose shutdown hook ends the runs in order, and not bwrap in the middle of
         // building a namespace (whose init would then be left without a parent to die with)
-        argv.addAll(List.of("/bin/sh", "-c", "info=$1; shift; exec setsid \"$@\" 3<\"$0\" 4>\"$info\"",
-                hardeningFilter.toString(), run.dir().resolve(INFO_FILE).toString()));
+        argv.addAll(List.of("/bin/sh", "-c", "info=$1; setsid=$2; shift 2; exec \"$setsid\" \"$@\" 3<\"$0\" 4>\"$info\"",
+                hardeningFilter.toString(), run.dir().resolve(INFO_FILE).toString(), setsid.toString()));
         argv.addAll(bwrapArgs(run));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
