@@ -21,7 +21,10 @@ public final class TraceReport {
         RunResult r = traced.run();
         StringBuilder sb = new StringBuilder();
         sb.append("command: ").append(String.join(" ", command)).append('\n');
-        sb.append("ended:   ").append(r.describeEnd()).append(" after ").append(r.wallTime().toMillis()).append(" ms");
+        sb.append("ended:   ").append(r.describeEnd());
+        if (!r.timedOut()) { // "timed out after N ms" says it already
+            sb.append(" after ").append(r.wallTime().toMillis()).append(" ms");
+        }
         if (r.peakRssKb() >= 0) {
             sb.append(", peak RSS ").append(r.peakRssKb() / 1024).append(" MiB");
         }

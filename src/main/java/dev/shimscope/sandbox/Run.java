@@ -40,12 +40,17 @@ public final class Run implements AutoCloseable {
         try {
             if (!p.waitFor(spec.timeout().toNanos(), TimeUnit.NANOSECONDS)) {
                 timedOut = true;
-                p.destroyForcibly();
+                Sandbox.kill(p);
             }
             p.waitFor();
+            Sandbox.awaitNamespaceEnd(dir.resolve(Sandbox.INFO_FILE));
         } catch (InterruptedException e) {
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
+            try {
+                Sandbox.kill(p);
+                Sandbox.awaitNamespaceEnd(dir.resolve(Sandbox.INFO_FILE));
+            } catch (InterruptedException again) {
+                p.destroyForcibly();
+            }
             Sandbox.finished(p);
             throw e;
         }

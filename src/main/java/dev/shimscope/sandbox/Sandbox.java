@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -39,7 +40,9 @@ import java.util.regex.Pattern;
  * rename the host, write sysctls, remount anything writable or set the clock, and a filter
  * that bwrap loads for the whole sandbox ({@code --seccomp}) refuses those calls with EPERM
  * as a second line of defence. {@code --die-with-parent} and the pid namespace make sure that
- * killing the run (timeout, Ctrl-C, or this JVM dying) ends every process it started.
+ * killing the run (timeout, Ctrl-C, or this JVM dying) ends every process it started; a run
+ * returns only once its namespace is gone, and a small reaper process ends the runs that
+ * --die-with-parent misses when the JVM dies while bwrap is still building a namespace.
  *
  * <p>Experiment filters are not loaded by bwrap, because they must apply to the application
  * only, never to the sandbox's own helpers: {@link #LOADER} loads one right before exec'ing
@@ -60,6 +63,8 @@ public final class Sandbox {
     public static final String REAL_DIR = CONTROL_DIR + "/real";
 
     private static final String HOSTNAME = "shimscope";
+    /** bwrap's --info-fd output in the run directory: the namespace init's host pid. */
+    static final String INFO_FILE = "bwrap-info.json";
     private static final int TAIL_BYTES = 8192;
 
     /** Docker's default capability set minus MKNOD, SETFCAP and AUDIT_WRITE. */
@@ -75,6 +80,25 @@ public final class Sandbox {
             "move_mount", "open_tree", "mount_setattr");
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    /** One reaper per work directory; referenced so that its pipe stays open as long as the JVM lives. */
+    private static final Set<Process> REAPERS = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Starts the process ({@code reaper.sh}) that ends what is left of the runs of {@code work}
+     * once this JVM is gone (SIGKILL, a crash). bwrap's --die-with-parent alone leaves a gap: bwrap
+     * sets it up for the namespace's init only once the namespace is ready, and an init whose
+     * bwrap died before that runs on as an orphan, command and all.
+     */
+    private static void startReaper(Path work) throws IOException {
+        String script = new String(Sandbox.class.getResourceAsStream("reaper.sh").readAllBytes(), StandardCharsets.UTF_8);
+        Process reaper = new ProcessBuilder("/bin/sh", "-c", script)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        reaper.getOutputStream().write((work.toAbsolutePath() + "\n").getBytes(StandardCharsets.UTF_8));
+        reaper.getOutputStream().flush();
+        REAPERS.add(reaper);
+    }
     /**
      * One long-lived platform thread starts every process: the kernel sends --die-with-parent's
      * signal when the thread that forked bwrap ends, so that thread must live as long as the JVM.
@@ -104,6 +128,8 @@ public final class Sandbox {
 
     private final Path bwrap;
     private final Path time;
+    private final Path setpriv;
+    private final Path setsid;
     private final Path workRoot;
     private final Path hardeningFilter;
     private final byte[] loader;
@@ -111,9 +137,11 @@ public final class Sandbox {
     private final boolean keepRunDirs;
     private final AtomicLong runCounter = new AtomicLong();
 
-    private Sandbox(Path bwrap, Path time, Path workRoot, boolean keepRunDirs) {
+    private Sandbox(Path bwrap, Path time, Path setpriv, Path setsid, Path workRoot, boolean keepRunDirs) {
         this.bwrap = bwrap;
         this.time = time;
+        this.setpriv = setpriv;
+        this.setsid = setsid;
         this.workRoot = workRoot;
         this.keepRunDirs = keepRunDirs;
         this.root = HostTools.isRoot();
@@ -143,6 +171,8 @@ public final class Sandbox {
         Path bwrap = HostTools.require("bwrap", "bubblewrap");
         HostTools.require("perl", "perl-base");
         Path time = HostTools.find("/usr/bin/time").orElse(null);
+        Path setpriv = HostTools.isRoot() ? HostTools.require("setpriv", "util-linux") : null;
+        Path setsid = HostTools.require("setsid", "util-linux");
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
             removeStaleWorkDirs(base);
@@ -150,7 +180,8 @@ public final class Sandbox {
             Files.writeString(work.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
             // workers that drop to nobody (nginx, memcached) must be able to traverse to their files
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Sandbox s = new Sandbox(bwrap, time, work, keepRunDirs);
+            Sandbox s = new Sandbox(bwrap, time, setpriv, setsid, work, keepRunDirs);
+            startReaper(work);
             if (!keepRunDirs) {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
             }
@@ -213,6 +244,7 @@ public final class Sandbox {
             }
             Path loaderFile = control.resolve("seccomp-exec");
             Files.write(loaderFile, loader);
+            // bwrap execs the loader directly (RunSpec.FilterScope.COMMAND), so it must be executable
             Files.setPosixFilePermissions(loaderFile, PosixFilePermissions.fromString("rwxr-xr-x"));
             Files.createDirectories(control.resolve("out")); // mount point of OUT_DIR (the control dir is read-only)
             for (Map.Entry<String, String> f : spec.controlFiles().entrySet()) {
@@ -233,16 +265,22 @@ public final class Sandbox {
         }
     }
 
-    /** The bwrap command line for a prepared run (without the fd redirection that passes the hardening filter). */
+    /**
+     * The bwrap command line for a prepared run (without the fd redirections: the hardening filter
+     * is read from fd 3, bwrap's info with the namespace init's pid is written to fd 4).
+     */
     List<String> bwrapArgs(Run run) throws IOException {
         RunSpec spec = run.spec();
         List<String> a = new ArrayList<>();
         a.add(bwrap.toString());
-        a.addAll(List.of("--die-with-parent", "--new-session",
+        a.addAll(List.of("--die-with-parent", "--new-session", "--info-fd", "4",
                 "--unshare-net", "--unshare-pid", "--unshare-uts", "--unshare-ipc", "--unshare-cgroup-try",
                 "--hostname", HOSTNAME,
                 "--ro-bind", "/", "/",
                 "--dev", "/dev", "--proc", "/proc",
+                // bwrap means to cover /proc/sys read-only but skips it: its access(W_OK) probe gets
+                // EACCES from the sysctl root directory, while the files below stay writable for root
+                "--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
                 "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run"));
         if (root) {
             a.addAll(List.of("--cap-drop", "ALL"));
@@ -304,6 +342,14 @@ public final class Sandbox {
         setenv(a, "SHIMSCOPE_OUT", OUT_DIR);
         spec.env().forEach((k, v) -> setenv(a, k, v));
         a.addAll(List.of("--seccomp", "3", "--"));
+        if (root) {
+            // bwrap as root drops capabilities but leaves the bounding set full (it empties it only
+            // with --unshare-user); NO_NEW_PRIVS already keeps exec from raising capabilities, an
+            // empty bounding set makes that hold on its own
+            a.addAll(List.of(setpriv.toString(), "--bounding-set=-all," + String.join(",",
+                    KEPT_CAPABILITIES.stream().map(c -> "+" + c.substring("CAP_".length()).toLowerCase(java.util.Locale.ROOT))
+                            .toList()), "--"));
+        }
         if (time != null) {
             a.addAll(List.of(time.toString(), "-o", OUT_DIR + "/.rusage", "-f", "%M"));
         }
@@ -342,25 +388,77 @@ public final class Sandbox {
 
     Process start(Run run) throws IOException {
         List<String> argv = new ArrayList<>();
-        // ProcessBuilder cannot pass extra descriptors; the shell opens the filter on fd 3 and execs bwrap
-        argv.addAll(List.of("/bin/sh", "-c", "exec \"$@\" 3<\"$0\"", hardeningFilter.toString()));
+        // ProcessBuilder cannot pass extra descriptors; the shell opens the filter on fd 3, the info
+        // file on fd 4, and execs bwrap in a session of its own: Ctrl-C at the terminal then reaches
+        // the JVM only, whose shutdown hook ends the runs in order, and not bwrap in the middle of
+        // building a namespace (whose init would then be left without a parent to die with)
+        argv.addAll(List.of("/bin/sh", "-c", "info=$1; setsid=$2; shift 2; exec \"$setsid\" \"$@\" 3<\"$0\" 4>\"$info\"",
+                hardeningFilter.toString(), run.dir().resolve(INFO_FILE).toString(), setsid.toString()));
         argv.addAll(bwrapArgs(run));
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(run.dir().resolve("stdout").toFile())
                 .redirectError(run.dir().resolve("stderr").toFile());
+        Future<Process> started = SPAWNER.submit(pb::start);
+        boolean interrupted = false;
         try {
-            Process p = SPAWNER.submit(pb::start).get();
-            LIVE.add(p);
-            return p;
+            while (true) {
+                try {
+                    // the spawner starts the process even if we stop waiting: take it, so that it
+                    // is tracked and the caller's interrupt ends it (in Run) instead of leaking it
+                    Process p = started.get();
+                    LIVE.add(p);
+                    return p;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
             throw new SandboxException("cannot start bwrap: " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SandboxException("interrupted while starting a run", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static final Pattern CHILD_PID = Pattern.compile("\"child-pid\"\\s*:\\s*(\\d+)");
+
+    /**
+     * Waits until the run's pid namespace is gone. bwrap returns as soon as the command's exit
+     * status is known, and only then does --die-with-parent's signal reach the namespace's init,
+     * which ends what is left (daemons, a server the command started); the kernel has ended all of
+     * them once init is a zombie or reaped. The info file written by bwrap names init's pid.
+     */
+    static void awaitNamespaceEnd(Path infoFile) throws InterruptedException {
+        long pid;
+        try {
+            Matcher m = CHILD_PID.matcher(Files.readString(infoFile));
+            if (!m.find()) {
+                return; // bwrap failed before it created the namespace
+            }
+            pid = Long.parseLong(m.group(1));
+        } catch (IOException e) {
+            return;
+        }
+        Path stat = Path.of("/proc", Long.toString(pid), "stat");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            String state;
+            try {
+                String text = Files.readString(stat);
+                int paren = text.lastIndexOf(')');
+                state = text.substring(paren + 2, paren + 3);
+            } catch (IOException | IndexOutOfBoundsException e) {
+                return; // reaped
+            }
+            if (state.equals("Z") || state.equals("X")) {
+                return;
+            }
+            Thread.sleep(2);
         }
     }
 
@@ -368,9 +466,33 @@ public final class Sandbox {
         LIVE.remove(p);
     }
 
+    /**
+     * Kills a run and returns when all its processes are gone. Killing bwrap itself would return
+     * at once while --die-with-parent's signal still travels to the namespace's init and from
+     * there to the rest; so init (bwrap's child) is killed first: the kernel ends every other
+     * process of the pid namespace before init's exit completes, bwrap waits for that, then exits.
+     */
+    static void kill(Process bwrapProcess) throws InterruptedException {
+        // right after the start bwrap may not have created the namespace yet; killing bwrap then
+        // could let its child miss --die-with-parent (it sets that up only after the clone), and
+        // the child would stay behind as an orphan: wait for the child, briefly
+        List<ProcessHandle> inits = bwrapProcess.toHandle().children().toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (inits.isEmpty() && bwrapProcess.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            inits = bwrapProcess.toHandle().children().toList();
+        }
+        inits.forEach(ProcessHandle::destroyForcibly);
+        if (inits.isEmpty() || !bwrapProcess.waitFor(10, TimeUnit.SECONDS)) { // no namespace at all, or stuck
+            bwrapProcess.destroyForcibly();
+            bwrapProcess.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+
     /** Kills every run still going (shutdown hook; also for callers that abort). */
     public static void killAll() {
         for (Process p : LIVE) {
+            p.toHandle().children().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
         }
         for (Process p : LIVE) {

@@ -19,7 +19,8 @@ import java.util.Objects;
  * program reproducible and inspectable ({@link #describe()}).
  *
  * <p>The program first checks {@code seccomp_data.arch} (anything but the filter's architecture
- * is killed) and the x32 bit (x32 numbers alias x86_64 ones and would bypass the rules), then
+ * is killed) and the x32 bit (x32 numbers alias x86_64 ones and would bypass the rules), lets
+ * number -1 through (a tracer's skipped call, which runs nothing), then
  * tests the rules of each syscall in order; the first rule whose argument conditions all hold
  * decides, otherwise the default action applies. Every jump is short (at most a rule block),
  * so programs of any length stay within BPF's 8-bit jump offsets.
@@ -30,6 +31,7 @@ public final class SeccompFilter {
     public static final int MAX_INSTRUCTIONS = 4096;
 
     private static final int X32_SYSCALL_BIT = 0x40000000;
+    private static final long SKIPPED_CALL = 0xffffffffL;
     private static final int OFF_NR = 0;
     private static final int OFF_ARCH = 4;
     private static final int OFF_ARGS = 16;
@@ -118,6 +120,10 @@ public final class SeccompFilter {
         prog.add(insn(JEQ_K, 1, 0, arch.auditArch()));
         prog.add(insn(RET_K, 0, 0, foreignAction.encode()));
         prog.add(insn(LD_W_ABS, 0, 0, OFF_NR));
+        // a tracer skips a call by setting its number to -1 (strace -e inject=...): the kernel runs
+        // nothing for it, and neither the x32 test nor the default may kill or refuse it
+        prog.add(insn(JEQ_K, 0, 1, SKIPPED_CALL));
+        prog.add(insn(RET_K, 0, 0, SeccompAction.ALLOW.encode()));
         if (arch == Arch.X86_64) {
             prog.add(insn(JGE_K, 0, 1, X32_SYSCALL_BIT));
             prog.add(insn(RET_K, 0, 0, foreignAction.encode()));

@@ -100,13 +100,6 @@ public final class StraceParser {
             i++;
         }
         String rest = line.substring(i);
-        if (rest.startsWith("---")) {
-            signal(rest);
-            return;
-        }
-        if (rest.startsWith("+++")) {
-            return;
-        }
         int nr = -1;
         if (rest.startsWith("[")) {
             int close = rest.indexOf(']');
@@ -122,6 +115,15 @@ public final class StraceParser {
                 return;
             }
             rest = rest.substring(close + 1).stripLeading();
+        }
+        // with -n, signal and exit lines carry the number of the call in progress too
+        if (rest.startsWith("---")) {
+            signal(rest);
+            return;
+        }
+        if (rest.startsWith("+++")) {
+            superseded(pid, rest);
+            return;
         }
         Proc proc = proc(pid);
         if (rest.startsWith("<... ")) {
@@ -151,6 +153,11 @@ public final class StraceParser {
             ret = eq >= 0 ? rest.substring(eq + 3) : null;
         } else if (unfinished) {
             argText = rest.substring(paren + 1, rest.length() - "<unfinished ...>".length()).stripTrailing();
+        } else if (IDENTIFIER.matcher(name).matches()) {
+            // strace was killed while the call blocked, in the middle of printing it: the call was
+            // entered and never returned (the case of a server killed at the end of a run)
+            argText = rest.substring(paren + 1);
+            unfinished = true;
         } else {
             unparsed(line);
             return;
@@ -160,6 +167,7 @@ public final class StraceParser {
         stats.calls++;
         if (unfinished) {
             stats.unfinished++;
+            pendingStats.put(pid, stats);
         }
         List<String> args = null;
         if (ArgumentDecoders.isMultiplexed(canonical)) {
@@ -186,6 +194,33 @@ public final class StraceParser {
     }
 
     private final Map<Integer, String> pendingPaths = new HashMap<>();
+    /** The counters of each pid's call printed as unfinished, until it is resumed. */
+    private final Map<Integer, TraceResult.Stats> pendingStats = new HashMap<>();
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final java.util.regex.Pattern SUPERSEDED =
+            java.util.regex.Pattern.compile("superseded by execve in pid (\\d+)");
+
+    /**
+     * "+++ superseded by execve in pid T +++": thread T of this process called execve, and the
+     * kernel gave it this pid (the leader's); the exec it started completes under this pid.
+     */
+    private void superseded(int pid, String rest) {
+        java.util.regex.Matcher m = SUPERSEDED.matcher(rest);
+        if (!m.find()) {
+            return;
+        }
+        int thread = Integer.parseInt(m.group(1));
+        Proc from = procs.get(thread);
+        if (from == null || thread == pid) {
+            return;
+        }
+        proc(pid).pendingExec = from.pendingExec;
+        from.pendingExec = null;
+        TraceResult.Stats entered = pendingStats.remove(thread);
+        if (entered != null) {
+            pendingStats.put(pid, entered);
+        }
+    }
 
     private void resumed(int pid, Proc proc, int nr, String rest) {
         int end = rest.indexOf(" resumed>");
@@ -201,12 +236,18 @@ public final class StraceParser {
             return;
         }
         String canonical = table.byNumber(nr).known() ? table.name(nr) : name;
-        int close = rest.lastIndexOf(')');
+        // the return value may end in a comment in parentheses ("= -1 ENOENT (No such file...)"):
+        // find the parenthesis that closes the resumed argument list, not the last one
+        int close = closingParen(rest, end + " resumed>".length(), 1);
         int eq = close < 0 ? -1 : rest.indexOf(" = ", close);
         if (eq < 0) {
             return;
         }
         String ret = rest.substring(eq + 3);
+        TraceResult.Stats entered = pendingStats.remove(pid);
+        if (entered != null) {
+            entered.unfinished--; // it returned after all
+        }
         TraceResult.Stats stats = proc.current().usage.syscalls.computeIfAbsent(nr, k -> new TraceResult.Stats());
         String path = PATH_ARG.containsKey(canonical) ? pendingPaths.remove(pid) : null;
         completed(pid, proc, nr, canonical, ret, path, stats);
@@ -242,8 +283,8 @@ public final class StraceParser {
     }
 
     private void exec(int pid, Proc proc, String exe) {
-        if (launchExecutable == null && firstPid != null && pid == firstPid) {
-            launchExecutable = exe;
+        if (firstPid != null && pid == firstPid && (launchExecutable == null || loaderPaths.contains(launchExecutable))) {
+            launchExecutable = exe; // the program the loader starts, not the loader
         }
         Phase p = new Phase();
         p.exe = exe;
@@ -367,9 +408,13 @@ public final class StraceParser {
 
     /** Index of the parenthesis closing the one at {@code open}, skipping strings and nesting; -1 if none. */
     static int closingParen(String s, int open) {
-        int depth = 0;
+        return closingParen(s, open, 0);
+    }
+
+    /** Like {@link #closingParen(String, int)}, starting at {@code from} already {@code depth} levels deep. */
+    static int closingParen(String s, int from, int depth) {
         boolean inString = false;
-        for (int i = open; i < s.length(); i++) {
+        for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
             if (inString) {
                 if (c == '\\') {

@@ -22,7 +22,10 @@ import java.util.function.Predicate;
  */
 public final class TraceResult {
 
-    /** Usage of one syscall; {@code args} maps an argument label to value to count. */
+    /**
+     * Usage of one syscall; {@code unfinished} counts the calls that never returned in the trace
+     * (still blocked when the run ended), {@code args} maps an argument label to value to count.
+     */
     public record SyscallUse(
             int number,
             String name,
