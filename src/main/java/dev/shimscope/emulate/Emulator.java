@@ -215,8 +215,9 @@ public final class Emulator {
             return hits;
         }
         for (TraceResult.SyscallUse u : trace.syscalls()) {
-            if (!supported.contains(u.number())) {
-                hits.add(new Emulation.Hit(u.number(), u.name(), u.calls(), u.failures(), new TreeMap<>(u.args())));
+            long own = u.calls() - trace.launchCalls().getOrDefault(u.number(), 0L);
+            if (!supported.contains(u.number()) && own > 0) {
+                hits.add(new Emulation.Hit(u.number(), u.name(), own, u.failures(), new TreeMap<>(u.args())));
             }
         }
         return hits;

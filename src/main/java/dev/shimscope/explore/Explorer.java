@@ -187,7 +187,14 @@ public final class Explorer {
         List<ExploreListener.UsedSyscall> used = new ArrayList<>();
         SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args = new TreeMap<>();
         for (TraceResult.SyscallUse u : t.syscalls()) {
-            used.add(new ExploreListener.UsedSyscall(u.number(), u.name(), u.calls()));
+            long own = u.calls() - t.launchCalls().getOrDefault(u.number(), 0L);
+            if (own <= 0) {
+                // only the tracer's exec of the program: an OS starts an application without it, and
+                // a filter that stubs it would stop the launch, not test the application
+                listener.message("trace: " + u.name() + " only starts the program; not explored");
+                continue;
+            }
+            used.add(new ExploreListener.UsedSyscall(u.number(), u.name(), own));
             if (!u.args().isEmpty()) {
                 args.put(u.name(), u.args());
             }

@@ -337,6 +337,7 @@ public final class StraceParser {
     /** The result so far: resolves inherited executables, drops loader phases, merges per executable. */
     public TraceResult result() {
         Map<String, TraceResult.ExeUsage> byExe = new TreeMap<>();
+        Map<Integer, Long> launchCalls = new TreeMap<>();
         for (Proc proc : procs.values()) {
             Set<String> exesOfProc = new java.util.HashSet<>();
             for (int i = 0; i < proc.phases.size(); i++) {
@@ -344,9 +345,13 @@ public final class StraceParser {
                 String exe = i == 0 ? inheritedExe(proc, 0) : phase.exe;
                 if (exe == null && i + 1 < proc.phases.size()) {
                     // the first process before its first exec is strace's child: its execve starts the
-                    // program, which is the tracer's doing, not the application's
+                    // program (counted with it, but recorded as the launch: the tracer's doing)
                     exe = proc.phases.get(i + 1).exe;
-                    phase.usage.syscalls.keySet().removeIf(nr -> EXECS.contains(table.name(nr)));
+                    phase.usage.syscalls.forEach((nr, st) -> {
+                        if (EXECS.contains(table.name(nr))) {
+                            launchCalls.merge(nr, st.calls, Long::sum);
+                        }
+                    });
                 }
                 if (exe == null) {
                     exe = "?";
@@ -365,7 +370,7 @@ public final class StraceParser {
                 }
             }
         }
-        return new TraceResult(table, byExe, signals, launchExecutable, lines, unparsed, procs.size());
+        return new TraceResult(table, byExe, signals, launchExecutable, lines, unparsed, procs.size(), launchCalls);
     }
 
     private boolean isReal(String exe) {

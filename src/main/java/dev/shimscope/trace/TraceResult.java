@@ -85,10 +85,13 @@ public final class TraceResult {
     private final long lines;
     private final List<String> unparsed;
     private final int totalProcesses;
+    private final Map<Integer, Long> launchCalls;
 
     TraceResult(SyscallTable table, Map<String, ExeUsage> byExe, SortedMap<String, Long> signals,
-                String launchExecutable, long lines, List<String> unparsed, int totalProcesses) {
+                String launchExecutable, long lines, List<String> unparsed, int totalProcesses,
+                Map<Integer, Long> launchCalls) {
         this.totalProcesses = totalProcesses;
+        this.launchCalls = Map.copyOf(launchCalls);
         this.table = table;
         this.byExe = Collections.unmodifiableMap(new TreeMap<>(byExe));
         this.signals = Collections.unmodifiableSortedMap(signals);
@@ -106,7 +109,8 @@ public final class TraceResult {
             }
         });
         return new TraceResult(table, kept, new TreeMap<>(signals), launchExecutable, lines, unparsed,
-                (int) kept.values().stream().mapToLong(u -> u.processes).sum());
+                (int) kept.values().stream().mapToLong(u -> u.processes).sum(),
+                kept.containsKey(launchExecutable) ? launchCalls : Map.of());
     }
 
     /** Every syscall used, by number. */
@@ -171,6 +175,14 @@ public final class TraceResult {
     /** Signals delivered to traced processes, by name. */
     public SortedMap<String, Long> signals() {
         return signals;
+    }
+
+    /**
+     * The calls that started the traced program (the tracer's child executing it): counted with
+     * the program, but the application never made them itself. By syscall number.
+     */
+    public Map<Integer, Long> launchCalls() {
+        return launchCalls;
     }
 
     /** The program the run started (the first execve of the first process), or null. */
