@@ -1,6 +1,11 @@
 package dev.shimscope.cli;
 
 import dev.shimscope.report.SeccompProfile;
+import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.workload.Catalog;
+import dev.shimscope.workload.WorkloadOutcome;
+import dev.shimscope.workload.WorkloadRunner;
+import dev.shimscope.workload.WorkloadSpec;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
 import dev.shimscope.store.Suggestions;
@@ -36,6 +41,14 @@ final class SeccompProfileCommand implements Callable<Integer> {
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the profile here (default: standard output).")
     Path output;
+
+    @Option(names = "--verify", paramLabel = "N", arity = "0..1", fallbackValue = "3", description = {
+            "Run each workload N times (default 3) in the sandbox under exactly this profile and say whether",
+            "it passes (the workload is the catalog entry of the same app and workload, or --spec)."})
+    Integer verify;
+
+    @Option(names = "--spec", paramLabel = "TARGET", description = "The spec file or catalog name to verify with.")
+    String verifySpec;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -73,6 +86,33 @@ final class SeccompProfileCommand implements Callable<Integer> {
         spec.commandLine().getErr().println("seccomp profile for " + profile.summary()
                 + (output == null ? "" : " -> " + output));
         spec.commandLine().getErr().flush();
-        return 0;
+        return verify == null ? 0 : verify(profile, chosen);
+    }
+
+    /** Runs every chosen workload under the profile's exact policy; non-zero if one fails. */
+    private int verify(SeccompProfile profile, List<Profile> chosen) throws Exception {
+        if (verify < 1) {
+            throw new IllegalArgumentException("--verify needs at least 1 run");
+        }
+        Sandbox sandbox = Sandbox.create();
+        boolean allPassed = true;
+        for (Profile p : chosen) {
+            WorkloadSpec workload = verifySpec != null ? Catalog.resolveTarget(verifySpec)
+                    : Catalog.shipped().flatMap(c -> c.findWorkload(p.app(), p.kind().id(), p.workload()))
+                    .map(Catalog.Entry::load)
+                    .orElseThrow(() -> new IllegalArgumentException("no catalog entry for " + p.app() + " "
+                            + p.workloadDir() + " to verify with; give one with --spec"));
+            WorkloadRunner runner = new WorkloadRunner(sandbox, workload, null);
+            runner.check();
+            for (int i = 1; i <= verify; i++) {
+                WorkloadOutcome o = runner.run(WorkloadRunner.Options.filtered(profile.toFilter()));
+                allPassed &= o.passed();
+                spec.commandLine().getErr().println("verify " + workload.id() + " run " + i + ": "
+                        + (o.passed() ? "PASS" : "FAIL (" + o.failure() + ")"));
+            }
+        }
+        spec.commandLine().getErr().println(allPassed ? "the profile passes every workload"
+                : "the profile does NOT pass: re-explore on this machine, or edit the profile");
+        return allPassed ? 0 : 1;
     }
 }

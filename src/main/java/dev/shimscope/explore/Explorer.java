@@ -1,5 +1,6 @@
 package dev.shimscope.explore;
 
+import dev.shimscope.sandbox.SeccompAction;
 import dev.shimscope.sandbox.SeccompFilter;
 import dev.shimscope.store.SyscallVerdict;
 import dev.shimscope.syscall.SyscallTable;
@@ -98,7 +99,7 @@ public final class Explorer {
             WorkloadRunner.Options timed = WorkloadRunner.Options.plain().withTimeouts(readyLimit(baseline), testLimit(baseline));
             TracedUse traced = trace();
             List<SyscallResult> verdicts = experiments(pool, traced.used(), timed);
-            ShimPlan plan = plan(pool, verdicts, timed);
+            ShimPlan plan = plan(pool, verdicts, timed, traced.launch());
             return new Exploration(spec, environment, baseline, verdicts, plan, traced.args(), runs.get(),
                     journal == null ? 0 : resumedCount, started, Duration.ofNanos(System.nanoTime() - t0));
         } finally {
@@ -169,13 +170,14 @@ public final class Explorer {
     // ---- trace ----
 
     private record TracedUse(List<ExploreListener.UsedSyscall> used,
-                             SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args) {
+                             SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args,
+                             Map<Integer, Long> launch) {
     }
 
     private TracedUse trace() throws InterruptedException {
         if (journal != null && journal.used() != null) {
             listener.message("trace: " + journal.used().size() + " used syscalls recorded in the journal");
-            return new TracedUse(journal.used(), new TreeMap<>());
+            return new TracedUse(journal.used(), new TreeMap<>(), Map.of(table.require("execve").number(), 1L));
         }
         listener.phase("trace", 1);
         WorkloadOutcome o = run(WorkloadRunner.Options.traced());
@@ -204,7 +206,7 @@ public final class Explorer {
                     + (runner.spec().only() != null ? " made by " + runner.spec().only() + " (check 'only')" : ""));
         }
         listener.traceFinished(used);
-        return new TracedUse(used, args);
+        return new TracedUse(used, args, t.launchCalls());
     }
 
     // ---- experiments ----
@@ -281,8 +283,8 @@ public final class Explorer {
 
     // ---- the joint configuration ----
 
-    private ShimPlan plan(ExecutorService pool, List<SyscallResult> verdicts, WorkloadRunner.Options timed)
-            throws InterruptedException {
+    private ShimPlan plan(ExecutorService pool, List<SyscallResult> verdicts, WorkloadRunner.Options timed,
+                          Map<Integer, Long> launch) throws InterruptedException {
         List<String> implement = new ArrayList<>();
         // candidates in number order, each with the action chosen for it
         List<SyscallResult> candidates = new ArrayList<>();
@@ -303,33 +305,158 @@ public final class Explorer {
         listener.phase("plan", options.planPasses());
         List<String> repairs = new ArrayList<>();
         List<RunRecord> planRuns = new ArrayList<>();
-        int rounds = 0;
-        while (true) {
-            if (candidates.isEmpty()) {
-                return new ShimPlan(sortedNames(implement), List.of(), List.of(), true, 0, repairs, planRuns);
+        repairJoint(pool, candidates, action, implement, verdicts.size(), timed, repairs, planRuns);
+
+        // Closed world: the plan must hold with every syscall outside it returning ENOSYS, as on an
+        // OS that implements exactly the plan. A stubbed call can make the application take a
+        // fallback it never took before (clone3 stubbed: glibc uses clone); the trace of a failing
+        // run names them, and they join "implement" until the closed world passes.
+        java.util.Set<String> fallbacks = new java.util.TreeSet<>();
+        for (int round = 0; ; round++) {
+            SeccompFilter closed = closedWorld(candidates, action, implement);
+            List<Callable<WorkloadOutcome>> passes = new ArrayList<>();
+            passes.add(() -> run(timed.withFilter(closed).withTrace(true)));
+            for (int i = 1; i < options.planPasses(); i++) {
+                passes.add(() -> run(timed.withFilter(closed)));
             }
+            boolean allPassed = true;
+            TraceResult trace = null;
+            List<RunRecord> verification = new ArrayList<>();
+            for (WorkloadOutcome o : invokeAll(pool, passes)) {
+                RunRecord r = record(o);
+                planRuns.add(r);
+                verification.add(r);
+                listener.planRun("the plan, every other syscall returning ENOSYS", r);
+                allPassed &= r.passed();
+                trace = trace == null ? o.trace() : trace;
+            }
+            if (allPassed) {
+                if (demoteFallbacks(pool, candidates, action, implement, fallbacks, timed, repairs, planRuns)) {
+                    continue; // verify the plan with the demoted fallbacks
+                }
+                return plan(implement, candidates, action, fallbacks, true, repairs, planRuns, verification);
+            }
+            java.util.Set<String> planned = new java.util.HashSet<>(implement);
+            candidates.forEach(c -> planned.add(c.name()));
+            List<String> unplanned = new ArrayList<>();
+            if (trace != null) {
+                for (TraceResult.SyscallUse u : trace.syscalls()) {
+                    long own = u.calls() - launch.getOrDefault(u.number(), 0L);
+                    if (own > 0 && !planned.contains(u.name())) {
+                        unplanned.add(u.name());
+                    }
+                }
+            }
+            if (unplanned.isEmpty() || round >= MAX_CLOSURE_ROUNDS) {
+                repairs.add("the plan fails when every other syscall returns ENOSYS, and no call outside it was seen to blame");
+                return plan(implement, candidates, action, fallbacks, false, repairs, planRuns, List.of());
+            }
+            implement.addAll(unplanned);
+            fallbacks.addAll(unplanned);
+            repairs.add(String.join(", ", unplanned) + ": called only under the plan (fallbacks); implement "
+                    + (unplanned.size() == 1 ? "it" : "them"));
+            listener.message("plan: " + repairs.getLast());
+        }
+    }
+
+    private static final int MAX_CLOSURE_ROUNDS = 4;
+
+    /**
+     * Fallbacks were put in "implement" to make the closed world pass; each one that the plan
+     * survives returning ENOSYS for (tried one at a time, K at a time) goes back to "stub".
+     * Returns true when one was demoted, so that the plan is verified again as a whole.
+     */
+    private boolean demoteFallbacks(ExecutorService pool, List<SyscallResult> candidates, Map<Integer, Mode> action,
+                                    List<String> implement, java.util.Set<String> fallbacks, WorkloadRunner.Options timed,
+                                    List<String> repairs, List<RunRecord> planRuns) throws InterruptedException {
+        List<String> toTry = fallbacks.stream().filter(implement::contains).filter(f -> !demotionTried.contains(f)).toList();
+        if (toTry.isEmpty()) {
+            return false;
+        }
+        demotionTried.addAll(toTry);
+        List<Callable<RunRecord>> tasks = new ArrayList<>();
+        for (String f : toTry) {
+            List<String> without = new ArrayList<>(implement);
+            without.remove(f);
+            SeccompFilter filter = closedWorld(candidates, action, without);
+            tasks.add(() -> {
+                RunRecord r = record(run(timed.withFilter(filter)));
+                listener.planRun("fallback " + f + " returning ENOSYS", r);
+                return r;
+            });
+        }
+        List<RunRecord> results = invokeAll(pool, tasks);
+        planRuns.addAll(results);
+        boolean demoted = false;
+        for (int i = 0; i < toTry.size(); i++) {
+            if (results.get(i).passed()) {
+                String f = toTry.get(i);
+                implement.remove(f);
+                int nr = table.require(f).number();
+                candidates.add(new SyscallResult(nr, f, 0, SyscallVerdict.STUB_ONLY, null, null));
+                candidates.sort(java.util.Comparator.comparingInt(SyscallResult::number));
+                action.put(nr, Mode.STUB);
+                repairs.add(f + ": a fallback the plan survives returning ENOSYS; stub it");
+                demoted = true;
+            }
+        }
+        return demoted;
+    }
+
+    private final java.util.Set<String> demotionTried = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private ShimPlan plan(List<String> implement, List<SyscallResult> candidates, Map<Integer, Mode> action,
+                          java.util.Set<String> fallbacks, boolean verified, List<String> repairs, List<RunRecord> runs,
+                          List<RunRecord> verification) {
+        List<String> stub = new ArrayList<>();
+        List<String> fake = new ArrayList<>();
+        for (SyscallResult c : candidates) {
+            (action.get(c.number()) == Mode.STUB ? stub : fake).add(c.name());
+        }
+        return new ShimPlan(sortedNames(implement), stub, fake, List.copyOf(fallbacks), verified,
+                verified ? options.planPasses() : 0, repairs, runs, verification);
+    }
+
+    /** Everything in {@code implement} allowed (and the launch's execve), candidates stubbed or faked, every other syscall ENOSYS. */
+    private SeccompFilter closedWorld(List<SyscallResult> candidates, Map<Integer, Mode> action, List<String> implement) {
+        SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.STUB);
+        java.util.Set<Integer> allowed = new java.util.TreeSet<>();
+        implement.forEach(n -> allowed.add(table.require(n).number()));
+        // the loader execs the program under the filter; an OS starts it without execve
+        int execve = table.require("execve").number();
+        if (candidates.stream().noneMatch(c -> c.number() == execve)) {
+            allowed.add(execve);
+        }
+        allowed.forEach(nr -> b.rule(nr, SeccompAction.ALLOW));
+        candidates.forEach(c -> b.rule(c.number(), action.get(c.number()).action()));
+        return b.build();
+    }
+
+    /**
+     * Runs the joint configuration (everything else allowed) until it passes {@code planPasses}
+     * times in a row; each failure is bisected to the syscall whose addition breaks it, which is
+     * faked instead if it works faked, else moved to {@code implement}.
+     */
+    private void repairJoint(ExecutorService pool, List<SyscallResult> candidates, Map<Integer, Mode> action,
+                             List<String> implement, int limit, WorkloadRunner.Options timed, List<String> repairs,
+                             List<RunRecord> planRuns) throws InterruptedException {
+        for (int rounds = 0; !candidates.isEmpty(); rounds++) {
             SeccompFilter joint = filterFor(candidates, action, candidates.size());
             List<Callable<WorkloadOutcome>> passes = new ArrayList<>();
             for (int i = 0; i < options.planPasses(); i++) {
                 passes.add(() -> run(timed.withFilter(joint)));
             }
-            List<WorkloadOutcome> outcomes = invokeAll(pool, passes);
             boolean allPassed = true;
-            for (WorkloadOutcome o : outcomes) {
+            for (WorkloadOutcome o : invokeAll(pool, passes)) {
                 RunRecord r = record(o);
                 planRuns.add(r);
                 listener.planRun("joint configuration of " + candidates.size() + " syscalls", r);
                 allPassed &= r.passed();
             }
             if (allPassed) {
-                List<String> stub = new ArrayList<>();
-                List<String> fake = new ArrayList<>();
-                for (SyscallResult c : candidates) {
-                    (action.get(c.number()) == Mode.STUB ? stub : fake).add(c.name());
-                }
-                return new ShimPlan(sortedNames(implement), stub, fake, true, options.planPasses(), repairs, planRuns);
+                return;
             }
-            if (++rounds > verdicts.size() + 1) {
+            if (rounds > limit) {
                 throw new ExplorationException("the joint configuration could not be repaired (it fails even "
                         + "after every culprit found was removed); the workload looks flaky");
             }
@@ -371,7 +498,7 @@ public final class Explorer {
     }
 
     private static SeccompFilter filterFor(List<SyscallResult> candidates, Map<Integer, Mode> action, int prefix) {
-        SeccompFilter.Builder b = SeccompFilter.builder(dev.shimscope.sandbox.SeccompAction.ALLOW);
+        SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.ALLOW);
         for (int i = 0; i < prefix; i++) {
             SyscallResult c = candidates.get(i);
             b.rule(c.number(), action.get(c.number()).action());

@@ -33,11 +33,15 @@ public final class ExploreReport {
             sb.append(String.format("%-12s %3d  %s%n", c.label(), names.size(), wrap(String.join(" ", names), 18)));
         }
         ShimPlan p = e.plan();
-        sb.append("\nshim plan").append(p.verified() ? " (verified: the joint configuration passed " + p.passes()
-                + " runs in a row)" : " (NOT verified)").append(":\n");
+        sb.append("\nshim plan").append(p.verified() ? " (verified: it passed " + p.passes()
+                + " runs in a row with every other syscall returning ENOSYS)" : " (NOT verified)").append(":\n");
         sb.append(String.format("  implement %3d  %s%n", p.implement().size(), wrap(String.join(" ", p.implement()), 17)));
         sb.append(String.format("  stub      %3d  %s%n", p.stub().size(), wrap(String.join(" ", p.stub()), 17)));
         sb.append(String.format("  fake      %3d  %s%n", p.fake().size(), wrap(String.join(" ", p.fake()), 17)));
+        if (!p.fallbacks().isEmpty()) {
+            sb.append("  called only under the plan (fallbacks the application took): ")
+                    .append(String.join(" ", p.fallbacks())).append('\n');
+        }
         for (String r : p.repairs()) {
             sb.append("  repaired: ").append(r).append('\n');
         }

@@ -22,13 +22,14 @@ import java.util.TreeSet;
  * {@code syscalls[{names, action, errnoRet}]}) from stored results: allow what the workloads
  * require, return ENOSYS for what they survive stubbed (stub-only, and calls that work both ways,
  * since ENOSYS does the least), return 0 ({@code SCMP_ACT_ERRNO} with {@code errnoRet} 0) for what
- * only works faked, and deny everything else with EPERM, as Docker's default profile does. With
+ * only works faked, and deny everything else with EPERM, as Docker's default profile does (or, from
+ * a verified shim plan, exactly that plan with ENOSYS for everything else; see {@link #of}). With
  * several workloads the needs combine as in {@link AppNeeds}: the profile passes all of them.
  * {@code execve} is always allowed, because the container runtime execs the application after it
  * loads the filter.
  */
 public record SeccompProfile(String app, List<String> workloads, SortedSet<String> allow, SortedSet<String> stub,
-                             SortedSet<String> fake, boolean execveAdded, SortedSet<String> unnamed) {
+                             SortedSet<String> fake, boolean execveAdded, SortedSet<String> unnamed, int defaultErrno) {
 
     /** errno for everything the workloads never called. */
     public static final int DENY_ERRNO = SeccompAction.EPERM;
@@ -41,8 +42,54 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
         unnamed = Collections.unmodifiableSortedSet(new TreeSet<>(unnamed));
     }
 
-    /** The profile for an app from the newest run of each of the given workloads (x86_64 results). */
+    /**
+     * The profile for an app from the newest run of each of the given workloads (x86_64 results).
+     * When every one of them holds a shim plan that shimscope verified with all other syscalls
+     * returning ENOSYS, the profile is exactly that plan (its fallbacks included) with ENOSYS as
+     * the default; otherwise it is built from the verdicts, with EPERM as the default.
+     */
     public static SeccompProfile of(String app, List<Profile> profiles) {
+        SeccompProfile fromPlans = fromVerifiedPlans(app, profiles);
+        if (fromPlans != null) {
+            return fromPlans;
+        }
+        return fromVerdicts(app, profiles);
+    }
+
+    private static SeccompProfile fromVerifiedPlans(String app, List<Profile> profiles) {
+        if (profiles.isEmpty()) {
+            return null;
+        }
+        TreeSet<String> allow = new TreeSet<>();
+        java.util.Map<String, String> action = new java.util.TreeMap<>();
+        List<String> workloads = new java.util.ArrayList<>();
+        for (Profile p : profiles) {
+            com.fasterxml.jackson.databind.JsonNode plan = p.details().path("plan");
+            if (!plan.path("verified").asBoolean(false) || p.arch() != Arch.X86_64) {
+                return null;
+            }
+            workloads.add(p.workloadDir());
+            plan.path("implement").forEach(n -> allow.add(n.asText()));
+            for (String kind : List.of("stub", "fake")) {
+                plan.path(kind).forEach(n -> action.merge(n.asText(), kind, (a, b) -> a.equals(b) ? a : "conflict"));
+            }
+        }
+        TreeSet<String> stub = new TreeSet<>();
+        TreeSet<String> fake = new TreeSet<>();
+        action.forEach((name, kind) -> {
+            if (allow.contains(name) || kind.equals("conflict")) {
+                allow.add(name); // needed by one workload, or stubbed by one and faked by another
+            } else {
+                (kind.equals("stub") ? stub : fake).add(name);
+            }
+        });
+        boolean execveAdded = allow.add("execve");
+        stub.remove("execve");
+        fake.remove("execve");
+        return new SeccompProfile(app, workloads, allow, stub, fake, execveAdded, new TreeSet<>(), SeccompAction.ENOSYS);
+    }
+
+    private static SeccompProfile fromVerdicts(String app, List<Profile> profiles) {
         List<Profile> dynamic = profiles.stream().filter(Profile::hasDynamic).toList();
         if (dynamic.isEmpty()) {
             throw new IllegalArgumentException("app '" + app + "' has no dynamic results to build a seccomp profile from");
@@ -77,14 +124,14 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
         boolean execveAdded = allow.add("execve");
         stub.remove("execve");
         fake.remove("execve");
-        return new SeccompProfile(app, needs.workloads(), allow, stub, fake, execveAdded, unnamed);
+        return new SeccompProfile(app, needs.workloads(), allow, stub, fake, execveAdded, unnamed, DENY_ERRNO);
     }
 
     /** The profile as JSON for {@code docker run --security-opt seccomp=FILE} or an OCI runtime. */
     public String json() {
         ObjectNode root = Json.mapper().createObjectNode();
         root.put("defaultAction", "SCMP_ACT_ERRNO");
-        root.put("defaultErrnoRet", DENY_ERRNO);
+        root.put("defaultErrnoRet", defaultErrno);
         root.putArray("architectures").add("SCMP_ARCH_X86_64");
         ArrayNode syscalls = root.putArray("syscalls");
         entry(syscalls, allow, "SCMP_ACT_ALLOW", null, "required by " + app + " (" + String.join(", ", workloads) + ")"
@@ -111,7 +158,7 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
     /** The same policy as a BPF filter for {@link dev.shimscope.sandbox.Sandbox}, e.g. to run the workload under it. */
     public SeccompFilter toFilter() {
         SyscallTable table = SyscallTable.x86_64();
-        SeccompFilter.Builder b = SeccompFilter.builder(new SeccompAction.Errno(DENY_ERRNO));
+        SeccompFilter.Builder b = SeccompFilter.builder(new SeccompAction.Errno(defaultErrno));
         allow.forEach(s -> b.rule(number(table, s), SeccompAction.ALLOW));
         stub.forEach(s -> b.rule(number(table, s), SeccompAction.STUB));
         fake.forEach(s -> b.rule(number(table, s), SeccompAction.FAKE));
@@ -126,7 +173,8 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
     /** One line for the terminal. */
     public String summary() {
         return app + " (" + String.join(", ", workloads) + "): allow " + allow.size() + ", ENOSYS " + stub.size()
-                + ", return 0 " + fake.size() + ", everything else EPERM"
+                + ", return 0 " + fake.size() + ", everything else " + (defaultErrno == SeccompAction.ENOSYS
+                ? "ENOSYS (the verified shim plan)" : "EPERM")
                 + (unnamed.isEmpty() ? "" : "; left out (no name for libseccomp): " + String.join(", ", unnamed));
     }
 }

@@ -77,6 +77,18 @@ public final class Catalog {
         return out;
     }
 
+    /** The entry whose spec has this app, kind ({@code benchmark}/{@code suite}) and workload name. */
+    public Optional<Entry> findWorkload(String app, String kind, String workload) {
+        return entries().stream().filter(e -> {
+            try {
+                WorkloadSpec s = e.load();
+                return s.app().equals(app) && s.kind().id().equals(kind) && s.workload().equals(workload);
+            } catch (IllegalArgumentException bad) {
+                return false;
+            }
+        }).findFirst();
+    }
+
     public Optional<Entry> find(String name) {
         return entries().stream().filter(e -> e.name().equals(name)).findFirst();
     }
