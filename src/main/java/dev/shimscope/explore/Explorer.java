@@ -147,6 +147,8 @@ public final class Explorer {
      * short workloads still get a full second, so scheduling noise never fails a run.
      */
     private static final long MIN_LIMIT_MILLIS = 1000;
+    /** Readiness takes milliseconds; a server not ready after half a second and 5x its baseline will not be. */
+    private static final long MIN_READY_LIMIT_MILLIS = 500;
 
     /** Readiness limit for experiments: a few times the slowest baseline readiness, within the spec's. */
     private Duration readyLimit(List<RunRecord> baseline) {
@@ -154,7 +156,7 @@ public final class Explorer {
             return null;
         }
         long slowest = baseline.stream().mapToLong(RunRecord::readyMillis).max().orElse(1000);
-        Duration limit = Duration.ofMillis(Math.max(MIN_LIMIT_MILLIS, 5 * slowest + 500));
+        Duration limit = Duration.ofMillis(Math.max(MIN_READY_LIMIT_MILLIS, 5 * slowest + 500));
         Duration spec = runner.spec().server().readyTimeout();
         return limit.compareTo(spec) < 0 ? limit : spec;
     }
@@ -261,8 +263,8 @@ public final class Explorer {
         WorkloadOutcome first = run(timed.withFilter(filter));
         records.add(record(first));
         if (!first.passed()) {
-            // a time limit hit under load must not pass for a broken application: replicas get twice the time
-            WorkloadRunner.Options replica = first.timeLimitHit() ? doubled(timed) : timed;
+            // a slow run under load must not pass for a broken application: replicas get more time
+            WorkloadRunner.Options replica = first.timeLimitHit() ? extended(timed) : timed;
             for (int i = 1; i < options.replicas(); i++) {
                 records.add(record(run(replica.withFilter(filter))));
             }
@@ -270,10 +272,11 @@ public final class Explorer {
         return new ExperimentResult(e, records);
     }
 
-    private WorkloadRunner.Options doubled(WorkloadRunner.Options o) {
+    /** The limits one and a half times as long (within the spec's), for replicas of a run that hit one. */
+    private WorkloadRunner.Options extended(WorkloadRunner.Options o) {
         WorkloadSpec spec = runner.spec();
-        Duration ready = o.readyTimeout() == null ? null : min(o.readyTimeout().multipliedBy(2), spec.server().readyTimeout());
-        Duration test = o.testTimeout() == null ? null : min(o.testTimeout().multipliedBy(2), spec.test().timeout());
+        Duration ready = o.readyTimeout() == null ? null : min(o.readyTimeout().multipliedBy(3).dividedBy(2), spec.server().readyTimeout());
+        Duration test = o.testTimeout() == null ? null : min(o.testTimeout().multipliedBy(3).dividedBy(2), spec.test().timeout());
         return o.withTimeouts(ready, test);
     }
 
