@@ -64,7 +64,8 @@ final class RunCommand implements Callable<Integer> {
             fake.forEach(n -> b.rule(table.require(n).number(), SeccompAction.FAKE));
             filter = b.build();
         }
-        WorkloadRunner runner = new WorkloadRunner(Sandbox.create(keep), spec, trace ? new Tracer(table) : null);
+        Sandbox sandbox = Sandbox.create(keep);
+        WorkloadRunner runner = new WorkloadRunner(sandbox, spec, trace ? new Tracer(table) : null);
         runner.check();
         int failures = 0;
         for (int i = 1; i <= times; i++) {
@@ -85,6 +86,9 @@ final class RunCommand implements Callable<Integer> {
                         .append(String.join(", ", o.trace().executables()));
             }
             System.out.println(line);
+        }
+        if (keep) {
+            System.out.println("runs kept in " + sandbox.workRoot() + " (run-N/out: logs, run-N/control: supervisor)");
         }
         return failures == 0 ? 0 : 1;
     }

@@ -177,7 +177,10 @@ public final class Sandbox {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
             removeStaleWorkDirs(base);
             Path work = Files.createTempDirectory(base, "shimscope-");
-            Files.writeString(work.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+            if (!keepRunDirs) {
+                // kept directories have no owner file, so that no later shimscope removes them as stale
+                Files.writeString(work.resolve(OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
+            }
             // workers that drop to nobody (nginx, memcached) must be able to traverse to their files
             Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
             Sandbox s = new Sandbox(bwrap, time, setpriv, setsid, work, keepRunDirs);
@@ -540,6 +543,11 @@ public final class Sandbox {
 
     boolean keepRunDirs() {
         return keepRunDirs;
+    }
+
+    /** The directory that holds this sandbox's run directories ({@code run-N}). */
+    public Path workRoot() {
+        return workRoot;
     }
 
     static String tail(Path file) {
