@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * The shipped application catalog: {@code catalog/APP/*.yaml}, one spec per workload. An entry
- * is named after its app ({@code redis}) when the file is {@code benchmark.yaml}, else
+ * is named after its app ({@code redis}) when the file is the app's main workload,
+ * {@code benchmark.yaml} or, for an app without a benchmark, {@code workload.yaml}; else
  * {@code APP-STEM} ({@code redis-suite}). The directory is {@code $SHIMSCOPE_CATALOG}, else the
  * {@code catalog} directory of the checkout the running jar was built in.
  */
@@ -24,6 +25,9 @@ public final class Catalog {
             return WorkloadSpecs.load(file);
         }
     }
+
+    /** Spec file names (without .yaml) of an app's main workload, named after the app alone. */
+    static final java.util.Set<String> MAIN_STEMS = java.util.Set.of("benchmark", "workload");
 
     private final Path dir;
 
@@ -65,7 +69,7 @@ public final class Catalog {
                 try (Stream<Path> specs = Files.list(app)) {
                     for (Path f : specs.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                         String stem = f.getFileName().toString().replaceFirst("\\.yaml$", "");
-                        String name = stem.equals("benchmark") ? app.getFileName().toString()
+                        String name = MAIN_STEMS.contains(stem) ? app.getFileName().toString()
                                 : app.getFileName() + "-" + stem;
                         out.add(new Entry(name, f));
                     }
