@@ -60,27 +60,16 @@ public final class Environment {
 
     /**
      * Hash of the spec file and of the files in its directory that it names (scripts,
-     * configuration): what a result depends on. Other files beside it (outputs, journals) are not.
+     * configuration), directly or through each other: what a result depends on. Other files
+     * beside it (outputs, journals) are not.
      */
     static String specHash(WorkloadSpec spec) {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             String text = Files.readString(spec.file());
             md.update(text.getBytes(StandardCharsets.UTF_8));
-            java.util.TreeSet<Path> named = new java.util.TreeSet<>();
-            for (String token : text.split("[\\s\"'\\[\\],:;=()]+")) {
-                if (token.isEmpty() || token.startsWith("#")) {
-                    continue;
-                }
-                try {
-                    Path p = spec.dir().resolve(token).normalize();
-                    if (p.startsWith(spec.dir()) && !p.equals(spec.file()) && Files.isRegularFile(p)) {
-                        named.add(p);
-                    }
-                } catch (java.nio.file.InvalidPathException e) {
-                    // not a path
-                }
-            }
+            // the files it names, and the files they name (a script and the output it expects)
+            List<Path> named = dev.shimscope.workload.WorkloadSpecs.namedFiles(spec);
             for (Path f : named) {
                 md.update(spec.dir().relativize(f).toString().getBytes(StandardCharsets.UTF_8));
                 md.update(Files.readAllBytes(f));

@@ -64,6 +64,41 @@ public final class WorkloadSpecs {
         return new Reader(where, abs.getParent()).spec((ObjectNode) root, abs);
     }
 
+    /**
+     * The files beside the spec that it depends on: those the spec names (scripts, configuration),
+     * and, in turn, those these files name (e.g. the expected output a script compares with), in
+     * the order they are found. A "name" is any word that is the path of a file in the spec's
+     * directory.
+     */
+    public static List<Path> namedFiles(WorkloadSpec spec) {
+        java.util.LinkedHashSet<Path> found = new java.util.LinkedHashSet<>();
+        java.util.ArrayDeque<Path> toScan = new java.util.ArrayDeque<>(List.of(spec.file()));
+        while (!toScan.isEmpty()) {
+            Path f = toScan.removeFirst();
+            String text;
+            try {
+                text = Files.readString(f);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                continue; // not text (or unreadable): it names nothing
+            }
+            for (String token : text.split("[\\s\"'\\[\\],:;=()`{}<>|&]+")) {
+                if (token.isEmpty() || token.startsWith("#")) {
+                    continue;
+                }
+                token = token.replaceFirst("^\\$SPEC_DIR/|^\\$\\{SPEC_DIR}/", "");
+                try {
+                    Path p = spec.dir().resolve(token).normalize();
+                    if (p.startsWith(spec.dir()) && !p.equals(spec.file()) && Files.isRegularFile(p) && found.add(p)) {
+                        toScan.addLast(p);
+                    }
+                } catch (java.nio.file.InvalidPathException e) {
+                    // not a path
+                }
+            }
+        }
+        return List.copyOf(found);
+    }
+
     /** Parses "10s", "500ms", "2m", "1.5" (seconds). */
     public static Duration parseDuration(String text) {
         Matcher m = DURATION.matcher(text.trim());
@@ -87,7 +122,7 @@ public final class WorkloadSpecs {
 
         WorkloadSpec spec(ObjectNode root, Path file) {
             allowOnly(root, "", Set.of("app", "workload", "kind", "description", "packages", "binary", "only",
-                    "parallel", "env", "workdir", "writable", "server", "test"));
+                    "parallel", "env", "workdir", "writable", "server", "test", "prepare"));
             String app = name(root, "app");
             String workload = name(root, "workload");
             WorkloadSpec.Kind kind = switch (requiredText(root, "kind")) {
@@ -148,8 +183,9 @@ public final class WorkloadSpecs {
                 throw error("test", "missing: the " + (server != null ? "client" : "suite") + " command and its checks");
             }
             WorkloadSpec.Test test = test(object(root, "test"));
+            Command prepare = root.has("prepare") ? command(root, "prepare") : null;
             return new WorkloadSpec(file, dir, app, workload, kind, description, packages, binary, only, parallel,
-                    env, workDir, writable, server, test);
+                    env, workDir, writable, server, test, prepare);
         }
 
         WorkloadSpec.Server server(ObjectNode s) {
