@@ -11,6 +11,8 @@ import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.Catalog;
+import dev.shimscope.workload.Packages;
+import dev.shimscope.workload.Preparation;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
 import dev.shimscope.staticbin.BinaryAnalyzer;
@@ -74,6 +76,8 @@ final class ExploreCommand implements Callable<Integer> {
         for (Path out : new Path[] {csv, json}) {
             checkWritable(out);
         }
+        Packages.ensureInstalled(spec, System.err);
+        Preparation.ensurePrepared(spec, System.err);
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
         Explorer.Options options = new Explorer.Options(k, replicas, baselineRuns, planPasses);
         SyscallTable table = SyscallTable.x86_64();

@@ -28,6 +28,7 @@ import java.io.PrintWriter;
                 SeccompProfileCommand.class,
                 EmulateCommand.class,
                 StaticCommand.class,
+                CatalogCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

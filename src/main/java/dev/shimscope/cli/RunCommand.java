@@ -6,6 +6,8 @@ import dev.shimscope.sandbox.SeccompFilter;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.Catalog;
+import dev.shimscope.workload.Packages;
+import dev.shimscope.workload.Preparation;
 import dev.shimscope.workload.WorkloadOutcome;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
@@ -56,6 +58,8 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WorkloadSpec spec = Catalog.resolveTarget(target);
+        Packages.ensureInstalled(spec, System.err);
+        Preparation.ensurePrepared(spec, System.err);
         SyscallTable table = SyscallTable.x86_64();
         SeccompFilter filter = null;
         if (!stub.isEmpty() || !fake.isEmpty()) {

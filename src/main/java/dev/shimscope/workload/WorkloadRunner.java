@@ -41,6 +41,8 @@ public final class WorkloadRunner {
     private final Sandbox sandbox;
     private final WorkloadSpec spec;
     private final Tracer tracer;
+    /** Prepared files (test suites) that runs read; see {@link Preparation}. */
+    private final Path cache;
 
     /**
      * @param tracer needed only for traced runs (may be null otherwise)
@@ -49,6 +51,7 @@ public final class WorkloadRunner {
         this.sandbox = Objects.requireNonNull(sandbox);
         this.spec = Objects.requireNonNull(spec);
         this.tracer = tracer;
+        this.cache = Preparation.cacheDir();
     }
 
     /**
@@ -144,11 +147,15 @@ public final class WorkloadRunner {
                 .timeout(ready.plus(test).plus(grace).plus(grace).plus(MARGIN))
                 .env(spec.env())
                 .env("SPEC_DIR", spec.dir().toString())
+                .env(Preparation.CACHE_VARIABLE, cache.toString())
                 .workDir(spec.workDir());
         for (Path p : List.of(spec.dir(), spec.workDir())) {
             if (Commands.hiddenInSandbox(p)) {
                 rs.readOnly(p);
             }
+        }
+        if (Commands.hiddenInSandbox(cache) && Files.isDirectory(cache)) {
+            rs.readOnly(cache);
         }
         spec.writable().forEach(rs::writable);
         options.replacements().forEach(rs::replace);

@@ -27,6 +27,8 @@ import java.util.regex.Pattern;
  * @param writable    paths copied fresh into each run and mounted writable
  * @param server      the server (benchmark only)
  * @param test        the client (benchmark) or the whole workload (suite)
+ * @param prepare     a command run once on the host before any run, e.g. to fetch a test suite
+ *                    into the cache directory (null: nothing to prepare); see {@link Preparation}
  */
 public record WorkloadSpec(
         Path file,
@@ -43,7 +45,16 @@ public record WorkloadSpec(
         Path workDir,
         List<Path> writable,
         Server server,
-        Test test) {
+        Test test,
+        Command prepare) {
+
+    /** A spec without a preparation step. */
+    public WorkloadSpec(Path file, Path dir, String app, String workload, Kind kind, String description,
+                        List<String> packages, Path binary, Path only, Integer parallel, Map<String, String> env,
+                        Path workDir, List<Path> writable, Server server, Test test) {
+        this(file, dir, app, workload, kind, description, packages, binary, only, parallel, env, workDir,
+                writable, server, test, null);
+    }
 
     public enum Kind {
         BENCHMARK("benchmark"), SUITE("suite");
