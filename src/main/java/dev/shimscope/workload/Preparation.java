@@ -47,13 +47,18 @@ public final class Preparation {
      * is an error naming the spec and quoting the command's last lines.
      */
     public static void ensurePrepared(WorkloadSpec spec, PrintStream log) {
+        ensurePrepared(spec, cacheDir(), log);
+    }
+
+    /** As {@link #ensurePrepared(WorkloadSpec, PrintStream)}, with the given cache directory. */
+    public static void ensurePrepared(WorkloadSpec spec, Path cacheDir, PrintStream log) {
         WorkloadSpec.Command prepare = spec.prepare();
         if (prepare == null) {
             return;
         }
         List<String> argv = prepare.isShell() ? List.of("/bin/sh", "-c", prepare.shell()) : prepare.argv();
         ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.dir().toFile()).redirectErrorStream(true);
-        pb.environment().put(CACHE_VARIABLE, cacheDir().toString());
+        pb.environment().put(CACHE_VARIABLE, cacheDir.toString());
         pb.environment().put("SPEC_DIR", spec.dir().toString());
         pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         String where = "spec " + spec.file() + ": prepare (" + prepare + ")";
