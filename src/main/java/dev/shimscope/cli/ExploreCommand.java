@@ -37,7 +37,8 @@ import java.util.concurrent.Executors;
 
 @Command(name = "explore", description = {
         "Classify every syscall an application uses under a workload: required, stub only,",
-        "fake only, both (or flaky), in parallel sandboxes, and verify a joint shim plan."})
+        "fake only, both (or flaky), in parallel sandboxes, and verify a joint shim plan.",
+        "Missing Debian packages of the spec are installed first (as root; else the apt command is shown)."})
 final class ExploreCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TARGET", description = "A spec file or a catalog name (see 'catalog list').")

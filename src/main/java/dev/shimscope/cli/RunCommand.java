@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", description = {
         "Run a workload once (or --times N) in a sandbox and say whether it passes;",
-        "optionally with syscalls stubbed (ENOSYS) or faked (0). For writing and checking specs."})
+        "optionally with syscalls stubbed (ENOSYS) or faked (0). For writing and checking specs.",
+        "Missing Debian packages of the spec are installed first (as root; else the apt command is shown)."})
 final class RunCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TARGET", description = "A spec file or a catalog name.")
