@@ -8,8 +8,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 
 /**
- * The test-suite catalog entries, as {@link CatalogEntriesTest}: about a minute and a half in all
- * on an idle 2-core machine (redis-suite fetches Redis's source on its first run), hence "slow".
+ * The test-suite catalog entries, as {@link CatalogEntriesTest}: about 50 s in all on a quiet
+ * 2-core machine (plus a few seconds when redis-suite first fetches Redis's source), hence "slow".
  */
 @Tag("slow")
 class CatalogSuitesTest {
