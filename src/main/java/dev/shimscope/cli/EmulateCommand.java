@@ -12,6 +12,8 @@ import dev.shimscope.store.SyscallVerdict;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.Catalog;
+import dev.shimscope.workload.Packages;
+import dev.shimscope.workload.Preparation;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
 import picocli.CommandLine.Command;
@@ -67,6 +69,8 @@ final class EmulateCommand implements Callable<Integer> {
         OsSupport support = OsSupport.load(os);
         WorkloadSpec spec = Catalog.resolveTarget(target);
         ExploreCommand.checkWritable(json);
+        Packages.ensureInstalled(spec, System.err);
+        Preparation.ensurePrepared(spec, System.err);
         SyscallTable table = SyscallTable.x86_64();
         Set<Integer> supported = new TreeSet<>();
         support.syscalls().forEach(n -> supported.add(table.require(n).number()));
