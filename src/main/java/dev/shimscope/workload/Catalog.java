@@ -78,6 +78,7 @@ public final class Catalog {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list the catalog " + dir, e);
         }
+        out.sort(java.util.Comparator.comparing(Entry::name)); // an app's main entry before its others
         return out;
     }
 
