@@ -4,7 +4,7 @@ import dev.shimscope.report.StoreReport;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
 import dev.shimscope.store.Suggestions;
-import dev.shimscope.store.WorkloadKind;
+import dev.shimscope.workload.WorkloadKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

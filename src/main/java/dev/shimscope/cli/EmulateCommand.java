@@ -93,7 +93,7 @@ final class EmulateCommand implements Callable<Integer> {
             return Map.of();
         }
         StoreSnapshot snapshot = ResultStore.open(location).read();
-        String dir = spec.kind().id() + "-" + spec.workload();
+        String dir = spec.kind().dirName(spec.workload());
         return snapshot.latest(spec.app(), dir).filter(p -> p.verdicts() != null)
                 .<Map<String, SyscallVerdict>>map(p -> new TreeMap<>(p.verdicts()))
                 .orElseGet(() -> {

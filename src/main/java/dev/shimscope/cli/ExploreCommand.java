@@ -21,7 +21,7 @@ import dev.shimscope.store.Profile;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoredRun;
 import dev.shimscope.store.SyscallVerdict;
-import dev.shimscope.store.WorkloadKind;
+import dev.shimscope.workload.WorkloadKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -124,7 +124,7 @@ final class ExploreCommand implements Callable<Integer> {
         Map<String, SyscallVerdict> verdicts = new java.util.TreeMap<>();
         result.verdicts().forEach(v -> verdicts.put(v.name(), v.verdict()));
         WorkloadSpec spec = result.spec();
-        Profile profile = Profile.newRun(spec.app(), WorkloadKind.parse(spec.kind().id()), spec.workload(), verdicts)
+        Profile profile = Profile.newRun(spec.app(), spec.kind(), spec.workload(), verdicts)
                 .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)));
         if (staticBound != null) {
             profile = profile.withStaticBinary(new java.util.TreeSet<>(staticBound.syscalls().stream()

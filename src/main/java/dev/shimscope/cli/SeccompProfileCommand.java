@@ -98,7 +98,7 @@ final class SeccompProfileCommand implements Callable<Integer> {
         boolean allPassed = true;
         for (Profile p : chosen) {
             WorkloadSpec workload = verifySpec != null ? Catalog.resolveTarget(verifySpec)
-                    : Catalog.shipped().flatMap(c -> c.findWorkload(p.app(), p.kind().id(), p.workload()))
+                    : Catalog.shipped().flatMap(c -> c.findWorkload(p.app(), p.kind(), p.workload()))
                     .map(Catalog.Entry::load)
                     .orElseThrow(() -> new IllegalArgumentException("no catalog entry for " + p.app() + " "
                             + p.workloadDir() + " to verify with; give one with --spec"));

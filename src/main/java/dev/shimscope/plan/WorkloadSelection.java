@@ -1,6 +1,6 @@
 package dev.shimscope.plan;
 
-import dev.shimscope.store.WorkloadKind;
+import dev.shimscope.workload.WorkloadKind;
 
 import java.util.Locale;
 import java.util.Set;

@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;

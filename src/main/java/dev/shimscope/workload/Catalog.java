@@ -82,12 +82,12 @@ public final class Catalog {
         return out;
     }
 
-    /** The entry whose spec has this app, kind ({@code benchmark}/{@code suite}) and workload name. */
-    public Optional<Entry> findWorkload(String app, String kind, String workload) {
+    /** The entry whose spec has this app, kind and workload name. */
+    public Optional<Entry> findWorkload(String app, WorkloadKind kind, String workload) {
         return entries().stream().filter(e -> {
             try {
                 WorkloadSpec s = e.load();
-                return s.app().equals(app) && s.kind().id().equals(kind) && s.workload().equals(workload);
+                return s.app().equals(app) && s.kind() == kind && s.workload().equals(workload);
             } catch (IllegalArgumentException bad) {
                 return false;
             }

@@ -140,7 +140,7 @@ public final class WorkloadRunner {
                 : spec.server() != null ? spec.server().readyTimeout() : Duration.ZERO;
         Duration test = options.testTimeout() != null ? options.testTimeout() : spec.test().timeout();
         Duration grace = spec.server() != null ? spec.server().grace() : Duration.ofSeconds(2);
-        String script = spec.kind() == WorkloadSpec.Kind.BENCHMARK
+        String script = spec.kind() == WorkloadKind.BENCHMARK
                 ? benchmarkScript(options, ready, test) : suiteScript(options, test);
         RunSpec.Builder rs = RunSpec.of("/bin/bash", Sandbox.CONTROL_DIR + "/supervisor.sh")
                 .controlFile("supervisor.sh", script)

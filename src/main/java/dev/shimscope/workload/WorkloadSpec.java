@@ -35,7 +35,7 @@ public record WorkloadSpec(
         Path dir,
         String app,
         String workload,
-        Kind kind,
+        WorkloadKind kind,
         String description,
         List<String> packages,
         Path binary,
@@ -49,26 +49,11 @@ public record WorkloadSpec(
         Command prepare) {
 
     /** A spec without a preparation step. */
-    public WorkloadSpec(Path file, Path dir, String app, String workload, Kind kind, String description,
+    public WorkloadSpec(Path file, Path dir, String app, String workload, WorkloadKind kind, String description,
                         List<String> packages, Path binary, Path only, Integer parallel, Map<String, String> env,
                         Path workDir, List<Path> writable, Server server, Test test) {
         this(file, dir, app, workload, kind, description, packages, binary, only, parallel, env, workDir,
                 writable, server, test, null);
-    }
-
-    public enum Kind {
-        BENCHMARK("benchmark"), SUITE("suite");
-
-        private final String id;
-
-        Kind(String id) {
-            this.id = id;
-        }
-
-        /** As written in specs and in the store's directory names. */
-        public String id() {
-            return id;
-        }
     }
 
     /** A command: a shell line (variables expanded) or a literal argv. */

@@ -125,9 +125,9 @@ public final class WorkloadSpecs {
                     "parallel", "env", "workdir", "writable", "server", "test", "prepare"));
             String app = name(root, "app");
             String workload = name(root, "workload");
-            WorkloadSpec.Kind kind = switch (requiredText(root, "kind")) {
-                case "benchmark" -> WorkloadSpec.Kind.BENCHMARK;
-                case "suite" -> WorkloadSpec.Kind.SUITE;
+            WorkloadKind kind = switch (requiredText(root, "kind")) {
+                case "benchmark" -> WorkloadKind.BENCHMARK;
+                case "suite" -> WorkloadKind.SUITE;
                 default -> throw error("kind", "must be 'benchmark' or 'suite'");
             };
             String description = optionalText(root, "description", "");
@@ -171,7 +171,7 @@ public final class WorkloadSpecs {
                 writable.add(p);
             }
             WorkloadSpec.Server server = null;
-            if (kind == WorkloadSpec.Kind.BENCHMARK) {
+            if (kind == WorkloadKind.BENCHMARK) {
                 if (!root.has("server")) {
                     throw error("server", "a benchmark needs a server (command, ready, ...)");
                 }

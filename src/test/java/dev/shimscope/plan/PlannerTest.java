@@ -4,7 +4,7 @@ import dev.shimscope.store.Profile;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoreSnapshot;
 import dev.shimscope.store.SyscallVerdict;
-import dev.shimscope.store.WorkloadKind;
+import dev.shimscope.workload.WorkloadKind;
 import dev.shimscope.testing.LoupeData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import dev.shimscope.sandbox.SeccompAction;
 import dev.shimscope.sandbox.SeccompFilter;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.SyscallVerdict;
-import dev.shimscope.store.WorkloadKind;
+import dev.shimscope.workload.WorkloadKind;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

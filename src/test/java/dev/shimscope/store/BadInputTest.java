@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.workload.WorkloadKind;
 import dev.shimscope.cli.Main;
 import dev.shimscope.testing.LoupeData;
 import org.junit.jupiter.api.Test;

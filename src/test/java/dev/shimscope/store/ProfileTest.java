@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.report.Json;

@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.workload.WorkloadKind;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;

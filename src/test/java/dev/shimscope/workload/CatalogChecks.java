@@ -44,7 +44,7 @@ final class CatalogChecks {
         assertThat(replaced.passed()).as("%s with %s replaced by /bin/false", name, spec.binary()).isFalse();
         // noticed by the check itself, not by waiting out a time limit
         assertThat(replaced.timeLimitHit()).as("%s with /bin/false: %s", name, replaced.failure()).isFalse();
-        if (spec.kind() == WorkloadSpec.Kind.BENCHMARK) {
+        if (spec.kind() == WorkloadKind.BENCHMARK) {
             assertThat(replaced.failure()).contains("before it was ready");
         } else {
             assertThat(replaced.failure()).startsWith("test exited with status");
@@ -54,7 +54,7 @@ final class CatalogChecks {
         Duration killAfter = Duration.ofMillis(Math.max(5, baseline.testMillis() / 4));
         WorkloadOutcome cut = runner.run(WorkloadRunner.Options.plain().killingAfter(killAfter));
         assertThat(cut.passed()).as("%s killed after %s", name, killAfter).isFalse();
-        if (spec.kind() == WorkloadSpec.Kind.BENCHMARK) {
+        if (spec.kind() == WorkloadKind.BENCHMARK) {
             // the supervisor sees the server die, or the client sees it first and fails by itself
             assertThat(cut.failure()).matches("the server exited during the test|test exited with status [1-9].*"
                     + "|test output (does not match expect|matches reject).*");

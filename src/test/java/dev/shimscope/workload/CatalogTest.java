@@ -28,7 +28,7 @@ class CatalogTest {
             assertThat(spec.packages()).as(e.name()).isNotEmpty();
             assertThat(spec.binary()).as(e.name()).isNotNull();
         }
-        assertThat(CATALOG.find("redis-suite").orElseThrow().load().kind()).isEqualTo(WorkloadSpec.Kind.SUITE);
+        assertThat(CATALOG.find("redis-suite").orElseThrow().load().kind()).isEqualTo(WorkloadKind.SUITE);
         assertThat(CATALOG.find("sqlite3").orElseThrow().file().getFileName()).hasToString("workload.yaml");
     }
 

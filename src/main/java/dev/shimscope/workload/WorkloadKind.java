@@ -1,4 +1,4 @@
-package dev.shimscope.store;
+package dev.shimscope.workload;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
