@@ -5,6 +5,18 @@ import dev.shimscope.emulate.Emulator;
 import dev.shimscope.plan.OsSupport;
 import dev.shimscope.report.EmulateReport;
 import dev.shimscope.report.Json;
+import dev.shimscope.report.StaticReport;
+import dev.shimscope.elf.ElfFormatException;
+import dev.shimscope.sandbox.Commands;
+import dev.shimscope.staticbin.BinaryAnalyzer;
+import dev.shimscope.staticbin.BinaryInfo;
+import dev.shimscope.staticbin.LoaderCompatibility;
+import dev.shimscope.workload.WorkloadSpecs;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
 import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoreSnapshot;
@@ -39,8 +51,17 @@ final class EmulateCommand implements Callable<Integer> {
             description = "An OS support list: a *.syscalls file or a shipped name (gvisor, unikraft, ...).")
     String os;
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "A spec file or a catalog name.")
-    String target;
+    @Parameters(arity = "1..*", paramLabel = "TARGET",
+            description = {"A spec file or a catalog name; or, after --, a bare command and its arguments",
+                    "(it passes when it exits 0; every process it starts runs under the OS's list)."})
+    List<String> target;
+
+    @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
+            description = "A bare command fails after this many seconds (default ${DEFAULT-VALUE}).")
+    int timeoutSeconds;
+
+    @Spec
+    CommandSpec commandSpec;
 
     @Option(names = "--default", defaultValue = "stub", paramLabel = "stub|fake",
             description = "What unsupported syscalls do: stub (-ENOSYS, default) or fake (return 0).")
@@ -51,6 +72,9 @@ final class EmulateCommand implements Callable<Integer> {
 
     @Option(names = "--verify", defaultValue = "3", paramLabel = "N", description = "Passing runs that verify the set to implement (default ${DEFAULT-VALUE}).")
     int verifyRuns;
+
+    @Option(names = "--hits-only", description = "On FAIL, report the hits of the one run; skip the search for the set to implement.")
+    boolean hitsOnly;
 
     @Option(names = "--explain", description = "Join with the stored exploration of the same app and workload.")
     boolean explain;
@@ -67,7 +91,20 @@ final class EmulateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--default must be stub or fake, not '" + defaultAction + "'");
         }
         OsSupport support = OsSupport.load(os);
-        WorkloadSpec spec = Catalog.resolveTarget(target);
+        boolean bareCommand = commandSpec.commandLine().getParseResult().originalArgs().contains("--");
+        if (!bareCommand && target.size() > 1) {
+            throw new IllegalArgumentException("give one TARGET (a spec file or a catalog name), or a command after --"
+                    + " (emulate --os LIST -- CMD ARGS)");
+        }
+        if (timeoutSeconds < 1) {
+            throw new IllegalArgumentException("--timeout must be at least 1 second");
+        }
+        Path cwd = Path.of("").toAbsolutePath();
+        WorkloadSpec spec = bareCommand
+                ? WorkloadSpecs.forCommand(target, cwd, Duration.ofSeconds(timeoutSeconds))
+                : Catalog.resolveTarget(target.getFirst());
+        // the ELF loader check (static --bincompat) goes with the emulation when a binary is known
+        Path binary = bareCommand ? Commands.resolve(target.getFirst(), cwd) : spec.binary();
         ExploreCommand.checkWritable(json);
         Packages.ensureInstalled(spec, System.err);
         Preparation.ensurePrepared(spec, System.err);
@@ -78,12 +115,49 @@ final class EmulateCommand implements Callable<Integer> {
         WorkloadRunner runner = new WorkloadRunner(Sandbox.create(), spec, new Tracer(table));
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
         Emulation e = new Emulator(runner, table, k, verifyRuns, line -> System.err.println("emulate: " + line))
-                .emulate(support.name(), supported, defaultAction.equals("fake"));
+                .emulate(support.name(), supported, defaultAction.equals("fake"), !hitsOnly);
+        LoaderCheck loader = binary != null && Files.isRegularFile(binary) ? LoaderCheck.of(binary) : null;
         if (json != null) {
-            Json.writeFile(json, EmulateReport.jsonTree(spec.id(), e, known));
+            Map<String, Object> tree = new LinkedHashMap<>(EmulateReport.jsonTree(spec.id(), e, known));
+            if (loader != null) {
+                tree.put("bincompat", loader.json());
+            }
+            Json.writeFile(json, tree);
         }
         System.out.print(EmulateReport.text(spec.id(), e, known));
+        if (loader != null) {
+            System.out.print(loader.text());
+        }
         return e.passed() ? 0 : 3;
+    }
+
+    /** The binary's fitness for an ELF loader, or why it has none (a script is not an ELF). */
+    private record LoaderCheck(Path binary, BinaryInfo info, String problem) {
+        static LoaderCheck of(Path binary) throws java.io.IOException {
+            try {
+                return new LoaderCheck(binary, BinaryAnalyzer.describe(binary), null);
+            } catch (ElfFormatException notElf) {
+                return new LoaderCheck(binary, null, notElf.getMessage());
+            }
+        }
+
+        String text() {
+            String head = "\nELF loader check (as static --bincompat) of " + binary + ":\n";
+            return info == null ? head + "  not checked: " + problem + "\n"
+                    : head + StaticReport.bincompat(info, null).indent(2);
+        }
+
+        Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", binary.toString());
+            if (info == null) {
+                m.put("problem", problem);
+            } else {
+                m.put("binary", info);
+                m.put("verdict", LoaderCompatibility.assess(info));
+            }
+            return m;
+        }
     }
 
     private Map<String, SyscallVerdict> storedVerdicts(WorkloadSpec spec) throws java.io.IOException {

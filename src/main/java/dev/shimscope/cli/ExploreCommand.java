@@ -104,8 +104,15 @@ final class ExploreCommand implements Callable<Integer> {
             Thread notice = new Thread(() -> System.err.println("\nshimscope: interrupted; finished experiments are kept in "
                     + jf + "; continue with: shimscope explore " + target + " --resume"));
             Runtime.getRuntime().addShutdownHook(notice);
-            result = new Explorer(runner, table, options, progress, journal).explore(env);
-            Runtime.getRuntime().removeShutdownHook(notice);
+            try {
+                result = new Explorer(runner, table, options, progress, journal).explore(env);
+            } catch (Explorer.ExplorationException e) {
+                journal.discardIfEmpty();
+                throw e;
+            } finally {
+                // the notice is for an interruption only, not for an error that ends the command
+                Runtime.getRuntime().removeShutdownHook(notice);
+            }
             if (csv != null) {
                 Files.writeString(csv, ExploreReport.dynCsv(result, table), StandardCharsets.UTF_8);
             }

@@ -74,7 +74,7 @@ final class RunCommand implements Callable<Integer> {
         runner.check();
         int failures = 0;
         for (int i = 1; i <= times; i++) {
-            WorkloadOutcome o = runner.run(new WorkloadRunner.Options(filter, trace, null, null, replacements,
+            WorkloadOutcome o = runner.run(new WorkloadRunner.Options(filter, trace, null, null, null, replacements,
                     killAfter == null ? null : WorkloadSpecs.parseDuration(killAfter)));
             StringBuilder line = new StringBuilder();
             line.append(spec.id()).append(" run ").append(i).append(": ").append(o.passed() ? "PASS" : "FAIL")

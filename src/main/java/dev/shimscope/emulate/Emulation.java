@@ -20,7 +20,8 @@ import java.util.SortedMap;
  * @param toImplement    the smallest set found that makes it pass (empty if it passed), or null
  *                       if allowing every hit syscall still did not make it pass
  * @param alternatives   other single syscalls that each alone make it pass (when one suffices)
- * @param minimalProof   how minimal {@code toImplement} is: "single", "exhaustive", "1-minimal"
+ * @param minimalProof   how minimal {@code toImplement} is: "single", "exhaustive", "1-minimal";
+ *                       {@link Emulator#NOT_SEARCHED} when the search was skipped
  * @param verified       {@code toImplement} passed {@code verifyRuns} runs in a row
  * @param notes          caveats (e.g. execve is always allowed because the launch needs it)
  */

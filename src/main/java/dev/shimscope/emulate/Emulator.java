@@ -50,6 +50,9 @@ public final class Emulator {
     private final Consumer<String> log;
     private final AtomicInteger runs = new AtomicInteger();
 
+    /** {@link Emulation#minimalProof} when the set to implement was not searched for. */
+    public static final String NOT_SEARCHED = "not searched";
+
     public Emulator(WorkloadRunner runner, SyscallTable table, int jobs, int verifyRuns, Consumer<String> log) {
         this.runner = runner;
         this.table = table;
@@ -59,6 +62,15 @@ public final class Emulator {
     }
 
     public Emulation emulate(String os, Set<Integer> supported, boolean fakeByDefault) throws InterruptedException {
+        return emulate(os, supported, fakeByDefault, true);
+    }
+
+    /**
+     * @param findSet on FAIL, search for the smallest set to implement (false: report PASS/FAIL
+     *                and the hits from one run, as a quick survey over many OSes does)
+     */
+    public Emulation emulate(String os, Set<Integer> supported, boolean fakeByDefault, boolean findSet)
+            throws InterruptedException {
         long t0 = System.nanoTime();
         runner.check();
         SeccompAction otherwise = fakeByDefault ? SeccompAction.FAKE : SeccompAction.STUB;
@@ -77,6 +89,10 @@ public final class Emulator {
         if (first.passed()) {
             return new Emulation(os, otherwise == SeccompAction.STUB ? "stub" : "fake", true, null, hits,
                     List.of(), List.of(), "none needed", true, List.of(), notes, runs.get(), elapsed(t0));
+        }
+        if (!findSet) {
+            return new Emulation(os, stubOrFake(otherwise), false, first.failure(), hits, null, List.of(),
+                    NOT_SEARCHED, false, List.of(), notes, runs.get(), elapsed(t0));
         }
         // 1. allowing every hit must make it pass; a failure can hide later calls, so trace again
         Set<Integer> candidates = new TreeSet<>();
@@ -135,8 +151,7 @@ public final class Emulator {
         Set<Integer> chosen = minimal;
         List<WorkloadOutcome> checks = parallel(java.util.Collections.nCopies(verifyRuns,
                 (Callable<WorkloadOutcome>) () -> run(base, chosen, otherwise, false)));
-        List<RunRecord> records = checks.stream().map(o -> new RunRecord(o.passed(), o.failure(),
-                o.run().wallTime().toMillis(), o.readyMillis(), o.testMillis())).toList();
+        List<RunRecord> records = checks.stream().map(RunRecord::of).toList();
         boolean verified = records.stream().allMatch(RunRecord::passed);
         List<String> alternatives = singles.size() > 1
                 ? singles.subList(1, singles.size()).stream().map(table::name).toList() : List.of();

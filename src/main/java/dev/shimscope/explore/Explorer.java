@@ -94,16 +94,32 @@ public final class Explorer {
         WorkloadSpec spec = runner.spec();
         runner.check();
         ExecutorService pool = Executors.newFixedThreadPool(options.jobs(), Thread.ofVirtual().factory());
+        ExecutorService tracer = Executors.newVirtualThreadPerTaskExecutor();
         try {
-            List<RunRecord> baseline = baseline(pool);
-            WorkloadRunner.Options timed = WorkloadRunner.Options.plain().withTimeouts(readyLimit(baseline), testLimit(baseline));
-            TracedUse traced = trace();
+            // the trace runs beside the baseline: neither depends on the other
+            Future<TracedUse> tracing = tracer.submit(this::trace);
+            List<RunRecord> baseline;
+            try {
+                baseline = baseline(pool);
+            } catch (RuntimeException | InterruptedException e) {
+                tracing.cancel(true);
+                throw e;
+            }
+            WorkloadRunner.Options timed = WorkloadRunner.Options.plain().withTimeouts(readyLimit(baseline), testLimit(baseline))
+                    .withGrace(graceLimit(baseline));
+            TracedUse traced;
+            try {
+                traced = tracing.get();
+            } catch (ExecutionException e) {
+                throw unwrap(e.getCause());
+            }
             List<SyscallResult> verdicts = experiments(pool, traced.used(), timed);
             ShimPlan plan = plan(pool, verdicts, timed, traced.launch());
             return new Exploration(spec, environment, baseline, verdicts, plan, traced.args(), runs.get(),
                     journal == null ? 0 : resumedCount, started, Duration.ofNanos(System.nanoTime() - t0));
         } finally {
             pool.shutdownNow();
+            tracer.shutdownNow();
         }
     }
 
@@ -116,16 +132,20 @@ public final class Explorer {
             listener.message("baseline: " + journal.baseline().size() + " passing runs recorded in the journal");
             return journal.baseline();
         }
-        listener.phase("baseline", options.baselineRuns());
+        // at least one run per job, all at once: the time limits derived from the baseline must hold
+        // when K runs compete for the CPUs, as the experiments will
+        int count = Math.max(options.baselineRuns(), options.jobs());
+        listener.phase("baseline", count);
         List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
-        for (int i = 0; i < options.baselineRuns(); i++) {
+        for (int i = 0; i < count; i++) {
             tasks.add(() -> run(WorkloadRunner.Options.plain()));
         }
         List<RunRecord> records = new ArrayList<>();
         for (WorkloadOutcome o : invokeAll(pool, tasks)) {
             if (!o.passed()) {
                 throw new ExplorationException("the workload " + runner.spec().id() + " fails without any filter ("
-                        + o.failure() + "); fix the spec or the environment first" + outputHint(o));
+                        + o.failure() + ") in " + count + " runs at once; fix the spec or the environment first"
+                        + (options.jobs() > 1 ? ", or run fewer at once (--jobs)" : "") + outputHint(o));
             }
             records.add(record(o));
         }
@@ -147,8 +167,8 @@ public final class Explorer {
      * short workloads still get a full second, so scheduling noise never fails a run.
      */
     private static final long MIN_LIMIT_MILLIS = 1000;
-    /** Readiness takes milliseconds; a server not ready after half a second and 5x its baseline will not be. */
-    private static final long MIN_READY_LIMIT_MILLIS = 500;
+    /** Floor of the derived readiness and stop limits. */
+    private static final long MIN_READY_LIMIT_MILLIS = 1000;
 
     /** Readiness limit for experiments: a few times the slowest baseline readiness, within the spec's. */
     private Duration readyLimit(List<RunRecord> baseline) {
@@ -156,15 +176,29 @@ public final class Explorer {
             return null;
         }
         long slowest = baseline.stream().mapToLong(RunRecord::readyMillis).max().orElse(1000);
-        Duration limit = Duration.ofMillis(Math.max(MIN_READY_LIMIT_MILLIS, 5 * slowest + 500));
+        Duration limit = Duration.ofMillis(Math.max(MIN_READY_LIMIT_MILLIS, 2 * slowest + 500));
         Duration spec = runner.spec().server().readyTimeout();
+        return limit.compareTo(spec) < 0 ? limit : spec;
+    }
+
+    /** Stop limit for experiments: a few times the slowest baseline stop, within the spec's grace. */
+    private Duration graceLimit(List<RunRecord> baseline) {
+        if (runner.spec().server() == null) {
+            return null;
+        }
+        long slowest = baseline.stream().mapToLong(RunRecord::stopMillis).max().orElse(-1);
+        Duration spec = runner.spec().server().grace();
+        if (slowest < 0) {
+            return spec; // not measured (a journal from before stops were timed)
+        }
+        Duration limit = Duration.ofMillis(Math.max(MIN_READY_LIMIT_MILLIS, 2 * slowest + 500));
         return limit.compareTo(spec) < 0 ? limit : spec;
     }
 
     /** Test limit for experiments: a few times the slowest baseline run, within the spec's. */
     private Duration testLimit(List<RunRecord> baseline) {
         long slowest = baseline.stream().mapToLong(RunRecord::testMillis).max().orElse(1000);
-        Duration limit = Duration.ofMillis(Math.max(MIN_LIMIT_MILLIS, 5 * slowest + 500));
+        Duration limit = Duration.ofMillis(Math.max(MIN_LIMIT_MILLIS, 2 * slowest + 500));
         Duration spec = runner.spec().test().timeout();
         return limit.compareTo(spec) < 0 ? limit : spec;
     }
@@ -263,8 +297,9 @@ public final class Explorer {
         WorkloadOutcome first = run(timed.withFilter(filter));
         records.add(record(first));
         if (!first.passed()) {
-            // a slow run under load must not pass for a broken application: replicas get more time
-            WorkloadRunner.Options replica = first.timeLimitHit() ? extended(timed) : timed;
+            // the limits already allow for K runs competing (the baseline ran that way); a replica
+            // that hits one too confirms the failure
+            WorkloadRunner.Options replica = timed;
             for (int i = 1; i < options.replicas(); i++) {
                 records.add(record(run(replica.withFilter(filter))));
             }
@@ -272,17 +307,6 @@ public final class Explorer {
         return new ExperimentResult(e, records);
     }
 
-    /** The limits one and a half times as long (within the spec's), for replicas of a run that hit one. */
-    private WorkloadRunner.Options extended(WorkloadRunner.Options o) {
-        WorkloadSpec spec = runner.spec();
-        Duration ready = o.readyTimeout() == null ? null : min(o.readyTimeout().multipliedBy(3).dividedBy(2), spec.server().readyTimeout());
-        Duration test = o.testTimeout() == null ? null : min(o.testTimeout().multipliedBy(3).dividedBy(2), spec.test().timeout());
-        return o.withTimeouts(ready, test);
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) < 0 ? a : b;
-    }
 
     // ---- the joint configuration ----
 
@@ -308,103 +332,122 @@ public final class Explorer {
         listener.phase("plan", options.planPasses());
         List<String> repairs = new ArrayList<>();
         List<RunRecord> planRuns = new ArrayList<>();
-        repairJoint(pool, candidates, action, implement, verdicts.size(), timed, repairs, planRuns);
 
-        // Closed world: the plan must hold with every syscall outside it returning ENOSYS, as on an
-        // OS that implements exactly the plan. A stubbed call can make the application take a
-        // fallback it never took before (clone3 stubbed: glibc uses clone); the trace of a failing
-        // run names them, and they join "implement" until the closed world passes.
+        // The plan must hold the way an OS would run it: implemented syscalls allowed, stubs and
+        // fakes as planned, every other syscall returning ENOSYS. A stubbed call can make the
+        // application take a fallback it never took before (clone3 stubbed: glibc uses clone);
+        // the trace of a failing run names those, and they join "implement". A failure without
+        // such a call is a conflict between candidates (two fallbacks that rely on each other):
+        // bisection finds the candidate whose addition breaks it.
         java.util.Set<String> fallbacks = new java.util.TreeSet<>();
-        for (int round = 0; ; round++) {
-            SeccompFilter closed = closedWorld(candidates, action, implement);
+        int fallbackRounds = 0;
+        for (int round = 0; round <= candidates.size() + 2 * MAX_CLOSURE_ROUNDS; round++) {
+            SeccompFilter closed = closedWorld(candidates, action, implement, candidates.size());
             List<Callable<WorkloadOutcome>> passes = new ArrayList<>();
             passes.add(() -> run(timed.withFilter(closed).withTrace(true)));
             for (int i = 1; i < options.planPasses(); i++) {
                 passes.add(() -> run(timed.withFilter(closed)));
             }
+            // fallbacks not tried yet are tried as stubs in the same wave: each run is the plan with
+            // that one fallback returning ENOSYS
+            List<String> trials = fallbacks.stream().filter(implement::contains).filter(f -> !demotionTried.contains(f)).toList();
+            demotionTried.addAll(trials);
+            for (String f : trials) {
+                List<String> without = new ArrayList<>(implement);
+                without.remove(f);
+                SeccompFilter filter = closedWorld(candidates, action, without, candidates.size());
+                passes.add(() -> run(timed.withFilter(filter)));
+            }
+            List<WorkloadOutcome> outcomes = invokeAll(pool, passes);
             boolean allPassed = true;
             TraceResult trace = null;
             List<RunRecord> verification = new ArrayList<>();
-            for (WorkloadOutcome o : invokeAll(pool, passes)) {
+            for (int i = 0; i < options.planPasses(); i++) {
+                WorkloadOutcome o = outcomes.get(i);
                 RunRecord r = record(o);
                 planRuns.add(r);
                 verification.add(r);
-                listener.planRun("the plan, every other syscall returning ENOSYS", r);
                 allPassed &= r.passed();
                 trace = trace == null ? o.trace() : trace;
             }
+            // one line for the wave: the first failure, if any, tells why
+            long failed = verification.stream().filter(r -> !r.passed()).count();
+            listener.planRun("the plan of " + candidates.size() + " stubs and fakes, every other syscall ENOSYS ("
+                    + (failed == 0 ? verification.size() + " runs" : failed + " of " + verification.size() + " runs failed")
+                    + ")", verification.stream().filter(r -> !r.passed()).findFirst().orElse(verification.getFirst()));
+            List<String> demotable = new ArrayList<>();
+            for (int i = 0; i < trials.size(); i++) {
+                RunRecord r = record(outcomes.get(options.planPasses() + i));
+                planRuns.add(r);
+                listener.planRun("fallback " + trials.get(i) + " returning ENOSYS", r);
+                if (r.passed()) {
+                    demotable.add(trials.get(i));
+                }
+            }
             if (allPassed) {
-                if (demoteFallbacks(pool, candidates, action, implement, fallbacks, timed, repairs, planRuns)) {
-                    continue; // verify the plan with the demoted fallbacks
+                if (demotable.isEmpty()) {
+                    return plan(implement, candidates, action, fallbacks, true, repairs, planRuns, verification);
                 }
-                return plan(implement, candidates, action, fallbacks, true, repairs, planRuns, verification);
-            }
-            java.util.Set<String> planned = new java.util.HashSet<>(implement);
-            candidates.forEach(c -> planned.add(c.name()));
-            List<String> unplanned = new ArrayList<>();
-            if (trace != null) {
-                for (TraceResult.SyscallUse u : trace.syscalls()) {
-                    long own = u.calls() - launch.getOrDefault(u.number(), 0L);
-                    if (own > 0 && !planned.contains(u.name())) {
-                        unplanned.add(u.name());
-                    }
+                for (String f : demotable) {
+                    implement.remove(f);
+                    int nr = table.require(f).number();
+                    candidates.add(new SyscallResult(nr, f, 0, SyscallVerdict.STUB_ONLY, null, null));
+                    action.put(nr, Mode.STUB);
+                    repairs.add(f + ": a fallback the plan survives returning ENOSYS; stub it");
                 }
+                candidates.sort(java.util.Comparator.comparingInt(SyscallResult::number));
+                continue; // verify the plan with the demoted fallbacks
             }
-            if (unplanned.isEmpty() || round >= MAX_CLOSURE_ROUNDS) {
-                repairs.add("the plan fails when every other syscall returns ENOSYS, and no call outside it was seen to blame");
+            List<String> unplanned = unplanned(trace, candidates, implement, launch);
+            if (!unplanned.isEmpty() && fallbackRounds++ < MAX_CLOSURE_ROUNDS) {
+                implement.addAll(unplanned);
+                fallbacks.addAll(unplanned);
+                repairs.add(String.join(", ", unplanned) + ": called only under the plan (fallbacks); implement "
+                        + (unplanned.size() == 1 ? "it" : "them"));
+                listener.message("plan: " + repairs.getLast());
+                continue;
+            }
+            int culprit = firstFailingPrefix(pool, candidates, action, implement, timed, planRuns) - 1;
+            if (culprit < 0) {
+                repairs.add("the workload fails when every syscall outside the used set returns ENOSYS, even with"
+                        + " nothing stubbed or faked, and no other call was seen to blame");
                 return plan(implement, candidates, action, fallbacks, false, repairs, planRuns, List.of());
             }
-            implement.addAll(unplanned);
-            fallbacks.addAll(unplanned);
-            repairs.add(String.join(", ", unplanned) + ": called only under the plan (fallbacks); implement "
-                    + (unplanned.size() == 1 ? "it" : "them"));
+            SyscallResult c = candidates.get(culprit);
+            if (action.get(c.number()) == Mode.STUB && c.verdict() == SyscallVerdict.BOTH) {
+                action.put(c.number(), Mode.FAKE);
+                repairs.add(c.name() + ": stubbing it together with the others fails; faking it instead");
+            } else {
+                candidates.remove(culprit);
+                action.remove(c.number());
+                implement.add(c.name());
+                repairs.add(c.name() + ": works alone but not together with the others; implement it");
+            }
             listener.message("plan: " + repairs.getLast());
         }
+        throw new ExplorationException("the shim plan could not be repaired (it still fails after every culprit"
+                + " found was moved); the workload looks flaky");
+    }
+
+    /** Syscalls a traced run called that the plan does not name (the launch's exec aside). */
+    private static List<String> unplanned(TraceResult trace, List<SyscallResult> candidates, List<String> implement,
+                                          Map<Integer, Long> launch) {
+        List<String> unplanned = new ArrayList<>();
+        if (trace == null) {
+            return unplanned;
+        }
+        java.util.Set<String> planned = new java.util.HashSet<>(implement);
+        candidates.forEach(c -> planned.add(c.name()));
+        for (TraceResult.SyscallUse u : trace.syscalls()) {
+            long own = u.calls() - launch.getOrDefault(u.number(), 0L);
+            if (own > 0 && !planned.contains(u.name())) {
+                unplanned.add(u.name());
+            }
+        }
+        return unplanned;
     }
 
     private static final int MAX_CLOSURE_ROUNDS = 4;
-
-    /**
-     * Fallbacks were put in "implement" to make the closed world pass; each one that the plan
-     * survives returning ENOSYS for (tried one at a time, K at a time) goes back to "stub".
-     * Returns true when one was demoted, so that the plan is verified again as a whole.
-     */
-    private boolean demoteFallbacks(ExecutorService pool, List<SyscallResult> candidates, Map<Integer, Mode> action,
-                                    List<String> implement, java.util.Set<String> fallbacks, WorkloadRunner.Options timed,
-                                    List<String> repairs, List<RunRecord> planRuns) throws InterruptedException {
-        List<String> toTry = fallbacks.stream().filter(implement::contains).filter(f -> !demotionTried.contains(f)).toList();
-        if (toTry.isEmpty()) {
-            return false;
-        }
-        demotionTried.addAll(toTry);
-        List<Callable<RunRecord>> tasks = new ArrayList<>();
-        for (String f : toTry) {
-            List<String> without = new ArrayList<>(implement);
-            without.remove(f);
-            SeccompFilter filter = closedWorld(candidates, action, without);
-            tasks.add(() -> {
-                RunRecord r = record(run(timed.withFilter(filter)));
-                listener.planRun("fallback " + f + " returning ENOSYS", r);
-                return r;
-            });
-        }
-        List<RunRecord> results = invokeAll(pool, tasks);
-        planRuns.addAll(results);
-        boolean demoted = false;
-        for (int i = 0; i < toTry.size(); i++) {
-            if (results.get(i).passed()) {
-                String f = toTry.get(i);
-                implement.remove(f);
-                int nr = table.require(f).number();
-                candidates.add(new SyscallResult(nr, f, 0, SyscallVerdict.STUB_ONLY, null, null));
-                candidates.sort(java.util.Comparator.comparingInt(SyscallResult::number));
-                action.put(nr, Mode.STUB);
-                repairs.add(f + ": a fallback the plan survives returning ENOSYS; stub it");
-                demoted = true;
-            }
-        }
-        return demoted;
-    }
 
     private final java.util.Set<String> demotionTried = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -420,8 +463,13 @@ public final class Explorer {
                 verified ? options.planPasses() : 0, repairs, runs, verification);
     }
 
-    /** Everything in {@code implement} allowed (and the launch's execve), candidates stubbed or faked, every other syscall ENOSYS. */
-    private SeccompFilter closedWorld(List<SyscallResult> candidates, Map<Integer, Mode> action, List<String> implement) {
+    /**
+     * The closed-world filter: everything in {@code implement} allowed (and the launch's execve),
+     * the first {@code prefix} candidates stubbed or faked, the other candidates allowed, every
+     * other syscall ENOSYS. With the whole list as prefix it is the plan as an OS would run it.
+     */
+    private SeccompFilter closedWorld(List<SyscallResult> candidates, Map<Integer, Mode> action, List<String> implement,
+                                      int prefix) {
         SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.STUB);
         java.util.Set<Integer> allowed = new java.util.TreeSet<>();
         implement.forEach(n -> allowed.add(table.require(n).number()));
@@ -430,83 +478,73 @@ public final class Explorer {
         if (candidates.stream().noneMatch(c -> c.number() == execve)) {
             allowed.add(execve);
         }
+        for (int i = prefix; i < candidates.size(); i++) {
+            allowed.add(candidates.get(i).number());
+        }
         allowed.forEach(nr -> b.rule(nr, SeccompAction.ALLOW));
-        candidates.forEach(c -> b.rule(c.number(), action.get(c.number()).action()));
-        return b.build();
-    }
-
-    /**
-     * Runs the joint configuration (everything else allowed) until it passes {@code planPasses}
-     * times in a row; each failure is bisected to the syscall whose addition breaks it, which is
-     * faked instead if it works faked, else moved to {@code implement}.
-     */
-    private void repairJoint(ExecutorService pool, List<SyscallResult> candidates, Map<Integer, Mode> action,
-                             List<String> implement, int limit, WorkloadRunner.Options timed, List<String> repairs,
-                             List<RunRecord> planRuns) throws InterruptedException {
-        for (int rounds = 0; !candidates.isEmpty(); rounds++) {
-            SeccompFilter joint = filterFor(candidates, action, candidates.size());
-            List<Callable<WorkloadOutcome>> passes = new ArrayList<>();
-            for (int i = 0; i < options.planPasses(); i++) {
-                passes.add(() -> run(timed.withFilter(joint)));
-            }
-            boolean allPassed = true;
-            for (WorkloadOutcome o : invokeAll(pool, passes)) {
-                RunRecord r = record(o);
-                planRuns.add(r);
-                listener.planRun("joint configuration of " + candidates.size() + " syscalls", r);
-                allPassed &= r.passed();
-            }
-            if (allPassed) {
-                return;
-            }
-            if (rounds > limit) {
-                throw new ExplorationException("the joint configuration could not be repaired (it fails even "
-                        + "after every culprit found was removed); the workload looks flaky");
-            }
-            int culprit = firstFailingPrefix(candidates, action, timed, planRuns) - 1;
-            SyscallResult c = candidates.get(culprit);
-            if (action.get(c.number()) == Mode.STUB && c.verdict() == SyscallVerdict.BOTH) {
-                action.put(c.number(), Mode.FAKE);
-                repairs.add(c.name() + ": stubbing it together with the others fails; faking it instead");
-            } else {
-                candidates.remove(culprit);
-                action.remove(c.number());
-                implement.add(c.name());
-                repairs.add(c.name() + ": works alone but not together with the others; implement it");
-            }
-            listener.message("plan: " + repairs.getLast());
-        }
-    }
-
-    /**
-     * Bisection: the length of the shortest prefix of the candidates whose joint filter fails
-     * (the whole list is known to fail). The last syscall of that prefix is what breaks it.
-     */
-    private int firstFailingPrefix(List<SyscallResult> candidates, Map<Integer, Mode> action,
-                                   WorkloadRunner.Options timed, List<RunRecord> planRuns) throws InterruptedException {
-        int lo = 0; // prefix of length lo passes (the empty one is the baseline)
-        int hi = candidates.size(); // prefix of length hi fails
-        while (hi - lo > 1) {
-            int mid = (lo + hi) >>> 1;
-            RunRecord r = record(run(timed.withFilter(filterFor(candidates, action, mid))));
-            planRuns.add(r);
-            listener.planRun("bisection: first " + mid + " of " + candidates.size(), r);
-            if (r.passed()) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
-        }
-        return hi;
-    }
-
-    private static SeccompFilter filterFor(List<SyscallResult> candidates, Map<Integer, Mode> action, int prefix) {
-        SeccompFilter.Builder b = SeccompFilter.builder(SeccompAction.ALLOW);
         for (int i = 0; i < prefix; i++) {
             SyscallResult c = candidates.get(i);
             b.rule(c.number(), action.get(c.number()).action());
         }
         return b.build();
+    }
+
+
+    /**
+     * Bisection in the closed world: the length of the shortest prefix of the candidates whose
+     * stubs and fakes make it fail (the whole list is known to fail); its last syscall is what
+     * breaks it. 0 if even the empty prefix fails.
+     */
+    /**
+     * The shortest failing prefix of the candidates in the closed world (0: even nothing stubbed
+     * fails). A k-ary search: each wave tests up to {@code jobs} evenly spaced prefixes at once,
+     * so 34 candidates take two waves instead of six sequential bisection steps.
+     */
+    private int firstFailingPrefix(ExecutorService pool, List<SyscallResult> candidates, Map<Integer, Mode> action, List<String> implement,
+                                   WorkloadRunner.Options timed, List<RunRecord> planRuns) throws InterruptedException {
+        int lo = -1; // the largest prefix known to pass
+        int hi = candidates.size(); // a prefix known to fail
+        while (hi - lo > 1) {
+            int width = Math.min(Math.max(1, options.jobs()), hi - lo - 1);
+            List<Integer> points = new ArrayList<>();
+            List<Callable<WorkloadOutcome>> wave = new ArrayList<>();
+            for (int i = 1; i <= width; i++) {
+                int prefix = lo + i * (hi - lo) / (width + 1);
+                SeccompFilter filter = closedWorld(candidates, action, implement, prefix);
+                points.add(prefix);
+                wave.add(() -> run(timed.withFilter(filter)));
+            }
+            List<WorkloadOutcome> outcomes = invokeAll(pool, wave);
+            int failing = hi;
+            RunRecord firstFailure = null;
+            for (int i = 0; i < points.size(); i++) {
+                RunRecord r = record(outcomes.get(i));
+                planRuns.add(r);
+                if (!r.passed() && points.get(i) < failing) {
+                    failing = points.get(i);
+                    firstFailure = r;
+                }
+            }
+            int passing = lo;
+            RunRecord lastPass = null;
+            for (int i = 0; i < points.size(); i++) {
+                if (points.get(i) < failing && outcomes.get(i).passed() && points.get(i) > passing) {
+                    passing = points.get(i);
+                    lastPass = planRuns.get(planRuns.size() - points.size() + i);
+                }
+            }
+            // one line per wave: the boundary it found
+            String label = "search (" + points.size() + " prefixes of " + candidates.size() + " at once): ";
+            if (lastPass != null) {
+                listener.planRun(label + "first " + passing, lastPass);
+            }
+            if (firstFailure != null) {
+                listener.planRun(label + "first " + failing, firstFailure);
+            }
+            lo = passing;
+            hi = failing;
+        }
+        return hi;
     }
 
     private List<String> sortedNames(List<String> names) {
@@ -523,7 +561,7 @@ public final class Explorer {
     }
 
     private static RunRecord record(WorkloadOutcome o) {
-        return new RunRecord(o.passed(), o.failure(), o.run().wallTime().toMillis(), o.readyMillis(), o.testMillis());
+        return RunRecord.of(o);
     }
 
     /**

@@ -115,7 +115,7 @@ public final class Journal implements ExploreListener, AutoCloseable {
         List<RunRecord> runs = new ArrayList<>();
         array.forEach(r -> runs.add(new RunRecord(r.get("passed").asBoolean(),
                 r.hasNonNull("failure") ? r.get("failure").asText() : null, r.get("millis").asLong(),
-                r.path("readyMillis").asLong(-1), r.path("testMillis").asLong(-1))));
+                r.path("readyMillis").asLong(-1), r.path("testMillis").asLong(-1), r.path("stopMillis").asLong(-1))));
         return runs;
     }
 
@@ -168,10 +168,13 @@ public final class Journal implements ExploreListener, AutoCloseable {
         append(n);
     }
 
+    private boolean wroteWork;
+
     private synchronized void append(JsonNode n) {
         if (Sandbox.isShuttingDown()) {
             return;
         }
+        wroteWork |= !n.path("type").asText().equals("header");
         try {
             out.write(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(n));
@@ -179,6 +182,16 @@ public final class Journal implements ExploreListener, AutoCloseable {
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the journal " + file, e);
+        }
+    }
+
+    /**
+     * Removes the journal if it records nothing but its header (the exploration stopped before any
+     * work worth resuming, e.g. at a failing baseline), so that the next attempt starts fresh.
+     */
+    public void discardIfEmpty() throws IOException {
+        if (baseline == null && used == null && experiments.isEmpty() && !wroteWork) {
+            finish();
         }
     }
 

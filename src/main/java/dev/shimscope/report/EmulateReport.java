@@ -1,6 +1,7 @@
 package dev.shimscope.report;
 
 import dev.shimscope.emulate.Emulation;
+import dev.shimscope.emulate.Emulator;
 import dev.shimscope.store.SyscallVerdict;
 
 import java.util.LinkedHashMap;
@@ -34,7 +35,9 @@ public final class EmulateReport {
             sb.append(t.render());
         }
         if (!e.passed()) {
-            if (e.toImplement() == null) {
+            if (Emulator.NOT_SEARCHED.equals(e.minimalProof())) {
+                sb.append("set to implement: not searched (--hits-only)\n");
+            } else if (e.toImplement() == null) {
                 sb.append("no set of the unsupported syscalls it called makes it pass: the failure has another cause\n");
             } else {
                 sb.append("implement these ").append(e.toImplement().size()).append(" to run this workload on ")
@@ -64,7 +67,21 @@ public final class EmulateReport {
     public static Map<String, Object> jsonTree(String target, Emulation e, Map<String, SyscallVerdict> known) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", target);
-        m.put("emulation", e);
+        Map<String, Object> em = new LinkedHashMap<>();
+        em.put("os", e.os());
+        em.put("defaultAction", e.defaultAction());
+        em.put("passed", e.passed());
+        em.put("failure", e.failure());
+        em.put("hits", e.hits());
+        em.put("toImplement", e.toImplement());
+        em.put("alternatives", e.alternatives());
+        em.put("minimalProof", e.minimalProof());
+        em.put("verified", e.verified());
+        em.put("verifyRuns", e.verifyRuns());
+        em.put("notes", e.notes());
+        em.put("runs", e.runs());
+        em.put("wallMillis", e.wallTime().toMillis());
+        m.put("emulation", em);
         if (!known.isEmpty()) {
             Map<String, String> explored = new LinkedHashMap<>();
             e.hits().forEach(h -> explored.put(h.name(), known.containsKey(h.name()) ? known.get(h.name()).id() : null));
@@ -79,6 +96,9 @@ public final class EmulateReport {
             return "PASS (" + e.hits().size() + " hit)";
         }
         List<String> impl = e.toImplement();
-        return "FAIL: " + (impl == null ? "?" : String.join(" ", impl));
+        if (impl == null) {
+            return "FAIL (" + e.hits().size() + " hit" + (Emulator.NOT_SEARCHED.equals(e.minimalProof()) ? ")" : "; no set found)");
+        }
+        return "FAIL: " + String.join(" ", impl);
     }
 }

@@ -55,19 +55,20 @@ public final class WorkloadRunner {
     }
 
     /**
-     * How to run: a filter (null for none), whether to trace, time limits (null: the spec's), and
+     * How to run: a filter (null for none), whether to trace, time limits for readiness, the test
+     * and the server's stop after its signal (null: the spec's), and
      * two faults that prove a spec's success check works: {@code replacements} mounts files over
      * others (an application binary replaced by /bin/false), {@code killAfter} kills the server
      * (benchmark) or the command (suite) that long after the test started (null: never).
      */
     public record Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout,
-                          Map<Path, Path> replacements, Duration killAfter) {
+                          Duration grace, Map<Path, Path> replacements, Duration killAfter) {
         public Options {
             replacements = replacements == null ? Map.of() : Map.copyOf(replacements);
         }
 
         public Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout) {
-            this(filter, trace, readyTimeout, testTimeout, Map.of(), null);
+            this(filter, trace, readyTimeout, testTimeout, null, Map.of(), null);
         }
 
         public static Options plain() {
@@ -83,27 +84,31 @@ public final class WorkloadRunner {
         }
 
         public Options withTimeouts(Duration ready, Duration test) {
-            return new Options(filter, trace, ready, test, replacements, killAfter);
+            return new Options(filter, trace, ready, test, grace, replacements, killAfter);
+        }
+
+        public Options withGrace(Duration g) {
+            return new Options(filter, trace, readyTimeout, testTimeout, g, replacements, killAfter);
         }
 
         public Options withFilter(SeccompFilter f) {
-            return new Options(f, trace, readyTimeout, testTimeout, replacements, killAfter);
+            return new Options(f, trace, readyTimeout, testTimeout, grace, replacements, killAfter);
         }
 
         public Options withTrace(boolean t) {
-            return new Options(filter, t, readyTimeout, testTimeout, replacements, killAfter);
+            return new Options(filter, t, readyTimeout, testTimeout, grace, replacements, killAfter);
         }
 
         /** The run with {@code target} replaced by {@code with} (e.g. the app binary by /bin/false). */
         public Options replacing(Path target, Path with) {
             Map<Path, Path> r = new java.util.LinkedHashMap<>(replacements);
             r.put(target, with);
-            return new Options(filter, trace, readyTimeout, testTimeout, r, killAfter);
+            return new Options(filter, trace, readyTimeout, testTimeout, grace, r, killAfter);
         }
 
         /** The run cut short: the server (or suite command) is killed this long after the test started. */
         public Options killingAfter(Duration d) {
-            return new Options(filter, trace, readyTimeout, testTimeout, replacements, d);
+            return new Options(filter, trace, readyTimeout, testTimeout, grace, replacements, d);
         }
     }
 
@@ -139,9 +144,10 @@ public final class WorkloadRunner {
         Duration ready = options.readyTimeout() != null ? options.readyTimeout()
                 : spec.server() != null ? spec.server().readyTimeout() : Duration.ZERO;
         Duration test = options.testTimeout() != null ? options.testTimeout() : spec.test().timeout();
-        Duration grace = spec.server() != null ? spec.server().grace() : Duration.ofSeconds(2);
+        Duration grace = options.grace() != null ? options.grace()
+                : spec.server() != null ? spec.server().grace() : Duration.ofSeconds(2);
         String script = spec.kind() == WorkloadKind.BENCHMARK
-                ? benchmarkScript(options, ready, test) : suiteScript(options, test);
+                ? benchmarkScript(options, ready, test, grace) : suiteScript(options, test);
         RunSpec.Builder rs = RunSpec.of("/bin/bash", Sandbox.CONTROL_DIR + "/supervisor.sh")
                 .controlFile("supervisor.sh", script)
                 .timeout(ready.plus(test).plus(grace).plus(grace).plus(MARGIN))
@@ -167,11 +173,11 @@ public final class WorkloadRunner {
             }
         }
         try (Run run = sandbox.run(rs.build())) {
-            return outcome(run, options);
+            return outcome(run, options, grace);
         }
     }
 
-    private WorkloadOutcome outcome(Run run, Options options) {
+    private WorkloadOutcome outcome(Run run, Options options, Duration grace) {
         Path out = run.out();
         String failure = readLine(out.resolve("fail"));
         long readyMs = readLong(out.resolve("ready_ms"), -1);
@@ -181,7 +187,7 @@ public final class WorkloadRunner {
         String testOutput = read(out.resolve("test.log"));
         String serverOutput = read(out.resolve("server.log"));
         if (failure == null) {
-            failure = judge(run, testStatus, serverAlive, testOutput);
+            failure = judge(run, testStatus, serverAlive, testOutput, grace);
         }
         TraceResult trace = null;
         if (options.trace()) {
@@ -200,8 +206,9 @@ public final class WorkloadRunner {
             }
         }
         boolean timeLimit = failure != null && (run.result().timedOut() || testStatus == 124 || testStatus == 137
-                || Files.exists(out.resolve("time_limit")));
-        return new WorkloadOutcome(failure == null, failure, timeLimit, run.result(), readyMs, testMs,
+                || Files.exists(out.resolve("time_limit")) || Files.exists(out.resolve("server_killed")));
+        long stopMs = failure == null ? readLong(out.resolve("stop_ms"), -1) : -1;
+        return new WorkloadOutcome(failure == null, failure, timeLimit, run.result(), readyMs, testMs, stopMs,
                 tail(testOutput), tail(serverOutput), trace);
     }
 
@@ -220,7 +227,7 @@ public final class WorkloadRunner {
         }
     }
 
-    private String judge(Run run, long testStatus, long serverAlive, String testOutput) {
+    private String judge(Run run, long testStatus, long serverAlive, String testOutput, Duration grace) {
         // the order matters: the first thing that went wrong is the reason
         if (run.result().timedOut()) {
             return "the run did not end in time (" + run.result().wallTime().toSeconds() + " s); it was killed";
@@ -252,7 +259,7 @@ public final class WorkloadRunner {
             // stopping is part of the workload: a server that cannot exit cleanly is broken
             String signal = spec.server().stopSignal();
             if (Files.exists(run.out().resolve("server_killed"))) {
-                return "the server did not stop within " + spec.server().grace().toMillis() + " ms of SIG" + signal;
+                return "the server did not stop within " + grace.toMillis() + " ms of SIG" + signal;
             }
             long status = readLong(run.out().resolve("server_status"), -1);
             if (status != 0 && status != 128 + signalNumber(signal)) {
@@ -276,7 +283,7 @@ public final class WorkloadRunner {
 
     // ---- supervisor scripts ----
 
-    private String benchmarkScript(Options o, Duration ready, Duration test) {
+    private String benchmarkScript(Options o, Duration ready, Duration test, Duration grace) {
         WorkloadSpec.Server server = spec.server();
         StringBuilder sb = prelude();
         sb.append(arrayAssignment("SERVER", server.command()));
@@ -299,12 +306,14 @@ public final class WorkloadRunner {
                     [ -n "$kids" ] && target=${kids%% *}
                   fi
                   kill -s %SIGNAL% $target 2>/dev/null
-                  deadline=$(( $(now_ms) + GRACE_MS ))
+                  local stop=$(now_ms)
+                  deadline=$(( stop + GRACE_MS ))
                   while alive $S && (( $(now_ms) < deadline )); do nap; done
                   alive $S && : > "$O/server_killed"
                   # also when the main thread is gone but others still run (exit_group stubbed)
                   kill -s KILL $target $S 2>/dev/null
                   wait $S; echo $? > "$O/server_status"
+                  echo $(( $(now_ms) - stop )) > "$O/stop_ms"
                 }
                 GRACE_MS=%GRACE%
                 deadline=$(( T0 + %READY% ))
@@ -320,7 +329,7 @@ public final class WorkloadRunner {
                 done
                 T1=$(now_ms); echo $(( T1 - T0 )) > "$O/ready_ms"
                 """.replace("%SIGNAL%", server.stopSignal())
-                .replace("%GRACE%", Long.toString(server.grace().toMillis()))
+                .replace("%GRACE%", Long.toString(grace.toMillis()))
                 .replace("%READY%", Long.toString(ready.toMillis())));
         sb.append(arrayAssignmentTest(spec.test().command()));
         if (o.killAfter() != null) {

@@ -65,6 +65,27 @@ public final class WorkloadSpecs {
     }
 
     /**
+     * A suite spec for a bare command line ({@code emulate -- CMD ARGS}): the command runs in
+     * {@code workDir}, passes when it exits 0 within {@code timeout}, and every process it starts
+     * gets the filter, as every process would on the OS being emulated. The app is named after the
+     * program, the workload is "command".
+     */
+    public static WorkloadSpec forCommand(List<String> argv, Path workDir, Duration timeout) {
+        if (argv.isEmpty() || argv.getFirst().isBlank()) {
+            throw new SpecException("no command given after --");
+        }
+        Path cwd = workDir.toAbsolutePath().normalize();
+        String program = Path.of(argv.getFirst()).getFileName().toString();
+        String app = NAME.matcher(program).matches() ? program : "command";
+        // the program's directory is the spec's directory: the runner binds both it and the working
+        // directory into the sandbox when they are in places it hides (/tmp ...)
+        Path dir = argv.getFirst().contains("/") ? cwd.resolve(argv.getFirst()).normalize().getParent() : cwd;
+        WorkloadSpec.Test test = new WorkloadSpec.Test(Command.argv(argv), timeout, null, null);
+        return new WorkloadSpec(cwd.resolve("(command line)"), dir, app, "command", WorkloadKind.SUITE,
+                String.join(" ", argv), List.of(), null, null, null, Map.of(), cwd, List.of(), null, test);
+    }
+
+    /**
      * The files beside the spec that it depends on: those the spec names (scripts, configuration),
      * and, in turn, those these files name (e.g. the expected output a script compares with), in
      * the order they are found. A "name" is any word that is the path of a file in the spec's

@@ -1,15 +1,12 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.testing.Cli;
+import dev.shimscope.testing.Cli.Outcome;
 import dev.shimscope.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -22,29 +19,13 @@ class StaticCommandTest {
     @TempDir
     Path tmp;
 
-    record Outcome(int status, String out, String err) {
-    }
 
-    private Outcome run(String... args) {
-        CommandLine cl = Main.commandLine();
-        StringWriter err = new StringWriter();
-        cl.setErr(new PrintWriter(err));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream old = System.out;
-        System.setOut(new PrintStream(out));
-        try {
-            int status = cl.execute(args);
-            return new Outcome(status, out.toString(), err.toString());
-        } finally {
-            System.setOut(old);
-        }
-    }
 
     @Test
     void writesLoupeCsvForEveryNumberOfTheTable() throws IOException {
         Path bin = Fixtures.compile("gcc", "static_sites", "static_sites-pie");
         Path csv = tmp.resolve("out/static_binary.csv");
-        Outcome o = run("static", "--csv", csv.toString(), bin.toString());
+        Outcome o = Cli.run("static", "--csv", csv.toString(), bin.toString());
         assertThat(o.status()).as(o.err()).isZero();
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines.getFirst()).isEqualTo("# syscall, used");
@@ -58,15 +39,15 @@ class StaticCommandTest {
 
     @Test
     void bincompatGivesLoaderFactsAndAVerdict() {
-        Outcome pie = run("static", "--bincompat", Fixtures.compile("gcc", "static_sites", "static_sites-pie").toString());
+        Outcome pie = Cli.run("static", "--bincompat", Fixtures.compile("gcc", "static_sites", "static_sites-pie").toString());
         assertThat(pie.status()).isZero();
         assertThat(pie.out()).contains("PIE:          yes").contains("verdict:      compatible: dynamic PIE")
                 .contains("interpreter:  /lib64/ld-linux-x86-64.so.2").contains("syscalls it would need")
                 .containsPattern("TLS segment:  \\d+ bytes");
-        Outcome noPie = run("static", "--bincompat",
+        Outcome noPie = Cli.run("static", "--bincompat",
                 Fixtures.compile("gcc", "static_sites", "static_sites-nopie", "-no-pie").toString());
         assertThat(noPie.out()).contains("verdict:      incompatible: not position independent");
-        Outcome redis = run("static", "--bincompat", "--json", "/usr/bin/redis-server");
+        Outcome redis = Cli.run("static", "--bincompat", "--json", "/usr/bin/redis-server");
         assertThat(redis.out()).contains("\"compatible\" : true").contains("\"interpreter\" : \"/lib64/ld-linux-x86-64.so.2\"");
     }
 
@@ -83,16 +64,16 @@ class StaticCommandTest {
                 new String[] {"static", "--csv", csv.toString(), elf32.toString()},
                 new String[] {"static", truncated.toString()},
                 new String[] {"static", tmp.resolve("missing").toString()})) {
-            Outcome o = run(args);
+            Outcome o = Cli.run(args);
             assertThat(o.status()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(o.err().lines()).as(o.err()).hasSize(1);
             assertThat(o.err()).startsWith("shimscope: ");
             assertThat(o.out()).isEmpty();
         }
         assertThat(csv).doesNotExist();
-        assertThat(run("static", "/etc/passwd").err()).contains("/etc/passwd is not an ELF file");
-        assertThat(run("static", elf32.toString()).err()).contains("32-bit");
-        assertThat(run("static", truncated.toString()).err()).contains("truncated");
-        assertThat(run("static", tmp.resolve("missing").toString()).err()).contains("no such file");
+        assertThat(Cli.run("static", "/etc/passwd").err()).contains("/etc/passwd is not an ELF file");
+        assertThat(Cli.run("static", elf32.toString()).err()).contains("32-bit");
+        assertThat(Cli.run("static", truncated.toString()).err()).contains("truncated");
+        assertThat(Cli.run("static", tmp.resolve("missing").toString()).err()).contains("no such file");
     }
 }

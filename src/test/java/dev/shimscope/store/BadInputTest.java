@@ -1,13 +1,12 @@
 package dev.shimscope.store;
 
+import dev.shimscope.testing.Cli;
+import dev.shimscope.testing.Cli.Outcome;
 import dev.shimscope.workload.WorkloadKind;
-import dev.shimscope.cli.Main;
 import dev.shimscope.testing.LoupeData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,18 +22,7 @@ class BadInputTest {
     @TempDir
     Path tmp;
 
-    record Outcome(int status, String out, String err) {
-    }
 
-    static Outcome run(String... args) {
-        var cl = Main.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int status = cl.execute(args);
-        return new Outcome(status, out.toString(), err.toString());
-    }
 
     /** HEAD plus every file with its size and content hash, .git internals excepted. */
     static String fingerprint(Path store) throws Exception {
@@ -84,7 +72,7 @@ class BadInputTest {
         // a bad file in the last app (alphabetically) still stops the import before anything is written
         Path bad = loupeCopyWith("zstd/benchmark-zstd-test/681378c3d2bcff7057e7ce8d7914c951/data/dyn.csv",
                 "# syscall, used, works faked, works stubbed, works both\n0,Y,N,N,N\n1,Y,N,N\n");
-        Outcome o = run("db", "import", bad.toString(), "--db", db.toString());
+        Outcome o = Cli.run("db", "import", bad.toString(), "--db", db.toString());
         assertRejected(db, o, bad.resolve("zstd/benchmark-zstd-test/681378c3d2bcff7057e7ce8d7914c951/data/dyn.csv")
                 + " line 3: expected 5 comma-separated fields (syscall, used, works faked, works stubbed, works both), found 4: '1,Y,N,N'");
         assertThat(fingerprint(db)).isEqualTo(before);
@@ -95,7 +83,7 @@ class BadInputTest {
         Path db = storeWithOneImport();
         String before = fingerprint(db);
         Path bad = loupeCopyWith("redis/suite/imported/data/static_binary.csv", "\u0089PNG\r\n\u001a\nbinary,junk\n");
-        Outcome o = run("db", "import", bad.toString(), "--db", db.toString());
+        Outcome o = Cli.run("db", "import", bad.toString(), "--db", db.toString());
         assertThat(o.status()).isEqualTo(1);
         assertThat(o.err()).startsWith("shimscope: " + bad.resolve("redis/suite/imported/data/static_binary.csv") + " line 1: ")
                 .hasLineCount(1);
@@ -116,7 +104,7 @@ class BadInputTest {
         } catch (IllegalArgumentException e) {
             assertThat(e.getMessage()).contains("unknown x86_64 syscall name 'futimensat'");
         }
-        Outcome o = run("score", "--db", db.toString(), "--os", LoupeData.DB.resolve("Gvisor.syscalls").toString());
+        Outcome o = Cli.run("score", "--db", db.toString(), "--os", LoupeData.DB.resolve("Gvisor.syscalls").toString());
         assertRejected(db, o, LoupeData.DB.resolve("Gvisor.syscalls") + " line 57: unknown x86_64 syscall name "
                 + "'futimensat' (did you mean futimesat or utimensat?)");
         assertThat(fingerprint(db)).isEqualTo(before);
@@ -132,7 +120,7 @@ class BadInputTest {
                 new String[] {"score", "--db", missing.toString()},
                 new String[] {"report", "--db", missing.toString(), "-o", tmp.resolve("r").toString()},
                 new String[] {"seccomp-profile", "redis", "--db", missing.toString()})) {
-            Outcome o = run(args);
+            Outcome o = Cli.run(args);
             assertThat(o.status()).as(String.join(" ", args)).isEqualTo(1);
             assertThat(o.err()).as(String.join(" ", args))
                     .startsWith("shimscope: no results store at " + missing + " (import one with 'shimscope db import")
@@ -140,12 +128,12 @@ class BadInputTest {
         }
         assertThat(missing).doesNotExist();
         assertThat(tmp.resolve("r")).doesNotExist();
-        Outcome o = run("db", "import", tmp.resolve("no-such-loupe").toString(), "--db", tmp.resolve("db2").toString());
+        Outcome o = Cli.run("db", "import", tmp.resolve("no-such-loupe").toString(), "--db", tmp.resolve("db2").toString());
         assertThat(o.status()).isEqualTo(1);
         assertThat(o.err()).isEqualTo("shimscope: no such file: " + tmp.resolve("no-such-loupe") + System.lineSeparator());
         assertThat(tmp.resolve("db2")).as("no empty store is left behind").doesNotExist();
         Path bad = loupeCopyWith("redis/suite/imported/data/dyn.csv", "0,Y,N,N,N,N\n");
-        assertThat(run("db", "import", bad.toString(), "--db", tmp.resolve("db3").toString()).status()).isEqualTo(1);
+        assertThat(Cli.run("db", "import", bad.toString(), "--db", tmp.resolve("db3").toString()).status()).isEqualTo(1);
         assertThat(tmp.resolve("db3")).doesNotExist();
     }
 }

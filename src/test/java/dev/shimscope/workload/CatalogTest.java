@@ -47,7 +47,7 @@ class CatalogTest {
                 .containsExactly("run.sh", "workload.sql", "expected.txt");
         WorkloadSpec nginx = CATALOG.find("nginx").orElseThrow().load();
         assertThat(WorkloadSpecs.namedFiles(nginx)).extracting(p -> p.getFileName().toString())
-                .containsExactly("nginx.conf");
+                .containsExactly("nginx.conf", "paced.lua");
     }
 
     @Test
