@@ -14,6 +14,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "shimscope",
         mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT, // every subcommand gets --help (and --version)
         versionProvider = Main.Version.class,
         description = "Measures which Linux system calls an application needs: implement, stub (ENOSYS) or fake (0).",
         subcommands = {

@@ -13,7 +13,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -31,13 +30,8 @@ final class PlanCommand implements Callable<Integer> {
             "Default: start from nothing."})
     String os;
 
-    @Option(names = "--apps", paramLabel = "LIST", defaultValue = "*",
-            description = "Comma-separated applications, or '*' for all (default).")
-    String apps;
-
-    @Option(names = "--workload", paramLabel = "bench|suite|both", defaultValue = "bench",
-            description = "Which workloads count (default ${DEFAULT-VALUE}); with both, an app must pass all it has.")
-    String workload;
+    @Mixin
+    AppSelectionOptions selectionOptions;
 
     @Option(names = "--summary", description = "Leave out the steps; print the curves and the comparison.")
     boolean summary;
@@ -50,13 +44,9 @@ final class PlanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkloadSelection selection = WorkloadSelection.parse(workload);
+        WorkloadSelection selection = selectionOptions.selection();
         OsSupport base = os == null ? null : OsSupport.load(os);
-        List<String> names = Arrays.stream(apps.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("--apps is empty; give application names or '*'");
-        }
-        List<AppNeeds> needs = AppNeeds.select(db.open().read(), names, selection);
+        List<AppNeeds> needs = selectionOptions.needs(db);
         SupportPlan greedy = new GreedyPlanner().plan(needs, base);
         SupportPlan unlock = new UnlockPlanner().plan(needs, base);
         PrintWriter out = spec.commandLine().getOut();

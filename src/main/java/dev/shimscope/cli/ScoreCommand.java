@@ -12,7 +12,6 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -29,13 +28,8 @@ final class ScoreCommand implements Callable<Integer> {
             "default: all shipped lists."})
     List<String> oses;
 
-    @Option(names = "--apps", paramLabel = "LIST", defaultValue = "*",
-            description = "Comma-separated applications, or '*' for all (default).")
-    String apps;
-
-    @Option(names = "--workload", paramLabel = "bench|suite|both", defaultValue = "bench",
-            description = "Which workloads count (default ${DEFAULT-VALUE}).")
-    String workload;
+    @Mixin
+    AppSelectionOptions selectionOptions;
 
     @Option(names = "--json", description = "Print the scores as JSON.")
     boolean json;
@@ -45,16 +39,12 @@ final class ScoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkloadSelection selection = WorkloadSelection.parse(workload);
+        WorkloadSelection selection = selectionOptions.selection();
         List<OsSupport> lists = new ArrayList<>();
         for (String o : oses == null ? OsSupport.shippedNames() : oses) {
             lists.add(OsSupport.load(o));
         }
-        List<String> names = Arrays.stream(apps.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-        if (names.isEmpty()) {
-            throw new IllegalArgumentException("--apps is empty; give application names or '*'");
-        }
-        List<AppNeeds> needs = AppNeeds.select(db.open().read(), names, selection);
+        List<AppNeeds> needs = selectionOptions.needs(db);
         List<CompatibilityScore.OsScore> scores = CompatibilityScore.score(needs, lists);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ScoreReport.json(selection.id(), scores)

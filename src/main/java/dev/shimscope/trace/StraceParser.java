@@ -418,19 +418,10 @@ public final class StraceParser {
 
     /** Like {@link #closingParen(String, int)}, starting at {@code from} already {@code depth} levels deep. */
     static int closingParen(String s, int from, int depth) {
-        boolean inString = false;
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-                continue;
-            }
             switch (c) {
-                case '"' -> inString = true;
+                case '"' -> i = endOfString(s, i);
                 case '(', '[', '{' -> depth++;
                 case ')', ']', '}' -> {
                     depth--;
@@ -444,24 +435,28 @@ public final class StraceParser {
         return -1;
     }
 
+    /** The index of the quote that closes the string opening at {@code open} (escapes skipped). */
+    private static int endOfString(String s, int open) {
+        for (int i = open + 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\') {
+                i++;
+            } else if (c == '"') {
+                return i;
+            }
+        }
+        return s.length();
+    }
+
     /** Splits an argument list at top-level commas. */
     static List<String> splitArgs(String s) {
         List<String> out = new ArrayList<>();
         int depth = 0;
-        boolean inString = false;
         int start = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (inString) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    inString = false;
-                }
-                continue;
-            }
             switch (c) {
-                case '"' -> inString = true;
+                case '"' -> i = endOfString(s, i);
                 case '(', '[', '{' -> depth++;
                 case ')', ']', '}' -> depth--;
                 case ',' -> {

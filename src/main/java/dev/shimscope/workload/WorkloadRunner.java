@@ -243,14 +243,15 @@ public final class WorkloadRunner {
             return "test exited with status " + testStatus + lastLineSuffix(testOutput);
         }
         WorkloadSpec.Test t = spec.test();
-        if (t.expect() != null && !t.expect().matcher(testOutput).find()) {
-            return "test output does not match expect /" + t.expect().pattern() + "/" + lastLineSuffix(testOutput);
-        }
+        // reject first: the line it matches says more than the last line of an unexpected output
         if (t.reject() != null) {
             Matcher m = t.reject().matcher(testOutput);
             if (m.find()) {
                 return "test output matches reject /" + t.reject().pattern() + "/: " + lineAround(testOutput, m.start());
             }
+        }
+        if (t.expect() != null && !t.expect().matcher(testOutput).find()) {
+            return "test output does not match expect /" + t.expect().pattern() + "/" + lastLineSuffix(testOutput);
         }
         if (spec.server() != null && !spec.server().mayExit() && serverAlive == 0) {
             return "the server exited during the test";

@@ -76,6 +76,25 @@ class CliTest {
     }
 
     @Test
+    void everyCommandAndSubcommandHasHelp() {
+        // the usage-error line says "see 'shimscope X --help'", so --help must work everywhere
+        List<String> checked = new ArrayList<>();
+        Main.commandLine().getSubcommands().forEach((name, sub) -> {
+            List<String> paths = new ArrayList<>(List.of(name));
+            sub.getSubcommands().keySet().forEach(child -> paths.add(name + " " + child));
+            for (String path : paths) {
+                List<String> args = new ArrayList<>(List.of(path.split(" ")));
+                args.add("--help");
+                Outcome o = Cli.run(args.toArray(String[]::new));
+                assertThat(o.status()).as(path + ": " + o.err()).isZero();
+                assertThat(o.out()).as(path).contains("Usage: shimscope " + path);
+                checked.add(path);
+            }
+        });
+        assertThat(checked).contains("explore", "emulate", "db show", "catalog list");
+    }
+
+    @Test
     void doctorPassesOnThisMachine() {
         Outcome o = Cli.run("doctor");
         assertThat(o.status()).as(o.out()).isZero();
