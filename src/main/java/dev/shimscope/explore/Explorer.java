@@ -38,9 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code replicas} runs; replicas that disagree make the syscall FLAKY. Time limits come from
  * the baseline (a broken server is noticed within a few times the normal duration, not after a
  * fixed sleep). Finally the joint configuration (every non-required syscall stubbed, or faked
- * where only faking works) is run; if it fails, bisection finds the syscall whose addition
- * breaks it, which is switched to faking if that works alone, else moved to "implement", until
- * the configuration passes {@code planPasses} times in a row.
+ * where only faking works) is run; if it fails, a search over prefixes of the candidates (up to
+ * {@code jobs} at once) finds the syscall whose addition breaks it, which is switched to faking
+ * if that works alone, else moved to "implement", until the configuration passes
+ * {@code planPasses} times in a row.
  *
  * <p>Everything it does goes to an {@link ExploreListener}; finished work is kept in a
  * {@link Journal} so that an interrupted exploration resumes where it stopped.
@@ -338,7 +339,7 @@ public final class Explorer {
         // application take a fallback it never took before (clone3 stubbed: glibc uses clone);
         // the trace of a failing run names those, and they join "implement". A failure without
         // such a call is a conflict between candidates (two fallbacks that rely on each other):
-        // bisection finds the candidate whose addition breaks it.
+        // a search over prefixes finds the candidate whose addition breaks it.
         java.util.Set<String> fallbacks = new java.util.TreeSet<>();
         int fallbackRounds = 0;
         for (int round = 0; round <= candidates.size() + 2 * MAX_CLOSURE_ROUNDS; round++) {
@@ -491,14 +492,10 @@ public final class Explorer {
 
 
     /**
-     * Bisection in the closed world: the length of the shortest prefix of the candidates whose
-     * stubs and fakes make it fail (the whole list is known to fail); its last syscall is what
-     * breaks it. 0 if even the empty prefix fails.
-     */
-    /**
-     * The shortest failing prefix of the candidates in the closed world (0: even nothing stubbed
-     * fails). A k-ary search: each wave tests up to {@code jobs} evenly spaced prefixes at once,
-     * so 34 candidates take two waves instead of six sequential bisection steps.
+     * The length of the shortest prefix of the candidates whose stubs and fakes make the closed
+     * world fail (the whole list is known to fail); its last syscall is what breaks it. 0 if even
+     * the empty prefix fails. A k-ary search: each wave tests up to {@code jobs} evenly spaced
+     * prefixes at once, so 34 candidates take two waves instead of six bisection steps.
      */
     private int firstFailingPrefix(ExecutorService pool, List<SyscallResult> candidates, Map<Integer, Mode> action, List<String> implement,
                                    WorkloadRunner.Options timed, List<RunRecord> planRuns) throws InterruptedException {
