@@ -6,12 +6,9 @@ import dev.shimscope.emulate.Emulator;
 import dev.shimscope.plan.OsSupport;
 import dev.shimscope.report.EmulateReport;
 import dev.shimscope.report.Json;
-import dev.shimscope.report.StaticReport;
 import dev.shimscope.sandbox.Commands;
 import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.staticbin.BinaryAnalyzer;
-import dev.shimscope.staticbin.BinaryInfo;
-import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoreSnapshot;
 import dev.shimscope.store.SyscallVerdict;
@@ -116,7 +113,7 @@ final class EmulateCommand implements Callable<Integer> {
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
         Emulation e = new Emulator(runner, table, k, verifyRuns, line -> System.err.println("emulate: " + line))
                 .emulate(support.name(), supported, defaultAction.equals("fake"), !hitsOnly);
-        LoaderCheck loader = binary != null && Files.isRegularFile(binary) ? LoaderCheck.of(binary) : null;
+        EmulateReport.LoaderCheck loader = binary != null && Files.isRegularFile(binary) ? loaderCheck(binary) : null;
         if (json != null) {
             Map<String, Object> tree = new LinkedHashMap<>(EmulateReport.jsonTree(spec.id(), e, known));
             if (loader != null) {
@@ -131,32 +128,12 @@ final class EmulateCommand implements Callable<Integer> {
         return e.passed() ? 0 : 3;
     }
 
-    /** The binary's fitness for an ELF loader, or why it has none (a script is not an ELF). */
-    private record LoaderCheck(Path binary, BinaryInfo info, String problem) {
-        static LoaderCheck of(Path binary) throws java.io.IOException {
-            try {
-                return new LoaderCheck(binary, BinaryAnalyzer.describe(binary), null);
-            } catch (ElfFormatException notElf) {
-                return new LoaderCheck(binary, null, notElf.getMessage());
-            }
-        }
-
-        String text() {
-            String head = "\nELF loader check (as static --bincompat) of " + binary + ":\n";
-            return info == null ? head + "  not checked: " + problem + "\n"
-                    : head + StaticReport.bincompat(info, null).indent(2);
-        }
-
-        Map<String, Object> json() {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("path", binary.toString());
-            if (info == null) {
-                m.put("problem", problem);
-            } else {
-                m.put("binary", info);
-                m.put("verdict", LoaderCompatibility.assess(info));
-            }
-            return m;
+    /** The binary's facts for an ELF loader, or why there are none (a script is not an ELF). */
+    private static EmulateReport.LoaderCheck loaderCheck(Path binary) throws java.io.IOException {
+        try {
+            return new EmulateReport.LoaderCheck(binary, BinaryAnalyzer.describe(binary), null);
+        } catch (ElfFormatException notElf) {
+            return new EmulateReport.LoaderCheck(binary, null, notElf.getMessage());
         }
     }
 

@@ -2,8 +2,11 @@ package dev.shimscope.report;
 
 import dev.shimscope.emulate.Emulation;
 import dev.shimscope.emulate.Emulator;
+import dev.shimscope.staticbin.BinaryInfo;
+import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.store.SyscallVerdict;
 
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,5 +103,32 @@ public final class EmulateReport {
             return "FAIL (" + e.hits().size() + " hit" + (Emulator.NOT_SEARCHED.equals(e.minimalProof()) ? ")" : "; no set found)");
         }
         return "FAIL: " + String.join(" ", impl);
+    }
+
+    /**
+     * The ELF loader check ({@code static --bincompat}) that goes with an emulation.
+     *
+     * @param info    the binary's facts, or null if it is not an ELF
+     * @param problem why there are no facts (null when there are)
+     */
+    public record LoaderCheck(Path binary, BinaryInfo info, String problem) {
+
+        public String text() {
+            String head = "\nELF loader check (as static --bincompat) of " + binary + ":\n";
+            return info == null ? head + "  not checked: " + problem + "\n"
+                    : head + StaticReport.bincompat(info, null).indent(2);
+        }
+
+        public Map<String, Object> json() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", binary.toString());
+            if (info == null) {
+                m.put("problem", problem);
+            } else {
+                m.put("binary", info);
+                m.put("verdict", LoaderCompatibility.assess(info));
+            }
+            return m;
+        }
     }
 }
