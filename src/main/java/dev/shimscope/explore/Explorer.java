@@ -531,12 +531,12 @@ public final class Explorer {
                 }
             }
             // one line per wave: the boundary it found
-            String label = "search (" + points.size() + " prefixes of " + candidates.size() + " at once): ";
+            String label = "search (" + points.size() + (points.size() == 1 ? " run" : " runs at once") + "): ";
             if (lastPass != null) {
-                listener.planRun(label + "first " + passing, lastPass);
+                listener.planRun(label + "first " + passing + " of " + candidates.size(), lastPass);
             }
             if (firstFailure != null) {
-                listener.planRun(label + "first " + failing, firstFailure);
+                listener.planRun(label + "first " + failing + " of " + candidates.size(), firstFailure);
             }
             lo = passing;
             hi = failing;

@@ -6,6 +6,7 @@ import dev.shimscope.explore.RunRecord;
 
 import java.io.PrintStream;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Shows an exploration's progress on stderr: a bar with the ETA, redrawn in place, when stderr
@@ -41,9 +42,9 @@ public final class ExploreProgress implements ExploreListener {
 
     @Override
     public synchronized void baselineFinished(List<RunRecord> runs) {
-        long max = runs.stream().mapToLong(RunRecord::millis).max().orElse(0);
-        long min = runs.stream().mapToLong(RunRecord::millis).min().orElse(0);
-        err.println("[" + elapsed() + "] baseline passed " + runs.size() + " times, " + min + "-" + max + " ms per run");
+        Map<String, Long> s = ExploreReport.baselineStats(runs);
+        err.println("[" + elapsed() + "] baseline passed " + runs.size() + " times, " + s.get("minMillis") + "-"
+                + s.get("maxMillis") + " ms per run (mean " + s.get("meanMillis") + ", sd " + s.get("stddevMillis") + ")");
     }
 
     @Override

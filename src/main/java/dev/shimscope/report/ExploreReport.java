@@ -1,7 +1,8 @@
 package dev.shimscope.report;
 
-import dev.shimscope.explore.Exploration;
 import dev.shimscope.explore.ExperimentResult;
+import dev.shimscope.explore.Exploration;
+import dev.shimscope.explore.RunRecord;
 import dev.shimscope.explore.ShimPlan;
 import dev.shimscope.explore.SyscallResult;
 import dev.shimscope.store.SyscallVerdict;
@@ -74,6 +75,21 @@ public final class ExploreReport {
         return sb.toString();
     }
 
+    /** Duration of the baseline runs: min, max, mean and standard deviation (ms). */
+    public static Map<String, Long> baselineStats(List<RunRecord> runs) {
+        long[] ms = runs.stream().mapToLong(RunRecord::millis).toArray();
+        double mean = java.util.Arrays.stream(ms).average().orElse(0);
+        double variance = java.util.Arrays.stream(ms).mapToDouble(m -> (m - mean) * (m - mean)).sum()
+                / Math.max(1, ms.length - 1);
+        Map<String, Long> m = new LinkedHashMap<>();
+        m.put("runs", (long) ms.length);
+        m.put("minMillis", java.util.Arrays.stream(ms).min().orElse(0));
+        m.put("maxMillis", java.util.Arrays.stream(ms).max().orElse(0));
+        m.put("meanMillis", Math.round(mean));
+        m.put("stddevMillis", Math.round(Math.sqrt(variance)));
+        return m;
+    }
+
     public static Map<String, Object> jsonTree(Exploration e) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("app", e.spec().app());
@@ -85,6 +101,7 @@ public final class ExploreReport {
         root.put("resumedExperiments", e.resumedExperiments());
         root.put("environment", e.environment());
         root.put("baseline", e.baseline());
+        root.put("baselineStats", baselineStats(e.baseline()));
         Map<String, List<String>> categories = new LinkedHashMap<>();
         for (SyscallVerdict c : SyscallVerdict.values()) {
             categories.put(c.id(), e.names(c));
