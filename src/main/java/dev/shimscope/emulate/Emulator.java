@@ -87,7 +87,7 @@ public final class Emulator {
         log.accept(os + ": " + (first.passed() ? "PASS" : "FAIL (" + first.failure() + ")") + ", "
                 + hits.size() + " unsupported syscalls called");
         if (first.passed()) {
-            return new Emulation(os, otherwise == SeccompAction.STUB ? "stub" : "fake", true, null, hits,
+            return new Emulation(os, stubOrFake(otherwise), true, null, hits,
                     List.of(), List.of(), "none needed", true, List.of(), notes, runs.get(), elapsed(t0));
         }
         if (!findSet) {

@@ -164,25 +164,30 @@ public final class Explorer {
     }
 
     /**
-     * Floor of the derived time limits: a run that takes ten times its baseline has failed, but
-     * short workloads still get a full second, so scheduling noise never fails a run.
+     * Floor of the derived time limits: short workloads still get a full second, so scheduling
+     * noise never fails a run.
      */
     private static final long MIN_LIMIT_MILLIS = 1000;
-    /** Floor of the derived readiness and stop limits. */
-    private static final long MIN_READY_LIMIT_MILLIS = 1000;
 
-    /** Readiness limit for experiments: a few times the slowest baseline readiness, within the spec's. */
+    /**
+     * A time limit for experiments derived from the baseline: twice its slowest measure plus half
+     * a second, at least {@link #MIN_LIMIT_MILLIS}, never more than the spec allows.
+     */
+    private static Duration derivedLimit(long slowestMillis, Duration spec) {
+        Duration limit = Duration.ofMillis(Math.max(MIN_LIMIT_MILLIS, 2 * slowestMillis + 500));
+        return limit.compareTo(spec) < 0 ? limit : spec;
+    }
+
+    /** Readiness limit for experiments, from the slowest baseline readiness. */
     private Duration readyLimit(List<RunRecord> baseline) {
         if (runner.spec().server() == null) {
             return null;
         }
         long slowest = baseline.stream().mapToLong(RunRecord::readyMillis).max().orElse(1000);
-        Duration limit = Duration.ofMillis(Math.max(MIN_READY_LIMIT_MILLIS, 2 * slowest + 500));
-        Duration spec = runner.spec().server().readyTimeout();
-        return limit.compareTo(spec) < 0 ? limit : spec;
+        return derivedLimit(slowest, runner.spec().server().readyTimeout());
     }
 
-    /** Stop limit for experiments: a few times the slowest baseline stop, within the spec's grace. */
+    /** Stop limit for experiments, from the slowest baseline stop, within the spec's grace. */
     private Duration graceLimit(List<RunRecord> baseline) {
         if (runner.spec().server() == null) {
             return null;
@@ -192,16 +197,13 @@ public final class Explorer {
         if (slowest < 0) {
             return spec; // not measured (a journal from before stops were timed)
         }
-        Duration limit = Duration.ofMillis(Math.max(MIN_READY_LIMIT_MILLIS, 2 * slowest + 500));
-        return limit.compareTo(spec) < 0 ? limit : spec;
+        return derivedLimit(slowest, spec);
     }
 
-    /** Test limit for experiments: a few times the slowest baseline run, within the spec's. */
+    /** Test limit for experiments, from the slowest baseline test. */
     private Duration testLimit(List<RunRecord> baseline) {
         long slowest = baseline.stream().mapToLong(RunRecord::testMillis).max().orElse(1000);
-        Duration limit = Duration.ofMillis(Math.max(MIN_LIMIT_MILLIS, 2 * slowest + 500));
-        Duration spec = runner.spec().test().timeout();
-        return limit.compareTo(spec) < 0 ? limit : spec;
+        return derivedLimit(slowest, runner.spec().test().timeout());
     }
 
     // ---- trace ----
@@ -298,11 +300,10 @@ public final class Explorer {
         WorkloadOutcome first = run(timed.withFilter(filter));
         records.add(record(first));
         if (!first.passed()) {
-            // the limits already allow for K runs competing (the baseline ran that way); a replica
-            // that hits one too confirms the failure
-            WorkloadRunner.Options replica = timed;
+            // replicas get the same limits: those already allow for K runs competing (the baseline
+            // ran that way), so a replica that hits one too confirms the failure
             for (int i = 1; i < options.replicas(); i++) {
-                records.add(record(run(replica.withFilter(filter))));
+                records.add(record(run(timed.withFilter(filter))));
             }
         }
         return new ExperimentResult(e, records);
@@ -341,6 +342,7 @@ public final class Explorer {
         // such a call is a conflict between candidates (two fallbacks that rely on each other):
         // a search over prefixes finds the candidate whose addition breaks it.
         java.util.Set<String> fallbacks = new java.util.TreeSet<>();
+        java.util.Set<String> demotionTried = new java.util.HashSet<>(); // fallbacks already tried as stubs
         int fallbackRounds = 0;
         for (int round = 0; round <= candidates.size() + 2 * MAX_CLOSURE_ROUNDS; round++) {
             SeccompFilter closed = closedWorld(candidates, action, implement, candidates.size());
@@ -450,8 +452,6 @@ public final class Explorer {
 
     private static final int MAX_CLOSURE_ROUNDS = 4;
 
-    private final java.util.Set<String> demotionTried = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     private ShimPlan plan(List<String> implement, List<SyscallResult> candidates, Map<Integer, Mode> action,
                           java.util.Set<String> fallbacks, boolean verified, List<String> repairs, List<RunRecord> runs,
                           List<RunRecord> verification) {
@@ -511,23 +511,22 @@ public final class Explorer {
                 points.add(prefix);
                 wave.add(() -> run(timed.withFilter(filter)));
             }
-            List<WorkloadOutcome> outcomes = invokeAll(pool, wave);
+            List<RunRecord> records = invokeAll(pool, wave).stream().map(Explorer::record).toList();
+            planRuns.addAll(records);
             int failing = hi;
             RunRecord firstFailure = null;
             for (int i = 0; i < points.size(); i++) {
-                RunRecord r = record(outcomes.get(i));
-                planRuns.add(r);
-                if (!r.passed() && points.get(i) < failing) {
+                if (!records.get(i).passed() && points.get(i) < failing) {
                     failing = points.get(i);
-                    firstFailure = r;
+                    firstFailure = records.get(i);
                 }
             }
             int passing = lo;
             RunRecord lastPass = null;
             for (int i = 0; i < points.size(); i++) {
-                if (points.get(i) < failing && outcomes.get(i).passed() && points.get(i) > passing) {
+                if (records.get(i).passed() && points.get(i) < failing && points.get(i) > passing) {
                     passing = points.get(i);
-                    lastPass = planRuns.get(planRuns.size() - points.size() + i);
+                    lastPass = records.get(i);
                 }
             }
             // one line per wave: the boundary it found

@@ -5,9 +5,10 @@ import dev.shimscope.trace.TraceResult;
 
 /**
  * One run of a workload: passed or not and why, how long readiness, the test and (for a passing
- * benchmark) the server's stop took (-1 if the run never got there), the tails of the test's and the server's output, and the trace when
- * the run was traced. {@code timeLimitHit} says the failure was a time limit (readiness, test
- * or the whole run), as opposed to the workload failing by itself.
+ * benchmark) the server's stop took (-1 if the run never got there), the tails of the test's and
+ * the server's output, and the trace when the run was traced. {@code timeLimitHit} says the
+ * failure was a time limit (readiness, test or the whole run), as opposed to the workload failing
+ * by itself.
  */
 public record WorkloadOutcome(
         boolean passed,
