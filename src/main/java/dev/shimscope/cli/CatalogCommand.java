@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "catalog", description = "The shipped applications and workloads (explore or run them by name).",
+@Command(name = "catalog", description = "List and show the shipped applications and workloads (explore or run them by name).",
         subcommands = {CatalogCommand.ListCommand.class, CatalogCommand.ShowCommand.class})
 final class CatalogCommand implements Runnable {
 

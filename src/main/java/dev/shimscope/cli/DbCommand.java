@@ -3,7 +3,7 @@ package dev.shimscope.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "db", description = "The results store: import a Loupe database, list apps, show an app's syscalls.",
+@Command(name = "db", description = "Work with the results store: import a Loupe database, list apps, show an app's syscalls.",
         subcommands = {DbImportCommand.class, DbListCommand.class, DbShowCommand.class})
 final class DbCommand implements Runnable {
 

@@ -12,8 +12,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "import", description = {
-        "Import a Loupe results database as it is (APP/{benchmark|suite}-WORKLOAD/ID/data/*.csv).",
-        "Runs are marked as imported; the store gets one git commit for the import."})
+        "Import a Loupe results database as it is.",
+        "The database is a directory APP/{benchmark|suite}-WORKLOAD/ID/data/*.csv; runs are marked as imported"
+                + " and the store gets one git commit for the import."})
 final class DbImportCommand implements Callable<Integer> {
 
     @Mixin

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "show", description = {
-        "An application's syscalls from the newest run of each workload: used, required,",
-        "stub only (ENOSYS works), fake only (returning 0 works), both; static sets if present."})
+        "Show an application's syscalls from the newest run of each workload.",
+        "Used, required, stub only (ENOSYS works), fake only (returning 0 works), both; static sets if present."})
 final class DbShowCommand implements Callable<Integer> {
 
     @Mixin

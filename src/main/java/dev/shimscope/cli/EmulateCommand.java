@@ -3,6 +3,7 @@ package dev.shimscope.cli;
 import dev.shimscope.elf.ElfFormatException;
 import dev.shimscope.emulate.Emulation;
 import dev.shimscope.emulate.Emulator;
+import dev.shimscope.io.InputFiles;
 import dev.shimscope.plan.OsSupport;
 import dev.shimscope.report.EmulateReport;
 import dev.shimscope.report.Json;
@@ -39,9 +40,10 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 @Command(name = "emulate", description = {
-        "Run a workload as if on another OS's syscall layer: the syscalls it supports are allowed,",
-        "all others return -ENOSYS (or 0 with --default fake). Prints PASS/FAIL, the unsupported",
-        "syscalls the application called, and on FAIL the smallest verified set to implement."})
+        "Run a workload as if on another OS's syscall layer.",
+        "The syscalls the OS supports are allowed, all others return -ENOSYS (or 0 with --default fake)."
+                + " Prints PASS/FAIL, the unsupported syscalls the application called, and on FAIL the smallest"
+                + " verified set to implement."})
 final class EmulateCommand implements Callable<Integer> {
 
     @Option(names = "--os", required = true, paramLabel = "LIST",
@@ -87,6 +89,9 @@ final class EmulateCommand implements Callable<Integer> {
         if (!defaultAction.equals("stub") && !defaultAction.equals("fake")) {
             throw new IllegalArgumentException("--default must be stub or fake, not '" + defaultAction + "'");
         }
+        OptionChecks.jobs(commandSpec, jobs);
+        OptionChecks.range(commandSpec, "--verify", verifyRuns, 1, 20);
+        InputFiles.requireWritable(json, "the JSON");
         OsSupport support = OsSupport.load(os);
         boolean bareCommand = commandSpec.commandLine().getParseResult().originalArgs().contains("--");
         if (!bareCommand && target.size() > 1) {
@@ -102,7 +107,6 @@ final class EmulateCommand implements Callable<Integer> {
                 : Catalog.resolveTarget(target.getFirst());
         // the ELF loader check (static --bincompat) goes with the emulation when a binary is known
         Path binary = bareCommand ? Commands.resolve(target.getFirst(), cwd) : spec.binary();
-        ExploreCommand.checkWritable(json);
         Packages.ensureInstalled(spec, System.err);
         Preparation.ensurePrepared(spec, System.err);
         SyscallTable table = SyscallTable.x86_64();

@@ -1,6 +1,7 @@
 package dev.shimscope.cli;
 
 import dev.shimscope.explore.Environment;
+import dev.shimscope.io.InputFiles;
 import dev.shimscope.explore.Exploration;
 import dev.shimscope.explore.Explorer;
 import dev.shimscope.explore.Journal;
@@ -36,8 +37,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 
 @Command(name = "explore", description = {
-        "Classify every syscall an application uses under a workload: required, stub only,",
-        "fake only, both (or flaky), in parallel sandboxes, and verify a joint shim plan.",
+        "Classify every syscall an application uses and verify a shim plan.",
+        "Each used syscall is stubbed and faked in parallel sandboxes: required, stub only, fake only, both"
+                + " (or flaky); then one joint plan is verified the way an OS would run it.",
         "Missing Debian packages of the spec are installed first (as root; else the apt command is shown)."})
 final class ExploreCommand implements Callable<Integer> {
 
@@ -71,12 +73,20 @@ final class ExploreCommand implements Callable<Integer> {
     @Mixin
     DbOption db;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
+
     @Override
     public Integer call() throws Exception {
+        OptionChecks.jobs(commandSpec, jobs);
+        OptionChecks.range(commandSpec, "--replicas", replicas, 1, 20);
+        OptionChecks.range(commandSpec, "--baseline", baselineRuns, 1, 100);
+        OptionChecks.range(commandSpec, "--plan-passes", planPasses, 1, 20);
         WorkloadSpec spec = Catalog.resolveTarget(target);
-        for (Path out : new Path[] {csv, json}) {
-            checkWritable(out);
-        }
+        InputFiles.requireWritable(csv, "the CSV");
+        InputFiles.requireWritable(json, "the JSON");
+        // the store is written at the very end: a store that cannot take the result is refused now
+        ResultStore.checkCanSave(db.location());
         Packages.ensureInstalled(spec, System.err);
         Preparation.ensurePrepared(spec, System.err);
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
@@ -100,14 +110,15 @@ final class ExploreCommand implements Callable<Integer> {
         Path jf = journalFile != null ? journalFile : defaultJournal(spec);
         ExploreProgress progress = new ExploreProgress(System.err, ExploreProgress.stderrIsTerminal());
         Exploration result;
-        try (Journal journal = Journal.open(jf, Environment.identity(env), resume)) {
+        try (Journal journal = openJournal(jf, Environment.identity(env))) {
             Thread notice = new Thread(() -> System.err.println("\nshimscope: interrupted; finished experiments are kept in "
-                    + jf + "; continue with: shimscope explore " + target + " --resume"));
+                    + jf + "; continue with: " + resumeCommand()));
             Runtime.getRuntime().addShutdownHook(notice);
             try {
                 result = new Explorer(runner, table, options, progress, journal).explore(env);
             } catch (Explorer.ExplorationException e) {
-                journal.discardIfEmpty();
+                // a baseline or trace that failed is redone in seconds: no journal to resume or delete
+                journal.discardIfNoExperiments();
                 throw e;
             } finally {
                 // the notice is for an interruption only, not for an error that ends the command
@@ -140,17 +151,29 @@ final class ExploreCommand implements Callable<Integer> {
         return ResultStore.openOrCreate(db.location()).save(profile);
     }
 
-    static void checkWritable(Path out) {
-        if (out == null) {
-            return;
+    /** Opens the journal, turning a journal in the way into a message with the command that helps. */
+    private Journal openJournal(Path file, Map<String, String> identity) throws java.io.IOException {
+        try {
+            return Journal.open(file, identity, resume);
+        } catch (Journal.JournalBusyException e) {
+            throw new IllegalStateException(e.getMessage() + "; wait for it to finish, or give this exploration its"
+                    + " own journal with --journal FILE");
+        } catch (Journal.JournalExistsException e) {
+            if (!e.sameIdentity()) {
+                throw new IllegalStateException(e.getMessage() + "; delete it to start over: rm " + Shell.quote(file.toString()));
+            }
+            throw new IllegalStateException(e.getMessage() + "; continue it with: " + resumeCommand()
+                    + "  (or delete it to start over: rm " + Shell.quote(file.toString()) + ")");
         }
-        Path parent = out.toAbsolutePath().getParent();
-        if (!Files.isDirectory(parent) || !Files.isWritable(parent)) {
-            throw new IllegalArgumentException("cannot write " + out + ": directory " + parent + " does not exist or is not writable");
+    }
+
+    /** The command line that continues this exploration: the same arguments (the top-level ones, subcommand included), with --resume. */
+    private String resumeCommand() {
+        java.util.List<String> args = new java.util.ArrayList<>(commandSpec.commandLine().getParseResult().originalArgs());
+        if (!args.contains("--resume")) {
+            args.add("--resume");
         }
-        if (Files.isDirectory(out)) {
-            throw new IllegalArgumentException("cannot write " + out + ": it is a directory");
-        }
+        return "shimscope " + String.join(" ", args.stream().map(Shell::quote).toList());
     }
 
     private Path defaultJournal(WorkloadSpec spec) {
@@ -161,8 +184,6 @@ final class ExploreCommand implements Callable<Integer> {
         if (csv != null) {
             return csv.resolveSibling(csv.getFileName() + ".journal");
         }
-        String state = System.getenv("XDG_STATE_HOME");
-        Path base = state != null && !state.isBlank() ? Path.of(state) : Path.of(System.getProperty("user.home"), ".local", "state");
-        return base.resolve("shimscope").resolve("journals").resolve(name);
+        return dev.shimscope.io.UserDirs.stateHome().resolve("shimscope").resolve("journals").resolve(name);
     }
 }

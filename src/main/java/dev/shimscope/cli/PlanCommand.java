@@ -17,8 +17,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "plan", description = {
-        "In which order to implement, stub and fake syscalls so that applications run as early as possible:",
-        "Loupe's greedy plan and shimscope's unlock plan, their cumulative curves and which one wins."})
+        "Plan the order to implement, stub and fake syscalls in.",
+        "So that applications run as early as possible: Loupe's greedy plan and shimscope's unlock plan,"
+                + " their cumulative curves and which one wins."})
 final class PlanCommand implements Callable<Integer> {
 
     @Mixin

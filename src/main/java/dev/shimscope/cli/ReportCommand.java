@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 @Command(name = "report", description = {
-        "A self-contained HTML report of the results store (open DIR/index.html; works offline):",
-        "support curves, syscall counts per app, a syscall-by-app heatmap, OS compatibility, sortable tables."})
+        "Write a self-contained HTML report of the results store.",
+        "Open DIR/index.html (works offline): support curves, syscall counts per app, a syscall-by-app heatmap,"
+                + " OS compatibility, sortable tables."})
 final class ReportCommand implements Callable<Integer> {
 
     @Mixin

@@ -24,8 +24,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", description = {
-        "Run a workload once (or --times N) in a sandbox and say whether it passes;",
-        "optionally with syscalls stubbed (ENOSYS) or faked (0). For writing and checking specs.",
+        "Run a workload in a sandbox and say whether it passes.",
+        "Once, or --times N; optionally with syscalls stubbed (ENOSYS) or faked (0). For writing and checking specs.",
         "Missing Debian packages of the spec are installed first (as root; else the apt command is shown)."})
 final class RunCommand implements Callable<Integer> {
 
@@ -56,8 +56,12 @@ final class RunCommand implements Callable<Integer> {
             "Cut the workload short: kill the server (or the suite) this long after the test started."})
     String killAfter;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec commandSpec;
+
     @Override
     public Integer call() throws Exception {
+        OptionChecks.range(commandSpec, "--times", times, 1, 10_000);
         WorkloadSpec spec = Catalog.resolveTarget(target);
         Packages.ensureInstalled(spec, System.err);
         Preparation.ensurePrepared(spec, System.err);

@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "score", description = {
-        "How compatible each OS is with the applications in the store: the share of apps it supports",
-        "as it is, and Loupe's weighted score (syscalls weighted by how many apps require them)."})
+        "Score how compatible each OS is with the applications in the store.",
+        "The share of apps it supports as it is, and Loupe's weighted score (syscalls weighted by how many apps"
+                + " require them)."})
 final class ScoreCommand implements Callable<Integer> {
 
     @Mixin

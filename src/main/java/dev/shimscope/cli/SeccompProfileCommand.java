@@ -1,5 +1,6 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.io.InputFiles;
 import dev.shimscope.report.SeccompProfile;
 import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.workload.Catalog;
@@ -25,8 +26,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "seccomp-profile", description = {
-        "An OCI/Docker seccomp profile (JSON) for an application from its stored results: allow what is",
-        "required, ENOSYS for what can be stubbed, 0 for what only works faked, EPERM for the rest."})
+        "Write an OCI/Docker seccomp profile for an application from its stored results.",
+        "From a verified shim plan: exactly that plan (allow, ENOSYS, 0) with ENOSYS for every other syscall;"
+                + " without one, from the verdicts: allow what is required, ENOSYS for stubs, 0 for fakes, EPERM for"
+                + " everything else."})
 final class SeccompProfileCommand implements Callable<Integer> {
 
     @Mixin
@@ -55,6 +58,10 @@ final class SeccompProfileCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (verify != null) {
+            OptionChecks.range(spec, "--verify", verify, 1, 100);
+        }
+        InputFiles.requireWritable(output, "the profile");
         WorkloadSelection selection = WorkloadSelection.parse(workload);
         StoreSnapshot snapshot = db.open().read();
         List<Profile> profiles = snapshot.latestByApp().get(app);
@@ -73,7 +80,6 @@ final class SeccompProfileCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         } else {
             Path abs = output.toAbsolutePath();
-            Files.createDirectories(abs.getParent());
             Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".tmp");
             try {
                 Files.writeString(tmp, profile.json(), StandardCharsets.UTF_8);
@@ -91,9 +97,6 @@ final class SeccompProfileCommand implements Callable<Integer> {
 
     /** Runs every chosen workload under the profile's exact policy; non-zero if one fails. */
     private int verify(SeccompProfile profile, List<Profile> chosen) throws Exception {
-        if (verify < 1) {
-            throw new IllegalArgumentException("--verify needs at least 1 run");
-        }
         Sandbox sandbox = Sandbox.create();
         boolean allPassed = true;
         for (Profile p : chosen) {

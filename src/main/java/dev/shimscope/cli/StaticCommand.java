@@ -1,5 +1,6 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.io.InputFiles;
 import dev.shimscope.report.Json;
 import dev.shimscope.report.StaticReport;
 import dev.shimscope.staticbin.BinaryAnalyzer;
@@ -17,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "static", description = {
-        "Find the syscalls an ELF binary and the shared libraries it loads can make, without running it:",
-        "syscall sites, call graphs linked by symbol across libraries, with provenance per syscall."})
+        "Find the syscalls an ELF binary and its shared libraries can make, without running it.",
+        "Syscall sites, call graphs linked by symbol across libraries, with provenance per syscall."})
 final class StaticCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print everything as JSON.")
@@ -38,6 +39,9 @@ final class StaticCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // before any work: a FIFO would block the reader, a missing directory would be created late
+        InputFiles.requireRegular(binary, "an ELF binary");
+        InputFiles.requireWritable(csv, "the CSV");
         if (bincompat) {
             BinaryInfo info = BinaryAnalyzer.describe(binary);
             if (!info.arch().equals("x86_64")) {

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "trace", description = {
-        "Run a command under strace in a sandbox and list every syscall it used:",
-        "calls, failures, executables, argument values of multiplexed calls, files opened."})
+        "Trace a command in a sandbox and list every syscall it used.",
+        "Calls, failures, executables, argument values of multiplexed calls, files opened."})
 final class TraceCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print every field as JSON.")

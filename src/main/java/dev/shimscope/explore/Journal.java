@@ -4,11 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.report.Json;
-import dev.shimscope.sandbox.Sandbox;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,46 +32,157 @@ import java.util.Objects;
 public final class Journal implements ExploreListener, AutoCloseable {
 
     private final Path file;
+    private final FileChannel channel;
+    private final FileLock lock;
     private final BufferedWriter out;
     private List<RunRecord> baseline;
     private List<UsedSyscall> used;
     private final Map<String, ExperimentResult> experiments = new HashMap<>();
 
-    private Journal(Path file, BufferedWriter out) {
+    private Journal(Path file, FileChannel channel, FileLock lock) {
         this.file = file;
-        this.out = out;
+        this.channel = channel;
+        this.lock = lock;
+        this.out = new BufferedWriter(new java.io.OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8));
+    }
+
+    /** Another exploration holds the journal: its process id (0 if unknown). */
+    public static final class JournalBusyException extends IllegalStateException {
+        private final long pid;
+
+        JournalBusyException(Path file, long pid) {
+            super("another exploration" + (pid > 0 ? " (pid " + pid + ")" : "") + " is writing the journal " + file);
+            this.pid = pid;
+        }
+
+        public long pid() {
+            return pid;
+        }
     }
 
     /**
-     * Opens the journal at {@code file}. With {@code resume}, reads what it holds (it must
-     * belong to the same spec and binary: {@code identity}); without, there must be none.
+     * A journal exists where a new exploration would start one: {@code experiments} finished
+     * experiments of an exploration that did not finish; {@code sameIdentity} false when it
+     * belongs to another version of the spec or binary (it cannot be resumed then).
      */
-    public static Journal open(Path file, Map<String, String> identity, boolean resume) throws IOException {
-        boolean exists = Files.exists(file);
-        if (exists && !resume) {
-            throw new IllegalStateException("an interrupted exploration left a journal at " + file
-                    + ": continue it with --resume, or delete the file to start over");
+    public static final class JournalExistsException extends IllegalStateException {
+        private final Path file;
+        private final int experiments;
+        private final boolean sameIdentity;
+        private final String difference;
+
+        JournalExistsException(Path file, int experiments, boolean sameIdentity, String difference) {
+            super((sameIdentity ? "an exploration that did not finish (it failed or was interrupted) left a journal with "
+                    + experiments + " finished experiments at " + file
+                    : "the journal " + file + " belongs to another version of the spec or binary (" + difference
+                    + ") and cannot be resumed"));
+            this.file = file;
+            this.experiments = experiments;
+            this.sameIdentity = sameIdentity;
+            this.difference = difference;
         }
-        if (!exists && resume) {
-            throw new IllegalStateException("nothing to resume: no journal at " + file);
+
+        public Path file() {
+            return file;
         }
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        Journal j;
-        if (exists) {
-            j = new Journal(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.APPEND));
-            j.load(identity);
-        } else {
-            j = new Journal(file, Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW));
-            ObjectNode header = Json.mapper().createObjectNode().put("type", "header");
-            identity.forEach(header::put);
-            j.append(header);
+
+        public int experiments() {
+            return experiments;
         }
-        return j;
+
+        public boolean sameIdentity() {
+            return sameIdentity;
+        }
+
+        public String difference() {
+            return difference;
+        }
     }
 
-    private void load(Map<String, String> identity) throws IOException {
+    /** No journal to resume. */
+    public static final class NothingToResumeException extends IllegalStateException {
+        NothingToResumeException(Path file) {
+            super("nothing to resume: no journal at " + file);
+        }
+    }
+
+    /**
+     * Opens the journal at {@code file}, owned by this process until closed: an {@code fcntl}
+     * lock on the journal itself (dropped by the kernel if the process dies), so a second
+     * exploration on the same journal is refused, naming the first (each owner appends a line
+     * with its pid). With {@code resume}, reads what it holds (it must belong to the same spec
+     * and binary: {@code identity}); without, there must be none.
+     */
+    public static Journal open(Path file, Map<String, String> identity, boolean resume) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        boolean existed = Files.exists(file);
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null; // held by this very process (another thread's exploration)
+        }
+        if (lock == null) {
+            channel.close();
+            throw new JournalBusyException(file, lastOwner(file));
+        }
+        try {
+            boolean hasContent = existed && channel.size() > 0;
+            if (!hasContent && resume) {
+                throw new NothingToResumeException(file);
+            }
+            Journal j = new Journal(file, channel, lock);
+            if (hasContent) {
+                String difference = j.load(identity);
+                if (difference != null || !resume) {
+                    throw new JournalExistsException(file, j.experiments.size(), difference == null, difference);
+                }
+            } else {
+                ObjectNode header = Json.mapper().createObjectNode().put("type", "header");
+                identity.forEach(header::put);
+                j.append(header);
+            }
+            j.append(Json.mapper().createObjectNode().put("type", "owner").put("pid", ProcessHandle.current().pid()));
+            return j;
+        } catch (IOException | RuntimeException e) {
+            if (!existed) {
+                Files.deleteIfExists(file); // created just now (nothing to resume): leave nothing behind
+            }
+            lock.release();
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The pid of the newest owner line, 0 if none can be read. */
+    private static long lastOwner(Path file) {
+        long pid = 0;
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.contains("\"owner\"")) {
+                    try {
+                        pid = Json.mapper().readTree(line).path("pid").asLong(pid);
+                    } catch (IOException e) {
+                        // a line cut short
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+        return pid;
+    }
+
+    /**
+     * Reads the journal; returns null when its header matches {@code identity}, else what differs
+     * ("specSha256 ab12..., now cd34...").
+     */
+    private String load(Map<String, String> identity) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         boolean headerSeen = false;
+        String difference = null;
         for (String line : lines) {
             JsonNode n;
             try {
@@ -84,10 +198,8 @@ public final class Journal implements ExploreListener, AutoCloseable {
                     headerSeen = true;
                     for (Map.Entry<String, String> e : identity.entrySet()) {
                         String recorded = n.path(e.getKey()).asText(null);
-                        if (!Objects.equals(recorded, e.getValue())) {
-                            throw new IllegalStateException("the journal " + file + " belongs to another "
-                                    + e.getKey() + " (" + recorded + ", now " + e.getValue()
-                                    + "): delete it to start over");
+                        if (!Objects.equals(recorded, e.getValue()) && difference == null) {
+                            difference = e.getKey() + " " + recorded + ", now " + e.getValue();
                         }
                     }
                 }
@@ -107,8 +219,9 @@ public final class Journal implements ExploreListener, AutoCloseable {
             }
         }
         if (!headerSeen) {
-            throw new IllegalStateException("the journal " + file + " has no header: delete it to start over");
+            return "no header";
         }
+        return difference;
     }
 
     private static List<RunRecord> runs(JsonNode array) {
@@ -166,15 +279,11 @@ public final class Journal implements ExploreListener, AutoCloseable {
         ArrayNode runs = Json.mapper().valueToTree(result.runs());
         n.set("runs", runs);
         append(n);
+        wroteExperiment = true;
     }
 
-    private boolean wroteWork;
 
     private synchronized void append(JsonNode n) {
-        if (Sandbox.isShuttingDown()) {
-            return;
-        }
-        wroteWork |= !n.path("type").asText().equals("header");
         try {
             out.write(Json.mapper().writer().without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(n));
@@ -186,23 +295,35 @@ public final class Journal implements ExploreListener, AutoCloseable {
     }
 
     /**
-     * Removes the journal if it records nothing but its header (the exploration stopped before any
-     * work worth resuming, e.g. at a failing baseline), so that the next attempt starts fresh.
+     * Removes the journal if it holds no finished experiment (the exploration stopped at its
+     * baseline or trace, which a new attempt repeats in seconds), so that the next attempt starts
+     * fresh instead of being asked to resume or to delete a file.
      */
-    public void discardIfEmpty() throws IOException {
-        if (baseline == null && used == null && experiments.isEmpty() && !wroteWork) {
+    public void discardIfNoExperiments() throws IOException {
+        if (experiments.isEmpty() && !wroteExperiment) {
             finish();
         }
     }
 
+    private volatile boolean wroteExperiment;
+
     /** Removes the journal: the exploration finished and its output holds everything. */
     public void finish() throws IOException {
-        close();
+        // deleted while still locked: another exploration cannot have opened it meanwhile
         Files.deleteIfExists(file);
+        close();
     }
 
     @Override
     public synchronized void close() throws IOException {
-        out.close();
+        if (!channel.isOpen()) {
+            return;
+        }
+        try {
+            out.flush();
+            lock.release();
+        } finally {
+            channel.close();
+        }
     }
 }

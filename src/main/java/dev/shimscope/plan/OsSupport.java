@@ -65,7 +65,8 @@ public record OsSupport(String name, String source, SortedSet<String> syscalls) 
         if (name.endsWith(".syscalls")) {
             name = name.substring(0, name.length() - ".syscalls".length());
         }
-        return parse(name, file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        return parse(name, file.toString(), dev.shimscope.io.InputFiles.readText(file,
+                "an OS support list (one x86_64 syscall name per line)"));
     }
 
     public static OsSupport shipped(String name) {

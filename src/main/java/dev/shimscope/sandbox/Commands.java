@@ -46,9 +46,11 @@ public final class Commands {
         return p;
     }
 
-    /** True for host paths that the sandbox hides (private /tmp, /var/tmp, /run), which must be bound in. */
+    /**
+     * True for host paths that a run does not see unless they are bound in: everything outside
+     * the installed system's trees ({@link HostView}), e.g. a checkout, a spec's directory, /tmp.
+     */
     public static boolean hiddenInSandbox(Path path) {
-        Path p = path.toAbsolutePath().normalize();
-        return p.startsWith("/tmp") || p.startsWith("/var/tmp") || p.startsWith("/run");
+        return !HostView.inSystemTrees(path);
     }
 }

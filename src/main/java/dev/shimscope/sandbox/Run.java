@@ -55,10 +55,21 @@ public final class Run implements AutoCloseable {
             throw e;
         }
         Sandbox.finished(p);
+        if (Sandbox.isShuttingDown()) {
+            // killed by our own shutdown (Ctrl-C, SIGTERM): its outcome says nothing about the
+            // application, so no caller may record or report it
+            throw new InterruptedException("the run was ended by the tool's shutdown");
+        }
         int exit = p.exitValue();
         int signal = 0;
         long rss = -1;
-        long[] rusage = Sandbox.readRusage(out.resolve(".rusage"));
+        long[] rusage = null;
+        String untrusted = null;
+        try {
+            rusage = Sandbox.readRusage(out.resolve(".rusage"));
+        } catch (RunOutput.UntrustedOutputException e) {
+            untrusted = e.getMessage();
+        }
         if (rusage != null) {
             exit = (int) rusage[0];
             signal = (int) rusage[1];
@@ -70,7 +81,7 @@ public final class Run implements AutoCloseable {
             exit = 0;
         }
         result = new RunResult(exit, signal, Sandbox.elapsed(start), rss,
-                Sandbox.tail(dir.resolve("stdout")), Sandbox.tail(dir.resolve("stderr")), timedOut);
+                Sandbox.tail(dir.resolve("stdout")), Sandbox.tail(dir.resolve("stderr")), timedOut, untrusted);
     }
 
     public RunSpec spec() {

@@ -5,7 +5,9 @@ import java.time.Duration;
 /**
  * What one sandboxed run did. {@code signal} is the signal that ended the command (0 if it
  * exited); {@code peakRssKb} is the largest resident set of any process of the run that was
- * waited for (-1 if unknown); the output fields hold the last lines of each stream.
+ * waited for (-1 if unknown); the output fields hold the last lines of each stream;
+ * {@code untrustedOutput} says why a file the run left for the tool could not be read (a FIFO, a
+ * link, a huge file: see {@link RunOutput}), null when all was well. Such a run has failed.
  */
 public record RunResult(
         int exitCode,
@@ -14,15 +16,24 @@ public record RunResult(
         long peakRssKb,
         String stdoutTail,
         String stderrTail,
-        boolean timedOut) {
+        boolean timedOut,
+        String untrustedOutput) {
 
-    /** True when the command exited with status 0 and was not timed out. */
+    public RunResult(int exitCode, int signal, Duration wallTime, long peakRssKb, String stdoutTail, String stderrTail,
+                     boolean timedOut) {
+        this(exitCode, signal, wallTime, peakRssKb, stdoutTail, stderrTail, timedOut, null);
+    }
+
+    /** True when the command exited with status 0, was not timed out, and left nothing untrusted. */
     public boolean succeeded() {
-        return !timedOut && signal == 0 && exitCode == 0;
+        return !timedOut && signal == 0 && exitCode == 0 && untrustedOutput == null;
     }
 
     /** One line: how it ended. */
     public String describeEnd() {
+        if (untrustedOutput != null) {
+            return untrustedOutput;
+        }
         if (timedOut) {
             return "timed out after " + wallTime.toMillis() + " ms";
         }

@@ -33,8 +33,10 @@ import java.util.regex.Pattern;
  * Runs commands in bubblewrap sandboxes that cannot change the host.
  *
  * <p>Every run gets fresh network (loopback only, up), pid, uts, ipc and mount namespaces; the
- * host file system read-only, with private {@code /tmp}, {@code /var/tmp} and {@code /run}; a
- * scratch directory and fresh copies of declared writable paths; and, when started as root,
+ * installed system read-only and nothing else of the host ({@link HostView}: no homes, no
+ * {@code /var}, no private files), with private {@code /tmp}, {@code /var}, {@code /run} and
+ * empty homes; a scratch directory and fresh copies of declared writable paths; an environment
+ * of its own (nothing of the caller's, also not in the sandbox's init); and, when started as root,
  * only the capabilities Docker gives a container by default, minus MKNOD, SETFCAP and
  * AUDIT_WRITE. Without CAP_SYS_ADMIN, CAP_SYS_TIME, CAP_SYS_MODULE and the like a run cannot
  * rename the host, write sysctls, remount anything writable or set the clock, and a filter
@@ -79,6 +81,9 @@ public final class Sandbox {
             "settimeofday", "clock_settime", "acct", "open_by_handle_at", "fsopen", "fsconfig", "fsmount",
             "move_mount", "open_tree", "mount_setattr");
 
+    /** PATH inside every run. */
+    public static final String SANDBOX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
     /** One reaper per work directory; referenced so that its pipe stays open as long as the JVM lives. */
     private static final Set<Process> REAPERS = ConcurrentHashMap.newKeySet();
@@ -111,11 +116,34 @@ public final class Sandbox {
 
     private static volatile boolean shuttingDown;
 
+    /** Work directories to delete at exit, after every run is gone (one hook: hooks run concurrently). */
+    private static final Set<Path> WORK_DIRS = ConcurrentHashMap.newKeySet();
+
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shuttingDown = true;
             killAll();
+            for (Path work : WORK_DIRS) {
+                deleteWorkDir(work);
+            }
         }, "shimscope-kill-runs"));
+    }
+
+    /**
+     * Deletes a work directory, its owner file last: a directory whose deletion was cut short
+     * keeps its owner file, so a later shimscope still recognises it as stale and removes it.
+     */
+    static void deleteWorkDir(Path work) {
+        try (var entries = Files.newDirectoryStream(work)) {
+            for (Path e : entries) {
+                if (!e.getFileName().toString().equals(OWNER_FILE)) {
+                    deleteTree(e);
+                }
+            }
+        } catch (IOException e) {
+            // gone already, or unreadable: the owner file stays for the next cleanup
+        }
+        deleteTree(work);
     }
 
     /**
@@ -136,6 +164,10 @@ public final class Sandbox {
     private final boolean root;
     private final boolean keepRunDirs;
     private final AtomicLong runCounter = new AtomicLong();
+    private final Path emptyFile;
+    private final Path emptyDir;
+    private final String home;
+    private final Set<Path> hidden = ConcurrentHashMap.newKeySet();
 
     private Sandbox(Path bwrap, Path time, Path setpriv, Path setsid, Path workRoot, boolean keepRunDirs) {
         this.bwrap = bwrap;
@@ -145,6 +177,7 @@ public final class Sandbox {
         this.workRoot = workRoot;
         this.keepRunDirs = keepRunDirs;
         this.root = HostTools.isRoot();
+        this.home = root ? "/root" : System.getProperty("user.home");
         try {
             this.loader = Sandbox.class.getResourceAsStream("seccomp-exec.pl").readAllBytes();
             SyscallTable table = SyscallTable.x86_64();
@@ -154,6 +187,10 @@ public final class Sandbox {
             }
             this.hardeningFilter = workRoot.resolve("hardening.bpf");
             Files.write(hardeningFilter, hardening.build().compile());
+            this.emptyFile = Files.createFile(workRoot.resolve("empty-file"));
+            this.emptyDir = Files.createDirectory(workRoot.resolve("empty-dir"));
+            Files.setPosixFilePermissions(emptyFile, PosixFilePermissions.fromString("r--r--r--"));
+            Files.setPosixFilePermissions(emptyDir, PosixFilePermissions.fromString("r-xr-xr-x"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -173,6 +210,7 @@ public final class Sandbox {
         Path time = HostTools.find("/usr/bin/time").orElse(null);
         Path setpriv = HostTools.isRoot() ? HostTools.require("setpriv", "util-linux") : null;
         Path setsid = HostTools.require("setsid", "util-linux");
+        HostView.warmUp();
         try {
             Path base = Path.of(System.getProperty("java.io.tmpdir"));
             removeStaleWorkDirs(base);
@@ -186,7 +224,7 @@ public final class Sandbox {
             Sandbox s = new Sandbox(bwrap, time, setpriv, setsid, work, keepRunDirs);
             startReaper(work);
             if (!keepRunDirs) {
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(work)));
+                WORK_DIRS.add(work);
             }
             return s;
         } catch (IOException e) {
@@ -211,7 +249,7 @@ public final class Sandbox {
                 try {
                     long pid = Long.parseLong(Files.readString(owner).trim());
                     if (ProcessHandle.of(pid).isEmpty()) {
-                        deleteTree(d);
+                        deleteWorkDir(d);
                     }
                 } catch (IOException | NumberFormatException e) {
                     // not ours to judge
@@ -278,13 +316,36 @@ public final class Sandbox {
         a.add(bwrap.toString());
         a.addAll(List.of("--die-with-parent", "--new-session", "--info-fd", "4",
                 "--unshare-net", "--unshare-pid", "--unshare-uts", "--unshare-ipc", "--unshare-cgroup-try",
-                "--hostname", HOSTNAME,
-                "--ro-bind", "/", "/",
+                "--hostname", HOSTNAME));
+        // the installed system read-only, private entries covered; nothing else of the host (HostView)
+        List<HostView.Tree> deeper = new ArrayList<>();
+        for (HostView.Tree t : HostView.system()) {
+            if (t.symlinkTarget() != null) {
+                a.addAll(List.of("--symlink", t.symlinkTarget(), t.path().toString()));
+            } else if (t.path().getNameCount() > 1) {
+                deeper.add(t); // bound once its parent (/var) exists
+            } else {
+                a.addAll(List.of("--ro-bind", t.path().toString(), t.path().toString()));
+                addMasks(a, t.masks());
+            }
+        }
+        a.addAll(List.of("--ro-bind", "/sys", "/sys",
                 "--dev", "/dev", "--proc", "/proc",
                 // bwrap means to cover /proc/sys read-only but skips it: its access(W_OK) probe gets
                 // EACCES from the sysctl root directory, while the files below stay writable for root
                 "--ro-bind", "/proc/sys", "/proc/sys", "--ro-bind-try", "/proc/sysrq-trigger", "/proc/sysrq-trigger",
-                "--tmpfs", "/tmp", "--tmpfs", "/var/tmp", "--tmpfs", "/run"));
+                "--tmpfs", "/tmp", "--tmpfs", "/run",
+                "--tmpfs", "/var", "--dir", "/var/tmp", "--dir", "/var/lib", "--dir", "/var/cache", "--dir", "/var/log",
+                "--symlink", "../run", "/var/run", "--symlink", "../run/lock", "/var/lock",
+                // homes exist and are empty: programs take theirs from /etc/passwd, not from $HOME
+                "--perms", "0700", "--tmpfs", "/root", "--tmpfs", "/home"));
+        for (HostView.Tree t : deeper) {
+            a.addAll(List.of("--ro-bind", t.path().toString(), t.path().toString()));
+            addMasks(a, t.masks());
+        }
+        if (!home.equals("/root") && home.startsWith("/home/")) {
+            a.addAll(List.of("--dir", home));
+        }
         if (root) {
             a.addAll(List.of("--cap-drop", "ALL"));
             for (String cap : KEPT_CAPABILITIES) {
@@ -299,6 +360,14 @@ public final class Sandbox {
                 throw new SandboxException("read-only path does not exist: " + abs);
             }
             a.addAll(List.of("--ro-bind", abs.toString(), abs.toString()));
+            if (Files.isDirectory(abs)) {
+                addMasks(a, HostView.masksFor(abs));
+            }
+        }
+        for (Path h : hidden) {
+            if (Files.isDirectory(h)) {
+                a.addAll(List.of("--ro-bind", emptyDir.toString(), h.toString()));
+            }
         }
         a.addAll(List.of("--bind", run.scratch().toString(), run.scratch().toString()));
         int copy = 0;
@@ -337,13 +406,15 @@ public final class Sandbox {
         Path workDir = spec.workDir() != null ? spec.workDir() : run.scratch();
         a.addAll(List.of("--chdir", workDir.toString()));
         a.add("--clearenv");
-        setenv(a, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        setenv(a, "HOME", run.scratch().toString());
+        setenv(a, "PATH", SANDBOX_PATH);
+        setenv(a, "HOME", home);
         setenv(a, "TMPDIR", "/tmp");
         setenv(a, "LANG", "C.UTF-8");
         setenv(a, "SCRATCH", run.scratch().toString());
         setenv(a, "SHIMSCOPE_OUT", OUT_DIR);
         spec.env().forEach((k, v) -> setenv(a, k, v));
+        // the root itself (bwrap's tmpfs holding the mount points) read-only, last
+        a.addAll(List.of("--remount-ro", "/"));
         a.addAll(List.of("--seccomp", "3", "--"));
         if (root) {
             // bwrap as root drops capabilities but leaves the bounding set full (it empties it only
@@ -385,6 +456,26 @@ public final class Sandbox {
         a.addAll(List.of("--ro-bind", wrapperFile.toString(), real.toString()));
     }
 
+    /** Covers each private entry with an empty file or directory. */
+    private void addMasks(List<String> a, List<HostView.Mask> masks) {
+        for (HostView.Mask m : masks) {
+            a.addAll(List.of("--ro-bind", (m.directory() ? emptyDir : emptyFile).toString(), m.path().toString()));
+        }
+    }
+
+    /**
+     * Hides a host directory from every later run even where a bound tree would show it (the
+     * results store inside a spec's directory, say): runs see an empty directory there.
+     */
+    public void hide(Path dir) {
+        hidden.add(dir.toAbsolutePath().normalize());
+    }
+
+    /** The home directory inside runs: root's, else the caller's passwd home (both fresh and empty). */
+    public String home() {
+        return home;
+    }
+
     private static void setenv(List<String> a, String k, String v) {
         a.addAll(List.of("--setenv", k, v));
     }
@@ -398,7 +489,12 @@ public final class Sandbox {
         argv.addAll(List.of("/bin/sh", "-c", "info=$1; setsid=$2; shift 2; exec \"$setsid\" \"$@\" 3<\"$0\" 4>\"$info\"",
                 hardeningFilter.toString(), run.dir().resolve(INFO_FILE).toString(), setsid.toString()));
         argv.addAll(bwrapArgs(run));
-        ProcessBuilder pb = new ProcessBuilder(argv)
+        ProcessBuilder pb = new ProcessBuilder(argv);
+        // bwrap's init is pid 1 of the run and keeps the environment bwrap was started with
+        // (readable in /proc/1/environ): give it nothing of the caller's
+        pb.environment().clear();
+        pb.environment().put("PATH", SANDBOX_PATH);
+        pb
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                 .redirectOutput(run.dir().resolve("stdout").toFile())
                 .redirectError(run.dir().resolve("stderr").toFile());
@@ -513,30 +609,27 @@ public final class Sandbox {
         return (int) LIVE.stream().filter(Process::isAlive).count();
     }
 
-    private static final Pattern EXITED = Pattern.compile("Command exited with non-zero status (\\d+)");
-    private static final Pattern SIGNALED = Pattern.compile("Command terminated by signal (\\d+)");
+    private static final Pattern EXITED = Pattern.compile("Command exited with non-zero status (\\d{1,9})");
+    private static final Pattern SIGNALED = Pattern.compile("Command terminated by signal (\\d{1,9})");
 
-    /** Reads exit status, signal and peak RSS that GNU time wrote; null fields when unknown. */
-    static long[] readRusage(Path file) {
+    /** Reads exit status, signal and peak RSS that GNU time wrote; null when unknown. */
+    static long[] readRusage(Path file) throws RunOutput.UntrustedOutputException {
         long exit = 0;
         long signal = 0;
         long rss = -1;
-        try {
-            if (!Files.exists(file)) {
-                return null;
-            }
-            for (String line : Files.readAllLines(file)) {
-                Matcher m;
-                if ((m = EXITED.matcher(line)).find()) {
-                    exit = Long.parseLong(m.group(1));
-                } else if ((m = SIGNALED.matcher(line)).find()) {
-                    signal = Long.parseLong(m.group(1));
-                } else if (line.matches("\\d+")) {
-                    rss = Long.parseLong(line);
-                }
-            }
-        } catch (IOException e) {
+        java.util.Optional<String> text = RunOutput.read(file, RunOutput.SMALL, false);
+        if (text.isEmpty()) {
             return null;
+        }
+        for (String line : text.get().split("\n")) {
+            Matcher m;
+            if ((m = EXITED.matcher(line)).find()) {
+                exit = Long.parseLong(m.group(1));
+            } else if ((m = SIGNALED.matcher(line)).find()) {
+                signal = Long.parseLong(m.group(1));
+            } else if (line.matches("\\d{1,18}")) {
+                rss = Long.parseLong(line);
+            }
         }
         return rss < 0 && exit == 0 && signal == 0 ? null : new long[] {exit, signal, rss};
     }

@@ -38,11 +38,7 @@ public final class ModelCache {
         if (own != null && !own.isBlank()) {
             return Path.of(own);
         }
-        String xdg = env.get("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "shimscope");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "shimscope");
+        return dev.shimscope.io.UserDirs.base(env, "XDG_CACHE_HOME", ".cache").resolve("shimscope");
     }
 
     public Path directory() {

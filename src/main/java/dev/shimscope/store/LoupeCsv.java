@@ -55,11 +55,11 @@ public final class LoupeCsv {
     }
 
     public static DynamicData readDynamic(Path file, SyscallTable table) throws IOException {
-        return parseDynamic(file.toString(), Files.readString(file, StandardCharsets.UTF_8), table);
+        return parseDynamic(file.toString(), dev.shimscope.io.InputFiles.readText(file, "Loupe's dyn.csv"), table);
     }
 
     public static SortedSet<String> readStatic(Path file, SyscallTable table) throws IOException {
-        return parseStatic(file.toString(), Files.readString(file, StandardCharsets.UTF_8), table);
+        return parseStatic(file.toString(), dev.shimscope.io.InputFiles.readText(file, "Loupe's static CSV"), table);
     }
 
     /** Parses {@code dyn.csv} content; {@code source} names the file in error messages. */

@@ -52,7 +52,8 @@ final class LoupeImporter {
             throw new NoSuchFileException(loupeDb.toString(), null, "no such Loupe database");
         }
         if (!Files.isDirectory(loupeDb)) {
-            throw new NotDirectoryException(loupeDb.toString());
+            throw new IllegalArgumentException(loupeDb + " is not a directory; expected a Loupe database"
+                    + " (a directory of APP/WORKLOAD/RUN/data/dyn.csv, like loupedb's)");
         }
         SyscallTable table = SyscallTable.of(Arch.X86_64);
         Path root = loupeDb.toAbsolutePath().normalize();

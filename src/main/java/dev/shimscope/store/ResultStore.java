@@ -81,7 +81,9 @@ public final class ResultStore {
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "shimscope", "db");
         }
-        return Path.of(home, ".local", "share", "shimscope", "db");
+        String envHome = env.get("HOME");
+        Path base = envHome != null && !envHome.isBlank() && Path.of(envHome).isAbsolute() ? Path.of(envHome) : Path.of(home);
+        return base.resolve(".local/share/shimscope/db");
     }
 
     /** {@code option} when given (a {@code --db DIR}), else {@link #defaultDir()}. */
@@ -100,7 +102,9 @@ public final class ResultStore {
             throw new IllegalArgumentException(abs + " is not a shimscope results store (no " + MARKER
                     + "); pass the directory given to 'db import' or 'explore'");
         }
-        return new ResultStore(abs);
+        ResultStore store = new ResultStore(abs);
+        store.checkMarker();
+        return store;
     }
 
     /** Opens a store, creating it (and a git repository in it) when the directory is missing or empty. */
@@ -108,7 +112,9 @@ public final class ResultStore {
     public static ResultStore openOrCreate(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();
         if (isStore(abs)) {
-            return new ResultStore(abs);
+            ResultStore store = new ResultStore(abs);
+            store.checkMarker();
+            return store;
         }
         if (Files.exists(abs) && !Files.isDirectory(abs)) {
             throw new IllegalArgumentException(abs + " is a file, not a results store directory");
@@ -129,6 +135,34 @@ public final class ResultStore {
             }
         }
         return store;
+    }
+
+    /**
+     * Checks, without creating or changing anything, that a result could be saved into the store
+     * at {@code dir} (an existing, sound and writable store, or a missing or empty directory that
+     * can be created): for commands that run long before they store.
+     */
+    public static void checkCanSave(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        if (isStore(abs)) {
+            new ResultStore(abs).checkWritable();
+            return;
+        }
+        if (Files.exists(abs) && !Files.isDirectory(abs)) {
+            throw new IllegalArgumentException(abs + " is a file, not a results store directory");
+        }
+        if (Files.isDirectory(abs) && !onlyStoreInternals(abs)) {
+            throw new IllegalArgumentException(abs + " is not empty and not a shimscope results store; "
+                    + "choose a new or empty directory for --db");
+        }
+        Path existing = abs;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null || !Files.isDirectory(existing) || !Files.isWritable(existing)) {
+            throw new IllegalArgumentException("cannot create the results store " + abs + ": " + existing
+                    + " is not a writable directory; choose another with --db");
+        }
     }
 
     private static boolean isStore(Path abs) {
@@ -393,8 +427,20 @@ public final class ResultStore {
      */
     private void recover(Git git) throws IOException, GitAPIException {
         deleteTree(dir.resolve(TMP_DIR));
-        // only writers holding our lock touch git, so an index.lock now is left from a crash
-        Files.deleteIfExists(dir.resolve(".git").resolve("index.lock"));
+        // only writers holding our lock touch git, so a git lock file now is left by a writer that was
+        // killed (index, HEAD or a branch being updated)
+        Path gitDir = dir.resolve(".git");
+        for (String lock : List.of("index.lock", "HEAD.lock", "packed-refs.lock")) {
+            Files.deleteIfExists(gitDir.resolve(lock));
+        }
+        if (Files.isDirectory(gitDir.resolve("refs"))) {
+            try (Stream<Path> refs = Files.walk(gitDir.resolve("refs"))) {
+                for (Path p : refs.filter(f -> f.getFileName().toString().endsWith(".lock")).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+        verifyIntegrity(git);
         Status status = git.status().call();
         Set<String> candidates = new TreeSet<>();
         Stream.of(status.getUntracked(), status.getAdded(), status.getChanged())
@@ -422,6 +468,90 @@ public final class ResultStore {
             add.call();
             commit(git, "Recover " + recovered.size() + " result(s) left uncommitted by an interrupted write: "
                     + String.join(", ", recovered));
+        }
+    }
+
+    /**
+     * Checks, before anything is written, that the store can take a result: its marker is sound,
+     * the directory and its git database are writable, HEAD names a commit whose history and
+     * tree are complete. A damaged store would otherwise be written to and break later (git fsck
+     * failing); this way the command stops before its long work with one line saying what is
+     * wrong. Cost: one walk over the newest tree and the commit headers.
+     */
+    public void checkWritable() throws IOException {
+        if (!Files.isRegularFile(dir.resolve(".git").resolve("HEAD"))) {
+            throw new IllegalArgumentException("results store " + dir + " is damaged: .git/HEAD is missing; restore it"
+                    + " from a backup or a clone, or use another --db");
+        }
+        try (Git git = Git.open(dir.toFile())) {
+            verifyIntegrity(git);
+        }
+        for (Path d : List.of(dir, dir.resolve(".git").resolve("objects"))) {
+            if (!Files.isWritable(d)) {
+                throw new IllegalArgumentException("results store " + dir + " cannot be written (" + d
+                        + " is read-only); choose another with --db or fix its permissions");
+            }
+            try {
+                Files.delete(Files.createTempFile(d, ".shimscope-write-check", ".tmp"));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("results store " + dir + " cannot be written (" + d + ": "
+                        + e.getMessage() + "); choose another with --db", e);
+            }
+        }
+    }
+
+    private void verifyIntegrity(Git git) throws IOException {
+        String damaged = "results store " + dir + " is damaged";
+        String fix = "; restore it from a backup or a clone, or use another --db";
+        var repo = git.getRepository();
+        if (!Files.isRegularFile(dir.resolve(".git").resolve("HEAD"))) {
+            throw new IllegalArgumentException(damaged + ": .git/HEAD is missing" + fix);
+        }
+        ObjectId head;
+        try {
+            head = repo.resolve("HEAD");
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(damaged + ": HEAD cannot be read (" + firstLine(e) + ")" + fix, e);
+        }
+        if (head == null) {
+            throw new IllegalArgumentException(damaged + ": HEAD names no commit" + fix);
+        }
+        try (org.eclipse.jgit.revwalk.RevWalk walk = new org.eclipse.jgit.revwalk.RevWalk(repo)) {
+            RevCommit top = walk.parseCommit(head);
+            walk.markStart(top);
+            for (RevCommit c : walk) {
+                // parsing each commit proves it exists; the tree of the newest is walked below
+                c.getParentCount();
+            }
+            try (org.eclipse.jgit.treewalk.TreeWalk tree = new org.eclipse.jgit.treewalk.TreeWalk(repo)) {
+                tree.addTree(top.getTree());
+                tree.setRecursive(true);
+                while (tree.next()) {
+                    if (!repo.getObjectDatabase().has(tree.getObjectId(0))) {
+                        throw new IllegalArgumentException(damaged + ": the git object of " + tree.getPathString()
+                                + " is missing" + fix);
+                    }
+                }
+            }
+        } catch (org.eclipse.jgit.errors.MissingObjectException | org.eclipse.jgit.errors.IncorrectObjectTypeException
+                 | org.eclipse.jgit.errors.CorruptObjectException e) {
+            throw new IllegalArgumentException(damaged + ": " + firstLine(e) + fix, e);
+        }
+        checkMarker();
+    }
+
+    /** The marker must be the JSON object a store was created with (format 1). */
+    private void checkMarker() {
+        Path marker = dir.resolve(MARKER);
+        try {
+            var node = Json.mapper().readTree(dev.shimscope.io.InputFiles.readText(marker, "a store marker (JSON)"));
+            if (node == null || !node.isObject() || node.path("format").asInt(-1) != 1) {
+                throw new IllegalArgumentException("results store " + dir + ": " + MARKER
+                        + " is not a store marker of format 1; restore it with 'git -C " + dir + " checkout -- " + MARKER + "'");
+            }
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("results store " + dir + ": " + MARKER + " is not valid JSON ("
+                    + e.getOriginalMessage() + "); restore it with 'git -C " + dir + " checkout -- " + MARKER + "'", e);
         }
     }
 

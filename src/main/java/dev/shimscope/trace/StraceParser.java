@@ -75,7 +75,12 @@ public final class StraceParser {
     public static TraceResult parse(SyscallTable table, Path file, Set<String> loaderPaths, String realDirPrefix)
             throws IOException {
         StraceParser p = new StraceParser(table, loaderPaths, realDirPrefix);
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        // the run wrote this file: read it only if it is a regular file of sensible size
+        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(
+                dev.shimscope.sandbox.RunOutput.open(file, dev.shimscope.sandbox.RunOutput.TRACE),
+                java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(java.nio.charset.CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPLACE)))) {
             String line;
             while ((line = r.readLine()) != null) {
                 p.accept(line);

@@ -74,7 +74,10 @@ public final class Tracer {
         }
         try (Run run = sandbox.run(spec.build())) {
             Path log = run.out().resolve("strace.log");
-            if (!Files.exists(log)) {
+            if (run.result().untrustedOutput() != null) {
+                throw new IllegalStateException(run.result().untrustedOutput());
+            }
+            if (dev.shimscope.sandbox.RunOutput.check(log, dev.shimscope.sandbox.RunOutput.TRACE, false).isEmpty()) {
                 throw new IllegalStateException("strace wrote no trace (" + run.result().describeEnd() + "): "
                         + run.result().stderrTail().strip().lines().reduce((a, b) -> b).orElse(""));
             }

@@ -103,7 +103,7 @@ public final class Catalog {
      */
     public static WorkloadSpec resolveTarget(String target) {
         Path asFile = Path.of(target);
-        if (Files.isRegularFile(asFile)) {
+        if (Files.isRegularFile(asFile) || Files.isDirectory(asFile)) {
             return WorkloadSpecs.load(asFile);
         }
         if (target.contains("/") || target.endsWith(".yaml") || target.endsWith(".yml")) {

@@ -36,18 +36,26 @@ public final class Preparation {
         if (env != null && !env.isBlank()) {
             return Path.of(env).toAbsolutePath().normalize();
         }
-        String xdg = System.getenv("XDG_CACHE_HOME");
-        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
-        return base.resolve("shimscope").toAbsolutePath().normalize();
+        return dev.shimscope.io.UserDirs.cacheHome().resolve("shimscope").toAbsolutePath().normalize();
+    }
+
+    /**
+     * The part of the cache one application's workloads prepare into and read
+     * ({@code CACHE/prepared/APP}): runs see only this directory, never the rest of the cache
+     * (other applications' files, the static analysis models).
+     */
+    public static Path cacheDir(WorkloadSpec spec) {
+        return cacheDir().resolve("prepared").resolve(spec.app());
     }
 
     /**
      * Runs the spec's prepare command, if it has one, in the spec's directory with
-     * {@code SHIMSCOPE_CACHE} and {@code SPEC_DIR} set; its output goes to {@code log}. A failure
-     * is an error naming the spec and quoting the command's last lines.
+     * {@code SHIMSCOPE_CACHE} (the application's part of the cache, {@link #cacheDir(WorkloadSpec)})
+     * and {@code SPEC_DIR} set; its output goes to {@code log}. A failure is an error naming the
+     * spec and quoting the command's last lines.
      */
     public static void ensurePrepared(WorkloadSpec spec, PrintStream log) {
-        ensurePrepared(spec, cacheDir(), log);
+        ensurePrepared(spec, cacheDir(spec), log);
     }
 
     /** As {@link #ensurePrepared(WorkloadSpec, PrintStream)}, with the given cache directory. */
@@ -57,6 +65,12 @@ public final class Preparation {
             return;
         }
         List<String> argv = prepare.isShell() ? List.of("/bin/sh", "-c", prepare.shell()) : prepare.argv();
+        try {
+            java.nio.file.Files.createDirectories(cacheDir);
+        } catch (IOException e) {
+            throw new IllegalStateException("spec " + spec.file() + ": cannot create the cache directory " + cacheDir
+                    + ": " + e.getMessage() + " (set SHIMSCOPE_CACHE to a writable directory)", e);
+        }
         ProcessBuilder pb = new ProcessBuilder(argv).directory(spec.dir().toFile()).redirectErrorStream(true);
         pb.environment().put(CACHE_VARIABLE, cacheDir.toString());
         pb.environment().put("SPEC_DIR", spec.dir().toString());

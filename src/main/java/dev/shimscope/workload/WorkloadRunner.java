@@ -2,6 +2,7 @@ package dev.shimscope.workload;
 
 import dev.shimscope.sandbox.Commands;
 import dev.shimscope.sandbox.Run;
+import dev.shimscope.sandbox.RunOutput;
 import dev.shimscope.sandbox.RunSpec;
 import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.sandbox.SeccompFilter;
@@ -51,7 +52,7 @@ public final class WorkloadRunner {
         this.sandbox = Objects.requireNonNull(sandbox);
         this.spec = Objects.requireNonNull(spec);
         this.tracer = tracer;
-        this.cache = Preparation.cacheDir();
+        this.cache = Preparation.cacheDir(spec);
     }
 
     /**
@@ -129,6 +130,11 @@ public final class WorkloadRunner {
         if (!t.isShell()) {
             Commands.resolve(t.argv().getFirst(), spec.workDir());
         }
+        if (spec.binary() != null && !Files.isRegularFile(spec.binary())) {
+            throw new IllegalArgumentException("spec " + spec.file() + ": binary: no such file " + spec.binary()
+                    + (spec.packages().isEmpty() ? " (fix the path)" : " (install: apt-get install -y "
+                    + String.join(" ", spec.packages()) + ", or fix the path)"));
+        }
         spec.onlyBinary().ifPresent(b -> {
             if (!Files.isRegularFile(b)) {
                 throw new IllegalArgumentException("spec " + spec.file() + ": only: no such binary " + b
@@ -178,22 +184,22 @@ public final class WorkloadRunner {
     }
 
     private WorkloadOutcome outcome(Run run, Options options, Duration grace) {
-        Path out = run.out();
-        String failure = readLine(out.resolve("fail"));
-        long readyMs = readLong(out.resolve("ready_ms"), -1);
-        long testMs = readLong(out.resolve("test_ms"), -1);
-        long testStatus = readLong(out.resolve("test_status"), Long.MIN_VALUE);
-        long serverAlive = readLong(out.resolve("server_alive"), -1);
-        String testOutput = read(out.resolve("test.log"));
-        String serverOutput = read(out.resolve("server.log"));
+        OutFiles out = new OutFiles(run.out());
+        String failure = out.line("fail");
+        long readyMs = out.number("ready_ms", -1);
+        long testMs = out.number("test_ms", -1);
+        long testStatus = out.number("test_status", Long.MIN_VALUE);
+        long serverAlive = out.number("server_alive", -1);
+        String testOutput = out.log("test.log");
+        String serverOutput = out.log("server.log");
         if (failure == null) {
-            failure = judge(run, testStatus, serverAlive, testOutput, grace);
+            failure = judge(run, out, testStatus, serverAlive, testOutput, grace);
         }
         TraceResult trace = null;
         if (options.trace()) {
-            Path log = out.resolve("strace.log");
+            Path log = out.dir().resolve("strace.log");
             try {
-                if (Files.exists(log)) {
+                if (RunOutput.check(log, RunOutput.TRACE, false).isPresent()) {
                     trace = tracer.read(log);
                     if (spec.only() != null) {
                         trace = trace.restrictTo(this::isOnlyBinary);
@@ -205,11 +211,74 @@ public final class WorkloadRunner {
                 failure = "cannot read the trace: " + e.getMessage();
             }
         }
+        // a file the run replaced by a FIFO, a link or a huge file fails the run, whatever else it says
+        if (run.result().untrustedOutput() != null) {
+            failure = run.result().untrustedOutput();
+        } else if (out.problem() != null) {
+            failure = out.problem();
+        }
         boolean timeLimit = failure != null && (run.result().timedOut() || testStatus == 124 || testStatus == 137
-                || Files.exists(out.resolve("time_limit")) || Files.exists(out.resolve("server_killed")));
-        long stopMs = failure == null ? readLong(out.resolve("stop_ms"), -1) : -1;
+                || out.exists("time_limit") || out.exists("server_killed"));
+        long stopMs = failure == null ? out.number("stop_ms", -1) : -1;
         return new WorkloadOutcome(failure == null, failure, timeLimit, run.result(), readyMs, testMs, stopMs,
                 tail(testOutput), tail(serverOutput), trace);
+    }
+
+    /**
+     * The supervisor's files in a run's out directory, read through {@link RunOutput}: the first
+     * file that is not a plain regular file of sensible size becomes {@link #problem()}.
+     */
+    private static final class OutFiles {
+        private final Path dir;
+        private String problem;
+
+        OutFiles(Path dir) {
+            this.dir = dir;
+        }
+
+        Path dir() {
+            return dir;
+        }
+
+        String problem() {
+            return problem;
+        }
+
+        private String read(String name, long max, boolean tail) {
+            try {
+                return RunOutput.read(dir.resolve(name), max, tail).orElse("");
+            } catch (RunOutput.UntrustedOutputException e) {
+                problem = problem == null ? e.getMessage() : problem;
+                return "";
+            }
+        }
+
+        String log(String name) {
+            return read(name, RunOutput.LOG, true);
+        }
+
+        String line(String name) {
+            String s = read(name, RunOutput.SMALL, false).strip();
+            return s.isEmpty() ? null : s;
+        }
+
+        long number(String name, long dflt) {
+            String s = line(name);
+            try {
+                return s == null ? dflt : Long.parseLong(s);
+            } catch (NumberFormatException e) {
+                return dflt;
+            }
+        }
+
+        boolean exists(String name) {
+            try {
+                return RunOutput.check(dir.resolve(name), RunOutput.SMALL, true).isPresent();
+            } catch (RunOutput.UntrustedOutputException e) {
+                problem = problem == null ? e.getMessage() : problem;
+                return false;
+            }
+        }
     }
 
     private boolean isOnlyBinary(String exe) {
@@ -227,7 +296,7 @@ public final class WorkloadRunner {
         }
     }
 
-    private String judge(Run run, long testStatus, long serverAlive, String testOutput, Duration grace) {
+    private String judge(Run run, OutFiles out, long testStatus, long serverAlive, String testOutput, Duration grace) {
         // the order matters: the first thing that went wrong is the reason
         if (run.result().timedOut()) {
             return "the run did not end in time (" + run.result().wallTime().toSeconds() + " s); it was killed";
@@ -259,10 +328,10 @@ public final class WorkloadRunner {
         if (spec.server() != null && serverAlive == 1) {
             // stopping is part of the workload: a server that cannot exit cleanly is broken
             String signal = spec.server().stopSignal();
-            if (Files.exists(run.out().resolve("server_killed"))) {
+            if (out.exists("server_killed")) {
                 return "the server did not stop within " + grace.toMillis() + " ms of SIG" + signal;
             }
-            long status = readLong(run.out().resolve("server_status"), -1);
+            long status = out.number("server_status", -1);
             if (status != 0 && status != 128 + signalNumber(signal)) {
                 return "the server's shutdown failed (exit status " + status + " after SIG" + signal + ")";
             }
@@ -444,34 +513,6 @@ public final class WorkloadRunner {
     }
 
     // ---- reading results ----
-
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
-        } catch (IOException e) {
-            return "";
-        } catch (java.io.UncheckedIOException e) {
-            try {
-                return new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1);
-            } catch (IOException x) {
-                return "";
-            }
-        }
-    }
-
-    private static String readLine(Path p) {
-        String s = read(p).strip();
-        return s.isEmpty() ? null : s;
-    }
-
-    private static long readLong(Path p, long dflt) {
-        String s = readLine(p);
-        try {
-            return s == null ? dflt : Long.parseLong(s);
-        } catch (NumberFormatException e) {
-            return dflt;
-        }
-    }
 
     private static String tail(String s) {
         return s.length() <= 4000 ? s : s.substring(s.length() - 4000);

@@ -46,12 +46,15 @@ public final class WorkloadSpecs {
     public static WorkloadSpec load(Path file) {
         Path abs = file.toAbsolutePath().normalize();
         String where = "spec " + file;
+        if (Files.isDirectory(abs)) {
+            throw new SpecException(where + ": is a directory; give a spec file (YAML) or a catalog name");
+        }
         if (!Files.isRegularFile(abs)) {
             throw new SpecException(where + ": no such file (give a spec file or a catalog name)");
         }
         JsonNode root;
         try {
-            root = YAML.readTree(abs.toFile());
+            root = YAML.readTree(dev.shimscope.io.InputFiles.readText(abs, "a workload spec (YAML)"));
         } catch (JsonProcessingException e) {
             String loc = e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ")" : "";
             throw new SpecException(where + ": not valid YAML" + loc + ": " + e.getOriginalMessage());

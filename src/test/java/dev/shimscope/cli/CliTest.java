@@ -36,6 +36,24 @@ class CliTest {
 
 
     @Test
+    void everyCommandsSummaryIsACompleteSentence() {
+        // the summary is what the top-level --help lists: it must not stop mid-sentence
+        var top = Main.commandLine();
+        List<String> bad = new ArrayList<>();
+        for (var sub : top.getSubcommands().values()) {
+            List<picocli.CommandLine> all = new ArrayList<>(List.of(sub));
+            all.addAll(sub.getSubcommands().values());
+            for (var c : all) {
+                String[] d = c.getCommandSpec().usageMessage().description();
+                if (d.length == 0 || !d[0].strip().endsWith(".")) {
+                    bad.add(c.getCommandSpec().qualifiedName() + ": " + (d.length == 0 ? "(none)" : d[0]));
+                }
+            }
+        }
+        assertThat(bad).isEmpty();
+    }
+
+    @Test
     void traceWithoutACommandIsAUsageError() {
         Outcome o = Cli.run("trace");
         assertThat(o.status()).isEqualTo(2);

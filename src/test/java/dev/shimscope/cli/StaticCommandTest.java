@@ -24,7 +24,7 @@ class StaticCommandTest {
     @Test
     void writesLoupeCsvForEveryNumberOfTheTable() throws IOException {
         Path bin = Fixtures.compile("gcc", "static_sites", "static_sites-pie");
-        Path csv = tmp.resolve("out/static_binary.csv");
+        Path csv = java.nio.file.Files.createDirectories(tmp.resolve("out")).resolve("static_binary.csv");
         Outcome o = Cli.run("static", "--csv", csv.toString(), bin.toString());
         assertThat(o.status()).as(o.err()).isZero();
         List<String> lines = Files.readAllLines(csv);

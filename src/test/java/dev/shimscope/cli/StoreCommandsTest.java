@@ -107,7 +107,7 @@ class StoreCommandsTest {
 
     @Test
     void seccompProfileAndReportWriteTheirFiles() throws Exception {
-        Path profile = tmp.resolve("out/nginx.json");
+        Path profile = java.nio.file.Files.createDirectories(tmp.resolve("out")).resolve("nginx.json");
         Outcome o = Cli.run("seccomp-profile", "nginx", "--workload", "bench", "--db", db(), "-o", profile.toString());
         assertThat(o.status()).as(o.err()).isZero();
         assertThat(o.err()).startsWith("seccomp profile for nginx (benchmark-wrk): allow ");

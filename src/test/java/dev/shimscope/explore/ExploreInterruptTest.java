@@ -23,16 +23,33 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ExploreInterruptTest {
 
     private static Process startExplore(Path spec, Path journal, boolean resume) throws IOException {
+        List<String> args = new ArrayList<>(List.of("explore", spec.toString(), "--jobs", "2", "--journal", journal.toString()));
+        if (resume) {
+            args.add("--resume");
+        }
+        return shimscope(args, journal.resolveSibling("db"), journal.resolveSibling("tmp"));
+    }
+
+    /** The tool in a JVM of its own, with its own store and temporary directory. */
+    private static Process shimscope(List<String> args, Path db, Path tmp) throws IOException {
+        Files.createDirectories(tmp);
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "dev.shimscope.cli.Main",
-                "explore", spec.toString(), "--jobs", "2", "--journal", journal.toString()));
-        if (resume) {
-            cmd.add("--resume");
-        }
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), "dev.shimscope.cli.Main"));
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
-        pb.environment().put("SHIMSCOPE_DB", journal.resolveSibling("db").toString());
+        pb.environment().put("SHIMSCOPE_DB", db.toString());
         return pb.start();
+    }
+
+    /** The words of a command line as a POSIX shell splits them (plain words and single quotes). */
+    private static List<String> shellWords(String line) {
+        List<String> words = new ArrayList<>();
+        var m = java.util.regex.Pattern.compile("'((?:[^']|'\\\\'')*)'|(\\S+)").matcher(line.strip());
+        while (m.find()) {
+            words.add(m.group(1) != null ? m.group(1).replace("'\\''", "'") : m.group(2));
+        }
+        return words;
     }
 
     /** Writes a spec whose runs take a while, so that some are always in flight. */
@@ -101,9 +118,18 @@ class ExploreInterruptTest {
         List<String> after = listing(dir);
         after.remove(journal.getFileName().toString());
         after.remove("db");
+        after.remove("tmp");
         assertThat(after).as("nothing but the journal was added beside the spec").isEqualTo(before);
+        assertThat(listing(dir.resolve("tmp"))).as("the work directory is gone").isEmpty();
+        // once interrupted, no experiment is reported: the runs that ended were killed by us
+        List<String> afterNotice = rest.lines().dropWhile(l -> !l.contains("interrupted")).toList();
+        assertThat(afterNotice).isNotEmpty().noneMatch(l -> l.matches(".*\\b\\d+/\\d+\\b.*(works|fails|flaky).*"));
 
-        Process resumed = startExplore(spec, journal, true);
+        // the hint is a command that works when pasted
+        String hint = afterNotice.stream().filter(l -> l.contains("continue with: ")).findFirst().orElseThrow();
+        List<String> words = shellWords(hint.substring(hint.indexOf("continue with: ") + "continue with: ".length()));
+        assertThat(words.getFirst()).isEqualTo("shimscope");
+        Process resumed = shimscope(words.subList(1, words.size()), dir.resolve("db"), dir.resolve("tmp"));
         String out = new String(resumed.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(resumed.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(resumed.exitValue()).as(out).isZero();

@@ -118,9 +118,15 @@ class ExplorerTest {
             assertThatThrownBy(() -> explorer.explore(Map.of())).hasMessageContaining("interrupted");
         }
         assertThatThrownBy(() -> Journal.open(journalFile, identity, false))
-                .hasMessageContaining("--resume");
+                .isInstanceOfSatisfying(Journal.JournalExistsException.class, e -> {
+                    assertThat(e.sameIdentity()).isTrue();
+                    assertThat(e.experiments()).isEqualTo(5);
+                });
         assertThatThrownBy(() -> Journal.open(journalFile, Map.of("specSha256", "other", "binarySha256", "b"), true))
-                .hasMessageContaining("another specSha256");
+                .isInstanceOfSatisfying(Journal.JournalExistsException.class, e -> {
+                    assertThat(e.sameIdentity()).isFalse();
+                    assertThat(e.difference()).startsWith("specSha256");
+                });
 
         Exploration resumed;
         try (Journal journal = Journal.open(journalFile, identity, true)) {
