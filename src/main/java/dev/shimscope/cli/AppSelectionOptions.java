@@ -17,10 +17,10 @@ final class AppSelectionOptions {
 
     @Option(names = "--workload", paramLabel = "bench|suite|both", defaultValue = "bench",
             description = "Which workloads count (default ${DEFAULT-VALUE}); with both, an app must pass all it has.")
-    String workload;
+    WorkloadSelection workload;
 
     WorkloadSelection selection() {
-        return WorkloadSelection.parse(workload);
+        return workload;
     }
 
     /** The needs of the selected applications in the store. */

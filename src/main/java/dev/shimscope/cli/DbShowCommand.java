@@ -3,7 +3,7 @@ package dev.shimscope.cli;
 import dev.shimscope.report.StoreReport;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.store.Suggestions;
+import dev.shimscope.model.Suggestions;
 import dev.shimscope.workload.WorkloadKind;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,7 +27,7 @@ final class DbShowCommand implements Callable<Integer> {
     String app;
 
     @Option(names = "--workload", paramLabel = "bench|suite", description = "Only workloads of this kind.")
-    String workload;
+    WorkloadKind workload;
 
     @Option(names = "--json", description = "Print the categories as JSON.")
     boolean json;
@@ -37,7 +37,7 @@ final class DbShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkloadKind kind = workload == null ? null : WorkloadKind.parse(workload);
+        WorkloadKind kind = workload;
         StoreSnapshot snapshot = db.open().read();
         List<Profile> profiles = snapshot.latestByApp().get(app);
         if (profiles == null) {

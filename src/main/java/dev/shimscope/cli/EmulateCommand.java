@@ -4,18 +4,19 @@ import dev.shimscope.elf.ElfFormatException;
 import dev.shimscope.emulate.Emulation;
 import dev.shimscope.emulate.Emulator;
 import dev.shimscope.io.InputFiles;
-import dev.shimscope.plan.OsSupport;
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.report.EmulateReport;
-import dev.shimscope.report.Json;
+import dev.shimscope.model.Json;
 import dev.shimscope.sandbox.Commands;
 import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.staticbin.BinaryAnalyzer;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.Catalog;
+import dev.shimscope.workload.RunScheduler;
 import dev.shimscope.workload.Packages;
 import dev.shimscope.workload.Preparation;
 import dev.shimscope.workload.WorkloadRunner;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,9 +64,12 @@ final class EmulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec commandSpec;
 
+    /** What the syscalls an OS does not list do. */
+    enum DefaultAction { stub, fake }
+
     @Option(names = "--default", defaultValue = "stub", paramLabel = "stub|fake",
             description = "What unsupported syscalls do: stub (-ENOSYS, default) or fake (return 0).")
-    String defaultAction;
+    DefaultAction defaultAction;
 
     @Option(names = "--jobs", paramLabel = "K", description = "Runs at a time while finding what to implement (default: the number of CPUs).")
     Integer jobs;
@@ -78,21 +83,21 @@ final class EmulateCommand implements Callable<Integer> {
     @Option(names = "--explain", description = "Join with the stored exploration of the same app and workload.")
     boolean explain;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the result as JSON.")
-    Path json;
+    @Option(names = "--json", description = "Print the result as JSON instead of text.")
+    boolean json;
+
+    @Option(names = "--json-file", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
+    Path jsonFile;
 
     @Mixin
     DbOption db;
 
     @Override
     public Integer call() throws Exception {
-        if (!defaultAction.equals("stub") && !defaultAction.equals("fake")) {
-            throw new IllegalArgumentException("--default must be stub or fake, not '" + defaultAction + "'");
-        }
         OptionChecks.jobs(commandSpec, jobs);
         OptionChecks.range(commandSpec, "--verify", verifyRuns, 1, 20);
-        InputFiles.requireWritable(json, "the JSON");
-        OsSupport support = OsSupport.load(os);
+        InputFiles.requireWritable(jsonFile, "the JSON");
+        OsDescription support = OsDescription.load(os);
         boolean bareCommand = commandSpec.commandLine().getParseResult().originalArgs().contains("--");
         if (!bareCommand && target.size() > 1) {
             throw new IllegalArgumentException("give one TARGET (a spec file or a catalog name), or a command after --"
@@ -107,28 +112,38 @@ final class EmulateCommand implements Callable<Integer> {
                 : Catalog.resolveTarget(target.getFirst());
         // the ELF loader check (static --bincompat) goes with the emulation when a binary is known
         Path binary = bareCommand ? Commands.resolve(target.getFirst(), cwd) : spec.binary();
-        Packages.ensureInstalled(spec, System.err);
-        Preparation.ensurePrepared(spec, System.err);
+        Packages.ensureInstalled(spec, commandSpec.commandLine().getErr());
+        Preparation.ensurePrepared(spec, commandSpec.commandLine().getErr());
         SyscallTable table = SyscallTable.x86_64();
-        Set<Integer> supported = new TreeSet<>();
-        support.syscalls().forEach(n -> supported.add(table.require(n).number()));
-        Map<String, SyscallVerdict> known = explain ? storedVerdicts(spec) : Map.of();
+        Map<String, Verdict> known = explain ? storedVerdicts(spec) : Map.of();
         WorkloadRunner runner = new WorkloadRunner(Sandbox.create(), spec, new Tracer(table));
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
-        Emulation e = new Emulator(runner, table, k, verifyRuns, line -> System.err.println("emulate: " + line))
-                .emulate(support.name(), supported, defaultAction.equals("fake"), !hitsOnly);
+        PrintWriter err = commandSpec.commandLine().getErr();
+        Emulation e;
+        try (RunScheduler scheduler = new RunScheduler(k, true)) {
+            e = new Emulator(runner, table, scheduler, verifyRuns, event -> {
+                err.println("emulate: " + EmulateReport.progress(event));
+                err.flush();
+            }).emulate(support, defaultAction == DefaultAction.fake, !hitsOnly);
+        }
         EmulateReport.LoaderCheck loader = binary != null && Files.isRegularFile(binary) ? loaderCheck(binary) : null;
-        if (json != null) {
-            Map<String, Object> tree = new LinkedHashMap<>(EmulateReport.jsonTree(spec.id(), e, known));
-            if (loader != null) {
-                tree.put("bincompat", loader.json());
-            }
-            Json.writeFile(json, tree);
-        }
-        System.out.print(EmulateReport.text(spec.id(), e, known));
+        Map<String, Object> tree = new LinkedHashMap<>(EmulateReport.jsonTree(spec.id(), e, known));
         if (loader != null) {
-            System.out.print(loader.text());
+            tree.put("bincompat", loader.json());
         }
+        if (jsonFile != null) {
+            Json.writeFile(jsonFile, tree);
+        }
+        PrintWriter out = commandSpec.commandLine().getOut();
+        if (json) {
+            out.print(Json.write(tree));
+        } else {
+            out.print(EmulateReport.text(spec.id(), e, known));
+            if (loader != null) {
+                out.print(loader.text());
+            }
+        }
+        out.flush();
         return e.passed() ? 0 : 3;
     }
 
@@ -141,18 +156,18 @@ final class EmulateCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, SyscallVerdict> storedVerdicts(WorkloadSpec spec) throws java.io.IOException {
+    private Map<String, Verdict> storedVerdicts(WorkloadSpec spec) throws java.io.IOException {
         Path location = db.location();
         if (!Files.isDirectory(location)) {
-            System.err.println("emulate: --explain: no results store at " + location + "; explore the workload first");
+            commandSpec.commandLine().getErr().println("emulate: --explain: no results store at " + location + "; explore the workload first");
             return Map.of();
         }
         StoreSnapshot snapshot = ResultStore.open(location).read();
         String dir = spec.kind().dirName(spec.workload());
         return snapshot.latest(spec.app(), dir).filter(p -> p.verdicts() != null)
-                .<Map<String, SyscallVerdict>>map(p -> new TreeMap<>(p.verdicts()))
+                .<Map<String, Verdict>>map(p -> new TreeMap<>(p.verdicts()))
                 .orElseGet(() -> {
-                    System.err.println("emulate: --explain: no stored exploration of " + spec.id() + " in " + location);
+                    commandSpec.commandLine().getErr().println("emulate: --explain: no stored exploration of " + spec.id() + " in " + location);
                     return Map.of();
                 });
     }

@@ -7,7 +7,7 @@ import dev.shimscope.explore.Explorer;
 import dev.shimscope.explore.Journal;
 import dev.shimscope.report.ExploreProgress;
 import dev.shimscope.report.ExploreReport;
-import dev.shimscope.report.Json;
+import dev.shimscope.model.Json;
 import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.Tracer;
@@ -21,13 +21,14 @@ import dev.shimscope.staticbin.StaticResult;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoredRun;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,9 @@ import java.util.concurrent.Executors;
         "Classify every syscall an application uses and verify a shim plan.",
         "Each used syscall is stubbed and faked in parallel sandboxes: required, stub only, fake only, both"
                 + " (or flaky); then one joint plan is verified the way an OS would run it.",
-        "Missing Debian packages of the spec are installed first (as root; else the apt command is shown)."})
+        "Missing Debian packages of the spec are installed first (as root; else the apt command is shown).",
+        "Exit status: 0 with a verified plan, 3 when the plan could not be verified (verdicts stored anyway),"
+                + " 1 on an error, 2 on a usage error."})
 final class ExploreCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "TARGET", description = "A spec file or a catalog name (see 'catalog list').")
@@ -61,14 +64,20 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Write Loupe's dyn.csv.")
     Path csv;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write everything as JSON.")
-    Path json;
+    @Option(names = "--json", description = "Print the result as JSON instead of the summary.")
+    boolean json;
 
-    @Option(names = "--journal", paramLabel = "FILE", description = "Journal of finished experiments (default: beside --json/--csv, else in ~/.local/state/shimscope).")
+    @Option(names = "--json-file", paramLabel = "FILE", description = "Write the result as JSON to FILE.")
+    Path jsonFile;
+
+    @Option(names = "--journal", paramLabel = "FILE", description = "Journal of finished experiments (default: beside --json-file/--csv, else in ~/.local/state/shimscope).")
     Path journalFile;
 
     @Option(names = "--resume", description = "Continue an interrupted exploration from its journal.")
     boolean resume;
+
+    @Option(names = "--fixed-jobs", description = "Keep --jobs runs at a time even while the machine's CPU pressure is high.")
+    boolean fixedJobs;
 
     @Mixin
     DbOption db;
@@ -76,25 +85,32 @@ final class ExploreCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec commandSpec;
 
+    /** Exit status when the exploration finished but its shim plan could not be verified. */
+    static final int NOT_VERIFIED = 3;
+
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = commandSpec.commandLine().getOut();
+        PrintWriter err = commandSpec.commandLine().getErr();
         OptionChecks.jobs(commandSpec, jobs);
         OptionChecks.range(commandSpec, "--replicas", replicas, 1, 20);
         OptionChecks.range(commandSpec, "--baseline", baselineRuns, 1, 100);
         OptionChecks.range(commandSpec, "--plan-passes", planPasses, 1, 20);
         WorkloadSpec spec = Catalog.resolveTarget(target);
         InputFiles.requireWritable(csv, "the CSV");
-        InputFiles.requireWritable(json, "the JSON");
+        InputFiles.requireWritable(jsonFile, "the JSON");
         // the store is written at the very end: a store that cannot take the result is refused now
         ResultStore.checkCanSave(db.location());
-        Packages.ensureInstalled(spec, System.err);
-        Preparation.ensurePrepared(spec, System.err);
+        Packages.ensureInstalled(spec, err);
+        Preparation.ensurePrepared(spec, err);
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
-        Explorer.Options options = new Explorer.Options(k, replicas, baselineRuns, planPasses);
+        Explorer.Options options = new Explorer.Options(k, replicas, baselineRuns, planPasses, !fixedJobs);
         SyscallTable table = SyscallTable.x86_64();
         Map<String, String> env = Environment.collect(spec);
         env.put("jobs", Integer.toString(k));
-        WorkloadRunner runner = new WorkloadRunner(Sandbox.create(), spec, new Tracer(table));
+        Sandbox sandbox = Sandbox.create();
+        sandbox.hide(db.location());
+        WorkloadRunner runner = new WorkloadRunner(sandbox, spec, new Tracer(table));
         runner.check();
         // the static bound of the same binary goes into the stored result; it runs beside the experiments
         CompletableFuture<StaticResult> staticResult = spec.binary() == null ? CompletableFuture.completedFuture(null)
@@ -102,24 +118,27 @@ final class ExploreCommand implements Callable<Integer> {
                     try {
                         return BinaryAnalyzer.standard().analyze(spec.binary());
                     } catch (java.io.IOException | RuntimeException e) {
-                        System.err.println("shimscope: static analysis of " + spec.binary() + " failed (" + e.getMessage()
+                        err.println("shimscope: static analysis of " + spec.binary() + " failed (" + e.getMessage()
                                 + "); the result is stored without it");
                         return null;
                     }
                 }, Executors.newVirtualThreadPerTaskExecutor());
         Path jf = journalFile != null ? journalFile : defaultJournal(spec);
-        ExploreProgress progress = new ExploreProgress(System.err, ExploreProgress.stderrIsTerminal());
+        ExploreProgress progress = new ExploreProgress(err, ExploreProgress.stderrIsTerminal());
         Exploration result;
         try (Journal journal = openJournal(jf, Environment.identity(env))) {
-            Thread notice = new Thread(() -> System.err.println("\nshimscope: interrupted; finished experiments are kept in "
-                    + jf + "; continue with: " + resumeCommand()));
+            Thread notice = new Thread(() -> {
+                err.println("\nshimscope: interrupted; finished experiments are kept in " + jf + "; continue with: "
+                        + resumeCommand());
+                err.flush();
+            });
             Runtime.getRuntime().addShutdownHook(notice);
             try {
                 result = new Explorer(runner, table, options, progress, journal).explore(env);
             } catch (Explorer.ExplorationException e) {
                 // a baseline or trace that failed is redone in seconds: no journal to resume or delete
                 journal.discardIfNoExperiments();
-                throw e;
+                throw new IllegalStateException(e.getMessage() + hint(e), e);
             } finally {
                 // the notice is for an interruption only, not for an error that ends the command
                 Runtime.getRuntime().removeShutdownHook(notice);
@@ -127,23 +146,45 @@ final class ExploreCommand implements Callable<Integer> {
             if (csv != null) {
                 Files.writeString(csv, ExploreReport.dynCsv(result, table), StandardCharsets.UTF_8);
             }
-            if (json != null) {
-                Json.writeFile(json, ExploreReport.jsonTree(result));
+            if (jsonFile != null) {
+                Json.writeFile(jsonFile, ExploreReport.jsonTree(result));
             }
             StoredRun stored = store(result, staticResult.join());
             journal.finish();
-            System.out.print(ExploreReport.text(result));
-            System.out.println("stored in " + stored.dir());
+            if (json) {
+                out.print(Json.write(ExploreReport.jsonTree(result)));
+            } else {
+                out.print(ExploreReport.text(result));
+                out.println("stored in " + stored.dir());
+            }
+            out.flush();
+        }
+        if (!result.plan().verified()) {
+            err.println("shimscope: the shim plan of " + spec.id() + " is NOT verified (exit status " + NOT_VERIFIED
+                    + "); its verdicts are stored, the plan is not to be relied on");
+            err.flush();
+            return NOT_VERIFIED;
         }
         return 0;
     }
 
+    /** What to do about a failed baseline or trace: the check that failed knows the cause. */
+    private static String hint(Explorer.ExplorationException e) {
+        return switch (e.reason()) {
+            case BASELINE -> "";
+            case TRACE -> "; strace slows the workload down several times: if the failure above is a"
+                    + " time limit of the client itself (its own --timeout option, say), raise that limit in the"
+                    + " test command; the spec's test.timeout and server.timeout bound the traced run";
+        };
+    }
+
     private StoredRun store(Exploration result, StaticResult staticBound) throws java.io.IOException {
-        Map<String, SyscallVerdict> verdicts = new java.util.TreeMap<>();
+        Map<String, Verdict> verdicts = new java.util.TreeMap<>();
         result.verdicts().forEach(v -> verdicts.put(v.name(), v.verdict()));
         WorkloadSpec spec = result.spec();
         Profile profile = Profile.newRun(spec.app(), spec.kind(), spec.workload(), verdicts)
-                .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)));
+                .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)))
+                .withPlan(result.plan());
         if (staticBound != null) {
             profile = profile.withStaticBinary(new java.util.TreeSet<>(staticBound.syscalls().stream()
                     .map(StaticResult.SyscallEntry::name).toList()));
@@ -178,8 +219,8 @@ final class ExploreCommand implements Callable<Integer> {
 
     private Path defaultJournal(WorkloadSpec spec) {
         String name = spec.app() + "-" + spec.kind().id() + "-" + spec.workload() + ".journal";
-        if (json != null) {
-            return json.resolveSibling(json.getFileName() + ".journal");
+        if (jsonFile != null) {
+            return jsonFile.resolveSibling(jsonFile.getFileName() + ".journal");
         }
         if (csv != null) {
             return csv.resolveSibling(csv.getFileName() + ".journal");

@@ -52,11 +52,19 @@ public final class Main implements Runnable {
     /** Runs the command line and returns the exit status (used by tests too). */
     public static int execute(String... args) {
         CommandLine cl = commandLine();
-        return cl.execute(args);
+        int status = cl.execute(args);
+        // commands print through picocli's writers (tests give each run its own): flush what is left
+        cl.getOut().flush();
+        cl.getErr().flush();
+        return status;
     }
 
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        // typed options: a bad value is a usage error naming the option, before the command runs
+        cl.registerConverter(dev.shimscope.plan.WorkloadSelection.class, dev.shimscope.plan.WorkloadSelection::parse);
+        cl.registerConverter(dev.shimscope.workload.WorkloadKind.class, dev.shimscope.workload.WorkloadKind::parse);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(Main::handleError);
         cl.setParameterExceptionHandler(Main::handleUsageError);
         return cl;

@@ -2,7 +2,7 @@ package dev.shimscope.cli;
 
 import dev.shimscope.plan.AppNeeds;
 import dev.shimscope.plan.GreedyPlanner;
-import dev.shimscope.plan.OsSupport;
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.SupportPlan;
 import dev.shimscope.plan.UnlockPlanner;
 import dev.shimscope.plan.WorkloadSelection;
@@ -46,7 +46,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WorkloadSelection selection = selectionOptions.selection();
-        OsSupport base = os == null ? null : OsSupport.load(os);
+        OsDescription base = os == null ? null : OsDescription.load(os);
         List<AppNeeds> needs = selectionOptions.needs(db);
         SupportPlan greedy = new GreedyPlanner().plan(needs, base);
         SupportPlan unlock = new UnlockPlanner().plan(needs, base);
@@ -56,7 +56,7 @@ final class PlanCommand implements Callable<Integer> {
             out.print(PlanReport.json(selection.id(), osName, greedy, unlock));
         } else {
             String header = "Support plan for " + needs.size() + " apps (" + selection.id() + " workloads), starting from "
-                    + (base == null ? "an OS that implements nothing" : "OS " + base.name() + " (" + base.syscalls().size() + " syscalls)");
+                    + (base == null ? "an OS that implements nothing" : "OS " + base.name() + " (" + base.implemented().size() + " syscalls)");
             out.print(PlanReport.text(header, greedy, unlock, !summary));
         }
         out.flush();

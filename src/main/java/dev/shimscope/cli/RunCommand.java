@@ -63,8 +63,8 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         OptionChecks.range(commandSpec, "--times", times, 1, 10_000);
         WorkloadSpec spec = Catalog.resolveTarget(target);
-        Packages.ensureInstalled(spec, System.err);
-        Preparation.ensurePrepared(spec, System.err);
+        Packages.ensureInstalled(spec, commandSpec.commandLine().getErr());
+        Preparation.ensurePrepared(spec, commandSpec.commandLine().getErr());
         SyscallTable table = SyscallTable.x86_64();
         SeccompFilter filter = null;
         if (!stub.isEmpty() || !fake.isEmpty()) {
@@ -86,6 +86,13 @@ final class RunCommand implements Callable<Integer> {
             if (o.readyMillis() >= 0 && spec.server() != null) {
                 line.append(" (ready after ").append(o.readyMillis()).append(" ms, test ").append(o.testMillis()).append(" ms)");
             }
+            if (o.run().cpuMillis() >= 0) {
+                line.append(" [cpu ").append(o.run().cpuMillis()).append(" ms");
+                if (o.run().stallMillis() > 0) {
+                    line.append(", waited ").append(o.run().stallMillis()).append(" ms for a CPU");
+                }
+                line.append(']');
+            }
             if (!o.passed()) {
                 failures++;
                 line.append(": ").append(o.failure());
@@ -94,10 +101,10 @@ final class RunCommand implements Callable<Integer> {
                 line.append("; ").append(o.trace().syscalls().size()).append(" syscalls used by ")
                         .append(String.join(", ", o.trace().executables()));
             }
-            System.out.println(line);
+            commandSpec.commandLine().getOut().println(line);
         }
         if (keep) {
-            System.out.println("runs kept in " + sandbox.workRoot() + " (run-N/out: logs, run-N/control: supervisor)");
+            commandSpec.commandLine().getOut().println("runs kept in " + sandbox.workRoot() + " (run-N/out: logs, run-N/control: supervisor)");
         }
         return failures == 0 ? 0 : 1;
     }

@@ -2,7 +2,7 @@ package dev.shimscope.cli;
 
 import dev.shimscope.plan.AppNeeds;
 import dev.shimscope.plan.CompatibilityScore;
-import dev.shimscope.plan.OsSupport;
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.WorkloadSelection;
 import dev.shimscope.report.ScoreReport;
 import picocli.CommandLine;
@@ -41,9 +41,9 @@ final class ScoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WorkloadSelection selection = selectionOptions.selection();
-        List<OsSupport> lists = new ArrayList<>();
-        for (String o : oses == null ? OsSupport.shippedNames() : oses) {
-            lists.add(OsSupport.load(o));
+        List<OsDescription> lists = new ArrayList<>();
+        for (String o : oses == null ? OsDescription.shippedNames() : oses) {
+            lists.add(OsDescription.load(o));
         }
         List<AppNeeds> needs = selectionOptions.needs(db);
         List<CompatibilityScore.OsScore> scores = CompatibilityScore.score(needs, lists);

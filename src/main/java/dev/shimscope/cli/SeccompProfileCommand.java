@@ -9,7 +9,7 @@ import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.store.Suggestions;
+import dev.shimscope.model.Suggestions;
 import dev.shimscope.plan.WorkloadSelection;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +40,7 @@ final class SeccompProfileCommand implements Callable<Integer> {
 
     @Option(names = "--workload", paramLabel = "bench|suite|both", defaultValue = "both",
             description = "Which workloads the profile must pass (default ${DEFAULT-VALUE}: every one the app has).")
-    String workload;
+    WorkloadSelection workload;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the profile here (default: standard output).")
     Path output;
@@ -62,7 +62,7 @@ final class SeccompProfileCommand implements Callable<Integer> {
             OptionChecks.range(spec, "--verify", verify, 1, 100);
         }
         InputFiles.requireWritable(output, "the profile");
-        WorkloadSelection selection = WorkloadSelection.parse(workload);
+        WorkloadSelection selection = workload;
         StoreSnapshot snapshot = db.open().read();
         List<Profile> profiles = snapshot.latestByApp().get(app);
         if (profiles == null) {

@@ -1,7 +1,7 @@
 package dev.shimscope.cli;
 
 import dev.shimscope.io.InputFiles;
-import dev.shimscope.report.Json;
+import dev.shimscope.model.Json;
 import dev.shimscope.report.StaticReport;
 import dev.shimscope.staticbin.BinaryAnalyzer;
 import dev.shimscope.staticbin.BinaryInfo;

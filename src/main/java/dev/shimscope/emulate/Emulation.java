@@ -1,6 +1,7 @@
 package dev.shimscope.emulate;
 
-import dev.shimscope.explore.RunRecord;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.syscall.Syscall;
 
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +42,16 @@ public record Emulation(
         Duration wallTime) {
 
     /** An unsupported syscall the application called. */
-    public record Hit(int number, String name, long calls, long failures,
-                      SortedMap<String, SortedMap<String, Long>> args) {
+    public record Hit(@com.fasterxml.jackson.annotation.JsonIgnore Syscall syscall, long calls, long failures, SortedMap<String, SortedMap<String, Long>> args) {
+
+        @com.fasterxml.jackson.annotation.JsonProperty("number")
+        public int number() {
+            return syscall.number();
+        }
+
+        @com.fasterxml.jackson.annotation.JsonProperty("name")
+        public String name() {
+            return syscall.name();
+        }
     }
 }

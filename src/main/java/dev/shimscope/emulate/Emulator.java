@@ -1,10 +1,14 @@
 package dev.shimscope.emulate;
 
-import dev.shimscope.explore.RunRecord;
-import dev.shimscope.sandbox.SeccompAction;
+import dev.shimscope.model.OsDescription;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.ShimConfiguration;
+import dev.shimscope.model.Treatment;
 import dev.shimscope.sandbox.SeccompFilter;
+import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.TraceResult;
+import dev.shimscope.workload.RunScheduler;
 import dev.shimscope.workload.WorkloadOutcome;
 import dev.shimscope.workload.WorkloadRunner;
 
@@ -16,10 +20,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -45,47 +45,51 @@ public final class Emulator {
 
     private final WorkloadRunner runner;
     private final SyscallTable table;
-    private final int jobs;
+    private final RunScheduler scheduler;
     private final int verifyRuns;
-    private final Consumer<String> log;
+    private final Consumer<EmulateEvent> listener;
     private final AtomicInteger runs = new AtomicInteger();
+    /** The OS being emulated: its listed syscalls as listed, the rest {@code otherwise}. */
+    private ShimConfiguration os;
 
     /** {@link Emulation#minimalProof} when the set to implement was not searched for. */
     public static final String NOT_SEARCHED = "not searched";
 
-    public Emulator(WorkloadRunner runner, SyscallTable table, int jobs, int verifyRuns, Consumer<String> log) {
+    public Emulator(WorkloadRunner runner, SyscallTable table, RunScheduler scheduler, int verifyRuns,
+                    Consumer<EmulateEvent> listener) {
         this.runner = runner;
         this.table = table;
-        this.jobs = jobs;
+        this.scheduler = scheduler;
         this.verifyRuns = verifyRuns;
-        this.log = log;
+        this.listener = listener;
     }
 
-    public Emulation emulate(String os, Set<Integer> supported, boolean fakeByDefault) throws InterruptedException {
-        return emulate(os, supported, fakeByDefault, true);
+    public Emulation emulate(OsDescription description, boolean fakeByDefault) throws InterruptedException {
+        return emulate(description, fakeByDefault, true);
     }
 
     /**
      * @param findSet on FAIL, search for the smallest set to implement (false: report PASS/FAIL
      *                and the hits from one run, as a quick survey over many OSes does)
      */
-    public Emulation emulate(String os, Set<Integer> supported, boolean fakeByDefault, boolean findSet)
+    public Emulation emulate(OsDescription description, boolean fakeByDefault, boolean findSet)
             throws InterruptedException {
         long t0 = System.nanoTime();
         runner.check();
-        SeccompAction otherwise = fakeByDefault ? SeccompAction.FAKE : SeccompAction.STUB;
-        int execve = table.require("execve").number();
-        Set<Integer> base = new TreeSet<>(supported);
+        String os = description.name();
+        Treatment otherwise = fakeByDefault ? Treatment.FAKE : Treatment.STUB;
+        Syscall execve = table.require("execve");
+        ShimConfiguration listed = description.configuration(table, otherwise);
         List<String> notes = new ArrayList<>();
-        if (base.add(execve)) {
+        if (listed.treatmentOf(execve).kind() != Treatment.Kind.IMPLEMENT) {
             notes.add("execve is allowed although " + os + " lacks it: the launch of the program needs it");
         }
-        WorkloadOutcome first = run(base, Set.of(), otherwise, true);
-        List<Emulation.Hit> hits = hits(first.trace(), supported);
-        hits.stream().filter(h -> h.number() == execve).findFirst().ifPresent(h -> notes.add(
+        this.os = listed.with(execve, Treatment.IMPLEMENT);
+        WorkloadOutcome first = run(Set.of(), true);
+        List<Emulation.Hit> hits = hits(first.trace(), listed);
+        hits.stream().filter(h -> h.syscall().equals(execve)).findFirst().ifPresent(h -> notes.add(
                 "the application called execve " + h.calls() + " times itself; those calls were not emulated"));
-        log.accept(os + ": " + (first.passed() ? "PASS" : "FAIL (" + first.failure() + ")") + ", "
-                + hits.size() + " unsupported syscalls called");
+        listener.accept(new EmulateEvent.Surveyed(os, first.passed(), first.failure(), hits.size()));
         if (first.passed()) {
             return new Emulation(os, stubOrFake(otherwise), true, null, hits,
                     List.of(), List.of(), "none needed", true, List.of(), notes, runs.get(), elapsed(t0));
@@ -99,21 +103,21 @@ public final class Emulator {
         hits.forEach(h -> candidates.add(h.number()));
         boolean allPass = false;
         for (int i = 0; i <= MAX_RETRACES; i++) {
-            WorkloadOutcome o = run(base, candidates, otherwise, true);
+            WorkloadOutcome o = run(candidates, true);
             if (o.passed()) {
                 allPass = true;
                 break;
             }
             Set<Integer> more = new TreeSet<>();
-            hits(o.trace(), supported).forEach(h -> more.add(h.number()));
+            hits(o.trace(), listed).forEach(h -> more.add(h.number()));
             more.removeAll(candidates);
             if (more.isEmpty()) {
                 break;
             }
-            log.accept("allowing the " + candidates.size() + " hit syscalls uncovered " + more.size() + " more");
+            listener.accept(new EmulateEvent.MoreHits(more.size(), candidates.size() + more.size()));
             candidates.addAll(more);
             if (!hits.stream().map(Emulation.Hit::number).toList().containsAll(more)) {
-                hits = merge(hits, hits(o.trace(), supported));
+                hits = merge(hits, hits(o.trace(), listed));
             }
         }
         if (!allPass) {
@@ -124,7 +128,7 @@ public final class Emulator {
         }
         // 2. single syscalls, K at a time
         List<Integer> list = new ArrayList<>(candidates);
-        List<Boolean> alone = parallel(list.stream().<Callable<Boolean>>map(c -> () -> run(base, Set.of(c), otherwise, false).passed()).toList());
+        List<Boolean> alone = parallel(list.stream().<Callable<Boolean>>map(c -> () -> run(Set.of(c), false).passed()).toList());
         List<Integer> singles = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             if (alone.get(i)) {
@@ -137,9 +141,9 @@ public final class Emulator {
             minimal = Set.of(singles.getFirst());
             proof = "single";
         } else {
-            minimal = reduce(base, list, otherwise);
+            minimal = reduce(list);
             proof = "1-minimal";
-            Set<Integer> smaller = exhaustive(base, list, minimal.size(), otherwise);
+            Set<Integer> smaller = exhaustive(list, minimal.size());
             if (smaller != null) {
                 minimal = smaller;
                 proof = "exhaustive";
@@ -150,8 +154,8 @@ public final class Emulator {
         // 3. verify
         Set<Integer> chosen = minimal;
         List<WorkloadOutcome> checks = parallel(java.util.Collections.nCopies(verifyRuns,
-                (Callable<WorkloadOutcome>) () -> run(base, chosen, otherwise, false)));
-        List<RunRecord> records = checks.stream().map(RunRecord::of).toList();
+                (Callable<WorkloadOutcome>) () -> run(chosen, false)));
+        List<RunRecord> records = checks.stream().map(WorkloadOutcome::record).toList();
         boolean verified = records.stream().allMatch(RunRecord::passed);
         List<String> alternatives = singles.size() > 1
                 ? singles.subList(1, singles.size()).stream().map(table::name).toList() : List.of();
@@ -160,13 +164,13 @@ public final class Emulator {
     }
 
     /** Drops candidates one at a time while the rest still passes. */
-    private Set<Integer> reduce(Set<Integer> base, List<Integer> candidates, SeccompAction otherwise)
+    private Set<Integer> reduce(List<Integer> candidates)
             throws InterruptedException {
         Set<Integer> kept = new LinkedHashSet<>(candidates);
         for (Integer c : candidates) {
             Set<Integer> without = new LinkedHashSet<>(kept);
             without.remove(c);
-            if (run(base, without, otherwise, false).passed()) {
+            if (run(without, false).passed()) {
                 kept = without;
             }
         }
@@ -174,7 +178,7 @@ public final class Emulator {
     }
 
     /** Searches sets smaller than {@code size} when there are few enough; null if none passes. */
-    private Set<Integer> exhaustive(Set<Integer> base, List<Integer> candidates, int size, SeccompAction otherwise)
+    private Set<Integer> exhaustive(List<Integer> candidates, int size)
             throws InterruptedException {
         for (int k = 2; k < size; k++) {
             if (!binomialsWithin(candidates.size(), k)) {
@@ -182,7 +186,7 @@ public final class Emulator {
             }
             List<Set<Integer>> combos = new ArrayList<>();
             combinations(candidates, k, 0, new ArrayList<>(), combos);
-            List<Boolean> passes = parallel(combos.stream().<Callable<Boolean>>map(c -> () -> run(base, c, otherwise, false).passed()).toList());
+            List<Boolean> passes = parallel(combos.stream().<Callable<Boolean>>map(c -> () -> run(c, false).passed()).toList());
             for (int i = 0; i < combos.size(); i++) {
                 if (passes.get(i)) {
                     return new TreeSet<>(combos.get(i));
@@ -215,24 +219,26 @@ public final class Emulator {
         }
     }
 
-    private WorkloadOutcome run(Set<Integer> base, Collection<Integer> extra, SeccompAction otherwise, boolean trace)
+    /** A run on the OS with the {@code extra} syscalls implemented as well. */
+    private WorkloadOutcome run(Collection<Integer> extra, boolean trace)
             throws InterruptedException {
-        Set<Integer> allowed = new TreeSet<>(base);
-        allowed.addAll(extra);
+        ShimConfiguration c = os;
+        for (int nr : extra) {
+            c = c.with(table.byNumber(nr), Treatment.IMPLEMENT);
+        }
         runs.incrementAndGet();
-        return runner.run(WorkloadRunner.Options.filtered(SeccompFilter.allowOnly(allowed, otherwise)).withTrace(trace));
+        return runner.run(WorkloadRunner.Options.filtered(SeccompFilter.of(c)).withTrace(trace));
     }
 
-    /** The syscalls the traced application called that the OS does not support. */
-    private List<Emulation.Hit> hits(TraceResult trace, Set<Integer> supported) {
+    /** The syscalls the traced application called that the OS does not implement (stubs and fakes included). */
+    private List<Emulation.Hit> hits(TraceResult trace, ShimConfiguration listed) {
         List<Emulation.Hit> hits = new ArrayList<>();
         if (trace == null) {
             return hits;
         }
-        for (TraceResult.SyscallUse u : trace.syscalls()) {
-            long own = u.calls() - trace.launchCalls().getOrDefault(u.number(), 0L);
-            if (!supported.contains(u.number()) && own > 0) {
-                hits.add(new Emulation.Hit(u.number(), u.name(), own, u.failures(), new TreeMap<>(u.args())));
+        for (TraceResult.SyscallUse u : trace.applicationSyscalls()) {
+            if (listed.treatmentOf(u.syscall()).kind() != Treatment.Kind.IMPLEMENT) {
+                hits.add(new Emulation.Hit(u.syscall(), u.calls(), u.failures(), new TreeMap<>(u.args())));
             }
         }
         return hits;
@@ -246,31 +252,15 @@ public final class Emulator {
     }
 
     private <T> List<T> parallel(List<Callable<T>> tasks) throws InterruptedException {
-        ExecutorService p = Executors.newFixedThreadPool(jobs, Thread.ofVirtual().factory());
-        try {
-            List<T> out = new ArrayList<>();
-            for (Future<T> f : p.invokeAll(tasks)) {
-                try {
-                    out.add(f.get());
-                } catch (ExecutionException e) {
-                    if (e.getCause() instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    throw new IllegalStateException(e.getCause());
-                }
-            }
-            return out;
-        } finally {
-            p.shutdownNow();
-        }
+        return scheduler.invokeAll(tasks);
     }
 
     private List<String> names(Set<Integer> numbers) {
         return numbers.stream().sorted().map(table::name).toList();
     }
 
-    private static String stubOrFake(SeccompAction a) {
-        return a == SeccompAction.STUB ? "stub" : "fake";
+    private static String stubOrFake(Treatment t) {
+        return t.kind() == Treatment.Kind.STUB ? "stub" : "fake";
     }
 
     private static List<String> add(List<String> l, String s) {

@@ -1,17 +1,26 @@
 package dev.shimscope.explore;
 
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.Verdict;
 
 import java.util.List;
 
 /**
- * An experiment and its runs. The first run decides unless it contradicts the baseline (fails);
- * then replicas confirm it, and replicas that disagree make the outcome FLAKY.
+ * An experiment and its runs. The first run decides unless it fails (contradicting the
+ * baseline); then replicas follow, and replicas that disagree make the outcome FLAKY. An outcome
+ * the machine's load may have caused (replicas that disagree, a failure of a run that was
+ * starved of CPU) is confirmed by {@code confirmation} runs made with the machine to themselves,
+ * which then decide.
  */
-public record ExperimentResult(Experiment experiment, List<RunRecord> runs) {
+public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List<RunRecord> confirmation) {
 
     public ExperimentResult {
         runs = List.copyOf(runs);
+        confirmation = List.copyOf(confirmation);
+    }
+
+    public ExperimentResult(Experiment experiment, List<RunRecord> runs) {
+        this(experiment, runs, List.of());
     }
 
     /** The result of one experiment over its replicas. */
@@ -20,25 +29,48 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs) {
     }
 
     public Outcome outcome() {
+        return of(confirmation.isEmpty() ? runs : confirmation);
+    }
+
+    private static Outcome of(List<RunRecord> runs) {
         boolean anyPass = runs.stream().anyMatch(RunRecord::passed);
         boolean anyFail = runs.stream().anyMatch(r -> !r.passed());
         return anyPass && anyFail ? Outcome.FLAKY : anyPass ? Outcome.WORKS : Outcome.FAILS;
     }
 
     /**
-     * The verdict from a syscall's stub and fake experiments. Replicas that disagreed make it
-     * FLAKY: reported as such (and treated as required by the shim plan), never merged into
-     * another category.
+     * True when the outcome of {@link #runs} might be the machine's doing: they disagree, or a
+     * failed one waited for a CPU for more than {@code starvedShare} of its time.
      */
-    public static SyscallVerdict verdict(ExperimentResult stub, ExperimentResult fake) {
-        if (stub.outcome() == Outcome.FLAKY || fake.outcome() == Outcome.FLAKY) {
-            return SyscallVerdict.FLAKY;
+    public boolean needsConfirmation(double starvedShare) {
+        if (!confirmation.isEmpty()) {
+            return false;
         }
-        return SyscallVerdict.of(stub.outcome() == Outcome.WORKS, fake.outcome() == Outcome.WORKS);
+        if (of(runs) == Outcome.FLAKY) {
+            return true;
+        }
+        return runs.stream().anyMatch(r -> !r.passed() && r.stallMillis() > starvedShare * Math.max(1, r.millis()));
+    }
+
+    public ExperimentResult withConfirmation(List<RunRecord> alone) {
+        return new ExperimentResult(experiment, runs, alone);
+    }
+
+    /**
+     * The verdict from a syscall's stub and fake experiments. Replicas that disagreed even when
+     * confirmed make it FLAKY: reported as such (and treated as required by the shim plan), never
+     * merged into another category.
+     */
+    public static Verdict verdict(ExperimentResult stub, ExperimentResult fake) {
+        if (stub.outcome() == Outcome.FLAKY || fake.outcome() == Outcome.FLAKY) {
+            return Verdict.FLAKY;
+        }
+        return Verdict.of(stub.outcome() == Outcome.WORKS, fake.outcome() == Outcome.WORKS);
     }
 
     /** The first failure reason, for reports. */
     public String failure() {
-        return runs.stream().filter(r -> !r.passed()).map(RunRecord::failure).findFirst().orElse(null);
+        List<RunRecord> deciding = confirmation.isEmpty() ? runs : confirmation;
+        return deciding.stream().filter(r -> !r.passed()).map(RunRecord::failure).findFirst().orElse(null);
     }
 }

@@ -1,6 +1,8 @@
 package dev.shimscope.explore;
 
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.ShimPlan;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadSpec;
 
 import java.time.Duration;
@@ -11,7 +13,8 @@ import java.util.SortedMap;
 
 /**
  * The result of exploring one application under one workload: the used syscalls with their
- * verdicts, the verified shim plan, the baseline it was measured against, how many runs it took
+ * verdicts, the shim plan and its runs, the baseline it was measured against and the limits
+ * derived from it, how many runs it took (and how many the machine allowed at once, on average),
  * and the environment it ran in (kernel, binary hash, package version, spec hash, tool version).
  *
  * @param usedArgs argument values seen per used syscall (label to value to count), from the trace
@@ -20,11 +23,13 @@ public record Exploration(
         WorkloadSpec spec,
         Map<String, String> environment,
         List<RunRecord> baseline,
+        TimeLimits limits,
         List<SyscallResult> verdicts,
-        ShimPlan plan,
+        PlanOutcome planOutcome,
         SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs,
         int runs,
         int resumedExperiments,
+        double meanJobs,
         Instant startedAt,
         Duration wallTime) {
 
@@ -33,12 +38,16 @@ public record Exploration(
         baseline = List.copyOf(baseline);
     }
 
-    public List<SyscallResult> in(SyscallVerdict c) {
+    public ShimPlan plan() {
+        return planOutcome.plan();
+    }
+
+    public List<SyscallResult> in(Verdict c) {
         return verdicts.stream().filter(v -> v.verdict() == c).toList();
     }
 
     /** Names of the syscalls with a verdict, by number. */
-    public List<String> names(SyscallVerdict c) {
+    public List<String> names(Verdict c) {
         return in(c).stream().map(SyscallResult::name).toList();
     }
 }

@@ -3,7 +3,10 @@ package dev.shimscope.explore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shimscope.report.Json;
+import dev.shimscope.model.Json;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.Treatment;
+import dev.shimscope.syscall.SyscallTable;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,6 +24,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The record of finished work that makes an exploration resumable: one JSON object per line
@@ -37,6 +42,7 @@ public final class Journal implements ExploreListener, AutoCloseable {
     private final BufferedWriter out;
     private List<RunRecord> baseline;
     private List<UsedSyscall> used;
+    private SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs;
     private final Map<String, ExperimentResult> experiments = new HashMap<>();
 
     private Journal(Path file, FileChannel channel, FileLock lock) {
@@ -206,14 +212,16 @@ public final class Journal implements ExploreListener, AutoCloseable {
                 case "baseline" -> baseline = runs(n.get("runs"));
                 case "trace" -> {
                     List<UsedSyscall> u = new ArrayList<>();
-                    n.get("used").forEach(x -> u.add(new UsedSyscall(x.get("number").asInt(), x.get("name").asText(),
+                    n.get("used").forEach(x -> u.add(new UsedSyscall(TABLE.byNumber(x.get("number").asInt()),
                             x.get("calls").asLong())));
                     used = u;
                 }
+                case "args" -> usedArgs = Json.mapper().convertValue(n.get("args"), ARGS);
                 case "experiment" -> {
-                    Experiment e = new Experiment(n.get("syscall").asInt(), n.get("name").asText(),
-                            Mode.parse(n.get("mode").asText()));
-                    experiments.put(key(e), new ExperimentResult(e, runs(n.get("runs"))));
+                    // "mode" is what journals of earlier versions call the treatment
+                    String t = n.has("treatment") ? n.get("treatment").asText() : n.get("mode").asText();
+                    Experiment e = new Experiment(TABLE.byNumber(n.get("syscall").asInt()), Treatment.parse(t));
+                    experiments.put(e.key(), new ExperimentResult(e, runs(n.get("runs")), runs(n.get("confirmation"))));
                 }
                 default -> { }
             }
@@ -224,16 +232,17 @@ public final class Journal implements ExploreListener, AutoCloseable {
         return difference;
     }
 
+    private static final com.fasterxml.jackson.core.type.TypeReference<SortedMap<String, SortedMap<String, SortedMap<String, Long>>>> ARGS =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+    private static final SyscallTable TABLE = SyscallTable.x86_64();
+
     private static List<RunRecord> runs(JsonNode array) {
         List<RunRecord> runs = new ArrayList<>();
-        array.forEach(r -> runs.add(new RunRecord(r.get("passed").asBoolean(),
-                r.hasNonNull("failure") ? r.get("failure").asText() : null, r.get("millis").asLong(),
-                r.path("readyMillis").asLong(-1), r.path("testMillis").asLong(-1), r.path("stopMillis").asLong(-1))));
+        if (array == null) {
+            return runs;
+        }
+        array.forEach(r -> runs.add(Json.mapper().convertValue(r, RunRecord.class)));
         return runs;
-    }
-
-    static String key(Experiment e) {
-        return e.syscall() + "/" + e.mode().id();
     }
 
     public Path file() {
@@ -248,8 +257,13 @@ public final class Journal implements ExploreListener, AutoCloseable {
         return used;
     }
 
+    /** Argument values of the traced run (empty for journals of earlier versions). */
+    public SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs() {
+        return usedArgs == null ? new TreeMap<>() : usedArgs;
+    }
+
     public ExperimentResult experiment(Experiment e) {
-        return experiments.get(key(e));
+        return experiments.get(e.key());
     }
 
     public int experimentCount() {
@@ -257,31 +271,47 @@ public final class Journal implements ExploreListener, AutoCloseable {
     }
 
     @Override
-    public void baselineFinished(List<RunRecord> runs) {
-        ObjectNode n = Json.mapper().createObjectNode().put("type", "baseline");
-        n.set("runs", Json.mapper().valueToTree(runs));
+    public void on(ExploreEvent event) {
+        switch (event) {
+            case ExploreEvent.BaselineFinished b -> {
+                if (baseline == null) {
+                    ObjectNode n = Json.mapper().createObjectNode().put("type", "baseline");
+                    n.set("runs", Json.mapper().valueToTree(b.runs()));
+                    append(n);
+                }
+            }
+            case ExploreEvent.TraceFinished t -> {
+                ObjectNode n = Json.mapper().createObjectNode().put("type", "trace");
+                ArrayNode a = n.putArray("used");
+                t.used().forEach(u -> a.addObject().put("number", u.syscall().number()).put("name", u.syscall().name())
+                        .put("calls", u.calls()));
+                append(n);
+            }
+            case ExploreEvent.ExperimentFinished f -> experiment(f.result());
+            case ExploreEvent.Confirmed c -> experiment(c.after());
+            default -> { }
+        }
+    }
+
+    /** Keeps the traced run's argument values, so that a resumed exploration reports them too. */
+    public void recordArgs(SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args) {
+        ObjectNode n = Json.mapper().createObjectNode().put("type", "args");
+        n.set("args", Json.mapper().valueToTree(args));
         append(n);
     }
 
-    @Override
-    public void traceFinished(List<UsedSyscall> used) {
-        ObjectNode n = Json.mapper().createObjectNode().put("type", "trace");
-        n.set("used", Json.mapper().valueToTree(used));
-        append(n);
-    }
-
-    @Override
-    public void experimentFinished(ExperimentResult result, int done, int total) {
+    private void experiment(ExperimentResult result) {
         ObjectNode n = Json.mapper().createObjectNode().put("type", "experiment")
-                .put("syscall", result.experiment().syscall())
-                .put("name", result.experiment().name())
-                .put("mode", result.experiment().mode().id());
-        ArrayNode runs = Json.mapper().valueToTree(result.runs());
-        n.set("runs", runs);
+                .put("syscall", result.experiment().syscall().number())
+                .put("name", result.experiment().syscall().name())
+                .put("treatment", result.experiment().treatment().id());
+        n.set("runs", Json.mapper().valueToTree(result.runs()));
+        if (!result.confirmation().isEmpty()) {
+            n.set("confirmation", Json.mapper().valueToTree(result.confirmation()));
+        }
         append(n);
         wroteExperiment = true;
     }
-
 
     private synchronized void append(JsonNode n) {
         try {

@@ -1,8 +1,16 @@
 package dev.shimscope.explore;
 
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
+import dev.shimscope.syscall.Syscall;
 
 /** What exploring one used syscall found: its verdict and the two experiments behind it. */
-public record SyscallResult(int number, String name, long calls, SyscallVerdict verdict,
-                             ExperimentResult stub, ExperimentResult fake) {
+public record SyscallResult(Syscall syscall, long calls, Verdict verdict, ExperimentResult stub, ExperimentResult fake) {
+
+    public int number() {
+        return syscall.number();
+    }
+
+    public String name() {
+        return syscall.name();
+    }
 }

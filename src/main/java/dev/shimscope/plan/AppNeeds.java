@@ -2,8 +2,8 @@ package dev.shimscope.plan;
 
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.store.Suggestions;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Suggestions;
+import dev.shimscope.model.Verdict;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -101,7 +101,7 @@ public record AppNeeds(String app, List<String> workloads, SortedMap<String, Nee
     /** What an OS may answer a syscall with. */
     private enum Behaviour { IMPLEMENT, STUB, FAKE }
 
-    private static Set<Behaviour> allowedBy(SyscallVerdict v) {
+    private static Set<Behaviour> allowedBy(Verdict v) {
         return switch (v) {
             case REQUIRED, FLAKY -> EnumSet.of(Behaviour.IMPLEMENT);
             case STUB_ONLY -> EnumSet.of(Behaviour.IMPLEMENT, Behaviour.STUB);

@@ -1,5 +1,6 @@
 package dev.shimscope.plan;
 
+import dev.shimscope.model.OsDescription;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -59,15 +60,15 @@ public final class CompatibilityScore {
     }
 
     /** Scores each OS, best first (weighted score, then apps supported, then name). */
-    public static List<OsScore> score(List<AppNeeds> apps, List<OsSupport> oses) {
+    public static List<OsScore> score(List<AppNeeds> apps, List<OsDescription> oses) {
         Map<String, Integer> weights = weights(apps);
         long total = weights.values().stream().mapToLong(Integer::longValue).sum();
         List<OsScore> out = new ArrayList<>();
-        for (OsSupport os : oses) {
-            ShimState state = new ShimState(apps, os.syscalls());
+        for (OsDescription os : oses) {
+            ShimState state = new ShimState(apps, os.implemented());
             int withFakes = 0;
             for (AppNeeds a : apps) {
-                if (os.syscalls().containsAll(a.with(Need.IMPLEMENT))) {
+                if (os.implemented().containsAll(a.with(Need.IMPLEMENT))) {
                     withFakes++;
                 }
             }
@@ -82,7 +83,7 @@ public final class CompatibilityScore {
             }
             List<Map.Entry<String, Integer>> missingSorted = new ArrayList<>(missing.entrySet());
             missingSorted.sort(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()));
-            out.add(new OsScore(os.name(), os.source(), os.syscalls().size(), apps.size(), state.supportedCount(),
+            out.add(new OsScore(os.name(), os.source(), os.implemented().size(), apps.size(), state.supportedCount(),
                     withFakes, weight, total, missingSorted));
         }
         out.sort(Comparator.comparingDouble(OsScore::weightedScore).reversed()

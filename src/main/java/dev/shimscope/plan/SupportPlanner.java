@@ -1,5 +1,6 @@
 package dev.shimscope.plan;
 
+import dev.shimscope.model.OsDescription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -23,8 +24,8 @@ public abstract class SupportPlanner {
      */
     protected abstract List<Integer> order(ShimState initial);
 
-    public final SupportPlan plan(List<AppNeeds> apps, OsSupport os) {
-        Set<String> base = os == null ? Set.of() : os.syscalls();
+    public final SupportPlan plan(List<AppNeeds> apps, OsDescription os) {
+        Set<String> base = os == null ? Set.of() : os.implemented();
         return plan(new ShimState(apps, base), os == null ? "none" : os.name());
     }
 

@@ -4,7 +4,7 @@ import dev.shimscope.emulate.Emulation;
 import dev.shimscope.emulate.Emulator;
 import dev.shimscope.staticbin.BinaryInfo;
 import dev.shimscope.staticbin.LoaderCompatibility;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -14,13 +14,24 @@ import java.util.Map;
 /** The output of {@code shimscope emulate}: verdict, the unsupported calls hit, what to implement. */
 public final class EmulateReport {
 
+    /** One line for an emulation's progress. */
+    public static String progress(dev.shimscope.emulate.EmulateEvent event) {
+        return switch (event) {
+            case dev.shimscope.emulate.EmulateEvent.Surveyed s -> s.os() + ": " + (s.passed() ? "PASS"
+                    : "FAIL (" + s.failure() + ")") + ", " + s.hits() + " unsupported syscalls called";
+            case dev.shimscope.emulate.EmulateEvent.MoreHits m -> "allowing the syscalls hit so far uncovered " + m.added()
+                    + " more (" + m.total() + " in all)";
+            case dev.shimscope.emulate.EmulateEvent.Tried t -> "a set of " + t.size() + ": " + (t.passed() ? "pass" : "fail");
+        };
+    }
+
     private EmulateReport() {
     }
 
     /**
      * @param known verdicts from a stored exploration of the same app and workload (empty if none)
      */
-    public static String text(String target, Emulation e, Map<String, SyscallVerdict> known) {
+    public static String text(String target, Emulation e, Map<String, Verdict> known) {
         StringBuilder sb = new StringBuilder();
         sb.append(target).append(" on ").append(e.os()).append(" (unsupported syscalls ")
                 .append(e.defaultAction().equals("stub") ? "return -ENOSYS" : "return 0").append("): ")
@@ -31,7 +42,7 @@ public final class EmulateReport {
             sb.append(e.hits().size()).append(" unsupported syscalls called:\n");
             TextTable t = new TextTable("NR", "NAME", "CALLS", "ARGUMENTS", known.isEmpty() ? "" : "EXPLORED AS").right(0, 2);
             for (Emulation.Hit h : e.hits()) {
-                SyscallVerdict v = known.get(h.name());
+                Verdict v = known.get(h.name());
                 t.row(h.number(), h.name(), h.calls(), TraceReport.summarizeArgs(h.args()),
                         known.isEmpty() ? "" : v == null ? "not used then" : v.label() + expectation(v, e.defaultAction()));
             }
@@ -62,12 +73,12 @@ public final class EmulateReport {
         return sb.toString();
     }
 
-    private static String expectation(SyscallVerdict v, String defaultAction) {
+    private static String expectation(Verdict v, String defaultAction) {
         boolean harmless = defaultAction.equals("stub") ? v.stubWorks() : v.fakeWorks();
         return harmless ? " (harmless here)" : " (expected to break it)";
     }
 
-    public static Map<String, Object> jsonTree(String target, Emulation e, Map<String, SyscallVerdict> known) {
+    public static Map<String, Object> jsonTree(String target, Emulation e, Map<String, Verdict> known) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("target", target);
         Map<String, Object> em = new LinkedHashMap<>();

@@ -1,27 +1,33 @@
 package dev.shimscope.report;
 
 import dev.shimscope.explore.ExperimentResult;
+import dev.shimscope.explore.ExploreEvent;
 import dev.shimscope.explore.ExploreListener;
-import dev.shimscope.explore.RunRecord;
+import dev.shimscope.model.RunRecord;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Shows an exploration's progress on stderr: a bar with the ETA, redrawn in place, when stderr
- * is a terminal; one plain line per finished step otherwise (logs, CI).
+ * Shows an exploration's progress on stderr: one line per step (phases, the baseline and the
+ * limits derived from it, each experiment, each wave of the plan phase with its round and bound,
+ * each repair), and, when stderr is a terminal, a progress bar with the ETA of the experiments
+ * (the progressbar library, which draws it in place).
  */
 public final class ExploreProgress implements ExploreListener {
 
-    private final PrintStream err;
+    private final PrintWriter err;
     private final boolean terminal;
     private final long start = System.nanoTime();
-    private long phaseStart = System.nanoTime();
-    private String phase = "";
-    private boolean barShown;
+    private ProgressBar bar;
 
-    public ExploreProgress(PrintStream err, boolean terminal) {
+    /** @param terminal draw a progress bar (on the process's stderr, which must then be a terminal) */
+    public ExploreProgress(PrintWriter err, boolean terminal) {
         this.err = err;
         this.terminal = terminal;
     }
@@ -33,60 +39,89 @@ public final class ExploreProgress implements ExploreListener {
     }
 
     @Override
-    public synchronized void phase(String name, int total) {
-        endBar();
-        phase = name;
-        phaseStart = System.nanoTime();
-        err.println("[" + elapsed() + "] " + name + (total > 0 ? " (" + total + " runs)" : ""));
-    }
-
-    @Override
-    public synchronized void baselineFinished(List<RunRecord> runs) {
-        Map<String, Long> s = ExploreReport.baselineStats(runs);
-        err.println("[" + elapsed() + "] baseline passed " + runs.size() + " times, " + s.get("minMillis") + "-"
-                + s.get("maxMillis") + " ms per run (mean " + s.get("meanMillis") + ", sd " + s.get("stddevMillis") + ")");
-    }
-
-    @Override
-    public synchronized void traceFinished(List<UsedSyscall> used) {
-        err.println("[" + elapsed() + "] traced: " + used.size() + " syscalls used");
-    }
-
-    @Override
-    public synchronized void experimentFinished(ExperimentResult r, int done, int total) {
-        String what = r.experiment() + ": " + r.outcome().name().toLowerCase()
-                + (r.runs().size() > 1 ? " (" + r.runs().size() + " runs)" : "");
-        if (!terminal) {
-            err.println("[" + elapsed() + "] " + done + "/" + total + " " + what);
-            return;
+    public synchronized void on(ExploreEvent event) {
+        switch (event) {
+            case ExploreEvent.PhaseStarted p -> {
+                endBar();
+                line(p.phase().id() + (p.runs() > 0 ? " (" + p.runs() + " runs" + (p.phase() == ExploreEvent.Phase.PLAN
+                        ? " a round at least" : "") + ")" : ""));
+                if (terminal && p.phase() == ExploreEvent.Phase.EXPERIMENTS) {
+                    bar = new ProgressBarBuilder().setTaskName("experiments").setInitialMax(p.runs())
+                            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+                            .setConsumer(new ConsoleProgressBarConsumer(System.err, 100)).showSpeed().build();
+                }
+            }
+            case ExploreEvent.BaselineFinished b -> {
+                Map<String, Long> s = ExploreReport.baselineStats(b.runs());
+                line("baseline passed " + b.runs().size() + " times, " + s.get("minMillis") + "-" + s.get("maxMillis")
+                        + " ms per run (mean " + s.get("meanMillis") + ", sd " + s.get("stddevMillis") + "); limits of the"
+                        + " experiments: " + b.limits().describe() + " (effective time: a run's wait for a CPU does not count)");
+            }
+            case ExploreEvent.TraceFinished t -> {
+                line("traced: " + t.used().size() + " syscalls used" + (t.launchOnly().isEmpty() ? ""
+                        : "; " + String.join(", ", t.launchOnly().stream().map(Object::toString).toList())
+                        + " only start the program (not explored)"));
+            }
+            case ExploreEvent.Resumed r -> line("resuming from the journal: " + (r.baseline() ? "the baseline, " : "")
+                    + (r.trace() ? "the trace, " : "") + r.experiments() + " of " + r.of() + " experiments");
+            case ExploreEvent.ExperimentFinished f -> {
+                if (bar != null) {
+                    bar.stepTo(f.done());
+                    bar.setExtraMessage(f.result().experiment() + ": " + outcome(f.result()));
+                } else {
+                    line(f.done() + "/" + f.total() + " " + f.result().experiment() + ": " + outcome(f.result()));
+                }
+            }
+            case ExploreEvent.Confirmed c -> line("confirmed with the machine to itself: " + c.after().experiment() + ": "
+                    + outcome(c.after()) + " (before: " + outcome(c.before()) + ")");
+            case ExploreEvent.ConcurrencyChanged c -> line("the machine's CPU pressure allows " + c.jobs() + " run"
+                    + (c.jobs() == 1 ? "" : "s") + " at a time now");
+            case ExploreEvent.PlanWave w -> line("plan round " + w.round() + " (at most " + w.maxRounds() + "): "
+                    + waveText(w) + ": " + result(w.runs()));
+            case ExploreEvent.PlanRepaired r -> line("plan: " + r.repair().describe());
         }
-        double secs = (System.nanoTime() - phaseStart) / 1e9;
-        int width = 30;
-        int filled = total == 0 ? width : (int) Math.round(width * (double) done / total);
-        String eta = done == 0 ? "?" : String.format("%.0f s", secs / done * (total - done));
-        String line = String.format("\r[%s%s] %d/%d  ETA %s  %s", "#".repeat(filled), ".".repeat(width - filled),
-                done, total, eta, what);
-        err.print(line.length() > 120 ? line.substring(0, 120) : line + " ".repeat(Math.max(0, 120 - line.length())));
+    }
+
+    private static String outcome(ExperimentResult r) {
+        int n = r.runs().size() + r.confirmation().size();
+        return r.outcome().name().toLowerCase() + (n > 1 ? " (" + n + " runs)" : "");
+    }
+
+    private static String waveText(ExploreEvent.PlanWave w) {
+        return switch (w.kind()) {
+            case VERIFY -> "the plan, every other syscall ENOSYS";
+            case VERIFY_LONGER -> "the plan again with longer limits (its runs failed by time limit only)";
+            case TRACE -> "the plan traced (calls outside it?)";
+            case TRIAL -> "the plan with " + w.subject() + " returning ENOSYS";
+            case SEARCH -> "search: the first " + w.prefix() + " of " + w.candidates() + " candidates stubbed and faked"
+                    + (w.subject() != null ? " (up to " + w.subject() + ")" : "");
+        };
+    }
+
+    private static String result(List<RunRecord> runs) {
+        long failed = runs.stream().filter(r -> !r.passed()).count();
+        String n = runs.size() == 1 ? "" : " (" + runs.size() + " runs)";
+        if (failed == 0) {
+            return "pass" + n;
+        }
+        String why = runs.stream().filter(r -> !r.passed()).map(RunRecord::failure).findFirst().orElse("");
+        return (runs.size() == 1 ? "FAIL" : failed + " of " + runs.size() + " FAILED") + " (" + why + ")";
+    }
+
+    private void line(String text) {
+        String l = "[" + elapsed() + "] " + text;
+        if (bar != null) {
+            System.err.print("\r\033[K"); // the line goes above the bar, which redraws itself
+            System.err.flush();
+        }
+        err.println(l);
         err.flush();
-        barShown = true;
-    }
-
-    @Override
-    public synchronized void planRun(String what, RunRecord run) {
-        endBar();
-        err.println("[" + elapsed() + "] plan: " + what + ": " + (run.passed() ? "pass" : "FAIL (" + run.failure() + ")"));
-    }
-
-    @Override
-    public synchronized void message(String line) {
-        endBar();
-        err.println("[" + elapsed() + "] " + line);
     }
 
     private void endBar() {
-        if (barShown) {
-            err.println();
-            barShown = false;
+        if (bar != null) {
+            bar.close();
+            bar = null;
         }
     }
 

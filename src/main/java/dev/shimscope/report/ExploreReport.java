@@ -2,10 +2,11 @@ package dev.shimscope.report;
 
 import dev.shimscope.explore.ExperimentResult;
 import dev.shimscope.explore.Exploration;
-import dev.shimscope.explore.RunRecord;
-import dev.shimscope.explore.ShimPlan;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.Repair;
+import dev.shimscope.model.ShimPlan;
 import dev.shimscope.explore.SyscallResult;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
 
@@ -24,27 +25,36 @@ public final class ExploreReport {
         StringBuilder sb = new StringBuilder();
         sb.append(e.spec().id()).append(" (").append(e.spec().description()).append(")\n");
         sb.append(e.verdicts().size()).append(" syscalls used");
-        sb.append(": ").append(e.in(SyscallVerdict.REQUIRED).size()).append(" required, ")
-                .append(e.in(SyscallVerdict.STUB_ONLY).size()).append(" stub only, ")
-                .append(e.in(SyscallVerdict.FAKE_ONLY).size()).append(" fake only, ")
-                .append(e.in(SyscallVerdict.BOTH).size()).append(" both, ")
-                .append(e.in(SyscallVerdict.FLAKY).size()).append(" flaky\n\n");
-        for (SyscallVerdict c : SyscallVerdict.values()) {
+        sb.append(": ").append(e.in(Verdict.REQUIRED).size()).append(" required, ")
+                .append(e.in(Verdict.STUB_ONLY).size()).append(" stub only, ")
+                .append(e.in(Verdict.FAKE_ONLY).size()).append(" fake only, ")
+                .append(e.in(Verdict.BOTH).size()).append(" both, ")
+                .append(e.in(Verdict.FLAKY).size()).append(" flaky\n\n");
+        for (Verdict c : Verdict.values()) {
             List<String> names = e.names(c);
             sb.append(String.format("%-12s %3d  %s%n", c.label(), names.size(), wrap(String.join(" ", names), 18)));
         }
         ShimPlan p = e.plan();
         sb.append("\nshim plan").append(p.verified() ? " (verified: it passed " + p.passes()
                 + " runs in a row with every other syscall returning ENOSYS)" : " (NOT verified)").append(":\n");
-        sb.append(String.format("  implement %3d  %s%n", p.implement().size(), wrap(String.join(" ", p.implement()), 17)));
-        sb.append(String.format("  stub      %3d  %s%n", p.stub().size(), wrap(String.join(" ", p.stub()), 17)));
-        sb.append(String.format("  fake      %3d  %s%n", p.fake().size(), wrap(String.join(" ", p.fake()), 17)));
+        sb.append(String.format("  implement %3d  %s%n", p.implement().size(), wrap(names(p.implement()), 17)));
+        sb.append(String.format("  stub      %3d  %s%n", p.stub().size(), wrap(names(p.stub()), 17)));
+        sb.append(String.format("  fake      %3d  %s%n", p.fake().size(), wrap(names(p.fake()), 17)));
         if (!p.fallbacks().isEmpty()) {
             sb.append("  called only under the plan (fallbacks the application took): ")
-                    .append(String.join(" ", p.fallbacks())).append('\n');
+                    .append(names(p.fallbacks())).append('\n');
         }
-        for (String r : p.repairs()) {
-            sb.append("  repaired: ").append(r).append('\n');
+        for (Repair r : p.repairs()) {
+            sb.append("  repaired: ").append(r.describe());
+            if (r.proof() != null) {
+                sb.append(" (").append(r.proof().passed() ? "a run passed that way" : "a run failed: " + r.proof().failure())
+                        .append(')');
+            }
+            sb.append('\n');
+        }
+        if (!p.verified()) {
+            sb.append("  the plan could not be verified: run again on a quieter machine (a busy one makes runs"
+                    + " fail that pass alone), raise --replicas, or look at the flaky syscalls and the failures above\n");
         }
         sb.append('\n').append(e.runs()).append(" runs in ").append(String.format("%.1f", e.wallTime().toMillis() / 1000.0))
                 .append(" s");
@@ -103,7 +113,7 @@ public final class ExploreReport {
         root.put("baseline", e.baseline());
         root.put("baselineStats", baselineStats(e.baseline()));
         Map<String, List<String>> categories = new LinkedHashMap<>();
-        for (SyscallVerdict c : SyscallVerdict.values()) {
+        for (Verdict c : Verdict.values()) {
             categories.put(c.id(), e.names(c));
         }
         root.put("categories", categories);
@@ -123,17 +133,37 @@ public final class ExploreReport {
             verdicts.add(m);
         }
         root.put("syscalls", verdicts);
+        Map<String, Long> limits = new LinkedHashMap<>();
+        if (e.limits().ready() != null) {
+            limits.put("readyMillis", e.limits().ready().toMillis());
+        }
+        limits.put("testMillis", e.limits().test().toMillis());
+        if (e.limits().grace() != null) {
+            limits.put("stopMillis", e.limits().grace().toMillis());
+        }
+        root.put("limits", limits);
+        root.put("meanJobs", Math.round(e.meanJobs() * 10) / 10.0);
         root.put("plan", e.plan());
+        root.put("planRounds", e.planOutcome().rounds());
+        root.put("planRuns", e.planOutcome().runs());
+        root.put("planVerification", e.planOutcome().verification());
         return root;
     }
 
     private static Map<String, Object> experimentJson(ExperimentResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("filter", r.experiment().mode().id() + " " + r.experiment().name() + " -> "
-                + r.experiment().mode().action().describe());
+        m.put("filter", r.experiment().toString() + " -> "
+                + dev.shimscope.sandbox.SeccompFilter.action(r.experiment().treatment()).describe());
         m.put("outcome", r.outcome().name().toLowerCase());
         m.put("runs", r.runs());
+        if (!r.confirmation().isEmpty()) {
+            m.put("confirmation", r.confirmation());
+        }
         return m;
+    }
+
+    private static String names(java.util.Collection<Syscall> syscalls) {
+        return String.join(" ", syscalls.stream().map(Syscall::name).toList());
     }
 
     /**
@@ -152,9 +182,9 @@ public final class ExploreReport {
                 sb.append(nr).append(",N,N,N,N\n");
                 continue;
             }
-            SyscallVerdict c = v.verdict();
-            sb.append(nr).append(",Y,").append(yn(c == SyscallVerdict.FAKE_ONLY)).append(',')
-                    .append(yn(c == SyscallVerdict.STUB_ONLY)).append(',').append(yn(c == SyscallVerdict.BOTH)).append('\n');
+            Verdict c = v.verdict();
+            sb.append(nr).append(",Y,").append(yn(c == Verdict.FAKE_ONLY)).append(',')
+                    .append(yn(c == Verdict.STUB_ONLY)).append(',').append(yn(c == Verdict.BOTH)).append('\n');
         }
         return sb.toString();
     }

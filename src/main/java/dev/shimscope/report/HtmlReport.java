@@ -4,13 +4,13 @@ import dev.shimscope.ToolVersion;
 import dev.shimscope.plan.AppNeeds;
 import dev.shimscope.plan.CompatibilityScore;
 import dev.shimscope.plan.GreedyPlanner;
-import dev.shimscope.plan.OsSupport;
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.SupportPlan;
 import dev.shimscope.plan.UnlockPlanner;
 import dev.shimscope.plan.WorkloadSelection;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.SyscallTable;
 
 import java.io.IOException;
@@ -49,7 +49,7 @@ public final class HtmlReport {
     public static final Map<String, String> BAR_COLOURS = bars();
 
     /** Colours of the heatmap cells by verdict. */
-    public static final Map<SyscallVerdict, String> HEAT_COLOURS = heat();
+    public static final Map<Verdict, String> HEAT_COLOURS = heat();
 
     private static Map<String, String> bars() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -61,13 +61,13 @@ public final class HtmlReport {
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    private static Map<SyscallVerdict, String> heat() {
-        Map<SyscallVerdict, String> m = new EnumMap<>(SyscallVerdict.class);
-        m.put(SyscallVerdict.REQUIRED, "#8e0152");
-        m.put(SyscallVerdict.FLAKY, "#c51b7d");
-        m.put(SyscallVerdict.STUB_ONLY, "#2166ac");
-        m.put(SyscallVerdict.FAKE_ONLY, "#e6ab02");
-        m.put(SyscallVerdict.BOTH, "#66a61e");
+    private static Map<Verdict, String> heat() {
+        Map<Verdict, String> m = new EnumMap<>(Verdict.class);
+        m.put(Verdict.REQUIRED, "#8e0152");
+        m.put(Verdict.FLAKY, "#c51b7d");
+        m.put(Verdict.STUB_ONLY, "#2166ac");
+        m.put(Verdict.FAKE_ONLY, "#e6ab02");
+        m.put(Verdict.BOTH, "#66a61e");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -277,9 +277,9 @@ public final class HtmlReport {
         m.put("static binary", p.staticBinary() == null ? null : p.staticBinary().size());
         m.put("static sources", p.staticSources() == null ? null : p.staticSources().size());
         m.put("traced", p.hasDynamic() ? p.used().size() : null);
-        m.put("required", p.hasDynamic() ? p.withVerdict(SyscallVerdict.REQUIRED, SyscallVerdict.FLAKY).size() : null);
+        m.put("required", p.hasDynamic() ? p.withVerdict(Verdict.REQUIRED, Verdict.FLAKY).size() : null);
         m.put("stub or fake", p.hasDynamic()
-                ? p.withVerdict(SyscallVerdict.STUB_ONLY, SyscallVerdict.FAKE_ONLY, SyscallVerdict.BOTH).size() : null);
+                ? p.withVerdict(Verdict.STUB_ONLY, Verdict.FAKE_ONLY, Verdict.BOTH).size() : null);
         return m;
     }
 
@@ -310,7 +310,7 @@ public final class HtmlReport {
         Svg svg = new Svg(w, h, "heatmap of syscalls by application");
         svg.rect(0, 0, w, h, "#ffffff");
         int lx = 10;
-        for (Map.Entry<SyscallVerdict, String> e : HEAT_COLOURS.entrySet()) {
+        for (Map.Entry<Verdict, String> e : HEAT_COLOURS.entrySet()) {
             svg.rect(lx, 8, 12, 12, e.getValue());
             svg.text(lx + 16, 18, e.getKey().label(), "start", 11, "#222222");
             lx += 34 + 7 * e.getKey().label().length();
@@ -326,7 +326,7 @@ public final class HtmlReport {
         int y = top;
         for (Profile p : rows) {
             svg.text(labelW - 6, y + 7, p.app() + " " + p.workloadDir(), "end", 8, "#222222");
-            for (Map.Entry<String, SyscallVerdict> e : p.verdicts().entrySet()) {
+            for (Map.Entry<String, Verdict> e : p.verdicts().entrySet()) {
                 int c = col.get(e.getKey());
                 svg.rect(labelW + c * cell, y, cell - 1, cell - 1, HEAT_COLOURS.get(e.getValue()),
                         p.app() + " " + p.workloadDir() + " · " + e.getKey() + ": " + e.getValue().label());
@@ -339,7 +339,7 @@ public final class HtmlReport {
     // ---------------------------------------------------------------- tables
 
     private static String osTable(StoreSnapshot snapshot) {
-        List<OsSupport> lists = OsSupport.shippedNames().stream().map(OsSupport::shipped).toList();
+        List<OsDescription> lists = OsDescription.shippedNames().stream().map(OsDescription::shipped).toList();
         Map<String, Map<WorkloadSelection, CompatibilityScore.OsScore>> byOs = new LinkedHashMap<>();
         List<WorkloadSelection> present = new ArrayList<>();
         for (WorkloadSelection sel : List.of(WorkloadSelection.BENCH, WorkloadSelection.SUITE)) {
@@ -386,8 +386,8 @@ public final class HtmlReport {
                     .append("</td><td>").append(p.recorded()).append("</td>").append(numCell((int) count));
             if (p.hasDynamic()) {
                 sb.append(numCell(p.used().size()));
-                for (SyscallVerdict v : List.of(SyscallVerdict.REQUIRED, SyscallVerdict.STUB_ONLY, SyscallVerdict.FAKE_ONLY,
-                        SyscallVerdict.BOTH, SyscallVerdict.FLAKY)) {
+                for (Verdict v : List.of(Verdict.REQUIRED, Verdict.STUB_ONLY, Verdict.FAKE_ONLY,
+                        Verdict.BOTH, Verdict.FLAKY)) {
                     sb.append(numCell(p.withVerdict(v).size()));
                 }
             } else {

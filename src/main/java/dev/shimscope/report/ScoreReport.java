@@ -1,5 +1,6 @@
 package dev.shimscope.report;
 
+import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.plan.CompatibilityScore.OsScore;

@@ -1,10 +1,14 @@
 package dev.shimscope.report;
 
+import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.plan.AppNeeds;
 import dev.shimscope.plan.Need;
-import dev.shimscope.sandbox.SeccompAction;
+import dev.shimscope.model.Json;
+import dev.shimscope.model.ShimConfiguration;
+import dev.shimscope.model.ShimPlan;
+import dev.shimscope.model.Treatment;
 import dev.shimscope.sandbox.SeccompFilter;
 import dev.shimscope.store.Profile;
 import dev.shimscope.syscall.Arch;
@@ -32,7 +36,7 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
                              SortedSet<String> fake, boolean execveAdded, SortedSet<String> unnamed, int defaultErrno) {
 
     /** errno for everything the workloads never called. */
-    public static final int DENY_ERRNO = SeccompAction.EPERM;
+    public static final int DENY_ERRNO = 1; // EPERM, as Docker's default profile
 
     public SeccompProfile {
         workloads = List.copyOf(workloads);
@@ -61,32 +65,40 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
             return null;
         }
         TreeSet<String> allow = new TreeSet<>();
-        java.util.Map<String, String> action = new java.util.TreeMap<>();
+        java.util.Map<String, Treatment> planned = new java.util.TreeMap<>();
+        java.util.Set<String> conflicting = new TreeSet<>();
         List<String> workloads = new java.util.ArrayList<>();
         for (Profile p : profiles) {
-            com.fasterxml.jackson.databind.JsonNode plan = p.details().path("plan");
-            if (!plan.path("verified").asBoolean(false) || p.arch() != Arch.X86_64) {
+            ShimPlan plan = p.verifiedPlan().orElse(null);
+            if (plan == null || p.arch() != Arch.X86_64) {
                 return null;
             }
             workloads.add(p.workloadDir());
-            plan.path("implement").forEach(n -> allow.add(n.asText()));
-            for (String kind : List.of("stub", "fake")) {
-                plan.path(kind).forEach(n -> action.merge(n.asText(), kind, (a, b) -> a.equals(b) ? a : "conflict"));
+            plan.implement().forEach(s -> allow.add(s.name()));
+            for (Syscall s : plan.stub()) {
+                if (planned.merge(s.name(), Treatment.STUB, (a, b) -> a.equals(b) ? a : Treatment.IMPLEMENT) == Treatment.IMPLEMENT) {
+                    conflicting.add(s.name());
+                }
+            }
+            for (Syscall s : plan.fake()) {
+                if (planned.merge(s.name(), Treatment.FAKE, (a, b) -> a.equals(b) ? a : Treatment.IMPLEMENT) == Treatment.IMPLEMENT) {
+                    conflicting.add(s.name());
+                }
             }
         }
         TreeSet<String> stub = new TreeSet<>();
         TreeSet<String> fake = new TreeSet<>();
-        action.forEach((name, kind) -> {
-            if (allow.contains(name) || kind.equals("conflict")) {
+        planned.forEach((name, t) -> {
+            if (allow.contains(name) || conflicting.contains(name)) {
                 allow.add(name); // needed by one workload, or stubbed by one and faked by another
             } else {
-                (kind.equals("stub") ? stub : fake).add(name);
+                (t.kind() == Treatment.Kind.STUB ? stub : fake).add(name);
             }
         });
         boolean execveAdded = allow.add("execve");
         stub.remove("execve");
         fake.remove("execve");
-        return new SeccompProfile(app, workloads, allow, stub, fake, execveAdded, new TreeSet<>(), SeccompAction.ENOSYS);
+        return new SeccompProfile(app, workloads, allow, stub, fake, execveAdded, new TreeSet<>(), Treatment.ENOSYS);
     }
 
     private static SeccompProfile fromVerdicts(String app, List<Profile> profiles) {
@@ -136,7 +148,7 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
         ArrayNode syscalls = root.putArray("syscalls");
         entry(syscalls, allow, "SCMP_ACT_ALLOW", null, "required by " + app + " (" + String.join(", ", workloads) + ")"
                 + (execveAdded ? "; execve added: the container runtime execs the app under the filter" : ""));
-        entry(syscalls, stub, "SCMP_ACT_ERRNO", SeccompAction.ENOSYS, "stubbed: " + app + " passes when these return ENOSYS");
+        entry(syscalls, stub, "SCMP_ACT_ERRNO", Treatment.ENOSYS, "stubbed: " + app + " passes when these return ENOSYS");
         entry(syscalls, fake, "SCMP_ACT_ERRNO", 0, "faked: " + app + " passes when these return 0 without doing anything");
         return Json.write(root);
     }
@@ -155,25 +167,25 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
         e.put("comment", comment);
     }
 
-    /** The same policy as a BPF filter for {@link dev.shimscope.sandbox.Sandbox}, e.g. to run the workload under it. */
-    public SeccompFilter toFilter() {
+    /** The profile's policy as a shim configuration (x86_64): what a run under it gets. */
+    public ShimConfiguration configuration() {
         SyscallTable table = SyscallTable.x86_64();
-        SeccompFilter.Builder b = SeccompFilter.builder(new SeccompAction.Errno(defaultErrno));
-        allow.forEach(s -> b.rule(number(table, s), SeccompAction.ALLOW));
-        stub.forEach(s -> b.rule(number(table, s), SeccompAction.STUB));
-        fake.forEach(s -> b.rule(number(table, s), SeccompAction.FAKE));
-        return b.build();
+        java.util.Map<Syscall, Treatment> m = new java.util.TreeMap<>();
+        allow.forEach(s -> m.put(table.require(s), Treatment.IMPLEMENT));
+        stub.forEach(s -> m.put(table.require(s), Treatment.STUB));
+        fake.forEach(s -> m.put(table.require(s), Treatment.FAKE));
+        return ShimConfiguration.closedWorld(m, new Treatment.Stub(defaultErrno));
     }
 
-    private static int number(SyscallTable table, String name) {
-        Syscall s = table.require(name);
-        return s.number();
+    /** The same policy as a BPF filter for {@link dev.shimscope.sandbox.Sandbox}, e.g. to run the workload under it. */
+    public SeccompFilter toFilter() {
+        return SeccompFilter.of(configuration());
     }
 
     /** One line for the terminal. */
     public String summary() {
         return app + " (" + String.join(", ", workloads) + "): allow " + allow.size() + ", ENOSYS " + stub.size()
-                + ", return 0 " + fake.size() + ", everything else " + (defaultErrno == SeccompAction.ENOSYS
+                + ", return 0 " + fake.size() + ", everything else " + (defaultErrno == Treatment.ENOSYS
                 ? "ENOSYS (the verified shim plan)" : "EPERM")
                 + (unnamed.isEmpty() ? "" : "; left out (no name for libseccomp): " + String.join(", ", unnamed));
     }

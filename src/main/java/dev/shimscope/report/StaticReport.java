@@ -1,5 +1,6 @@
 package dev.shimscope.report;
 
+import dev.shimscope.model.Json;
 import dev.shimscope.staticbin.BinaryInfo;
 import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.staticbin.StaticResult;

@@ -1,12 +1,13 @@
 package dev.shimscope.report;
 
+import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.store.ImportResult;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
 import dev.shimscope.store.StoredRun;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 
 import java.util.Collection;
 import java.util.List;
@@ -107,11 +108,11 @@ public final class StoreReport {
             sb.append('\n');
             if (p.hasDynamic()) {
                 category(sb, "used", p.used());
-                category(sb, "required (implement)", p.withVerdict(SyscallVerdict.REQUIRED));
-                category(sb, "stub only (ENOSYS works, returning 0 breaks)", p.withVerdict(SyscallVerdict.STUB_ONLY));
-                category(sb, "fake only (returning 0 works, ENOSYS breaks)", p.withVerdict(SyscallVerdict.FAKE_ONLY));
-                category(sb, "both (stub or fake)", p.withVerdict(SyscallVerdict.BOTH));
-                SortedSet<String> flaky = p.withVerdict(SyscallVerdict.FLAKY);
+                category(sb, "required (implement)", p.withVerdict(Verdict.REQUIRED));
+                category(sb, "stub only (ENOSYS works, returning 0 breaks)", p.withVerdict(Verdict.STUB_ONLY));
+                category(sb, "fake only (returning 0 works, ENOSYS breaks)", p.withVerdict(Verdict.FAKE_ONLY));
+                category(sb, "both (stub or fake)", p.withVerdict(Verdict.BOTH));
+                SortedSet<String> flaky = p.withVerdict(Verdict.FLAKY);
                 if (!flaky.isEmpty()) {
                     category(sb, "flaky (experiments disagreed; treated as required)", flaky);
                 }
@@ -139,7 +140,7 @@ public final class StoreReport {
             o.put("imported", p.imported());
             if (p.hasDynamic()) {
                 names(o, "used", p.used());
-                for (SyscallVerdict v : SyscallVerdict.values()) {
+                for (Verdict v : Verdict.values()) {
                     names(o, v.id(), p.withVerdict(v));
                 }
             }

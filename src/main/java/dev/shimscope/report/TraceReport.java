@@ -1,5 +1,6 @@
 package dev.shimscope.report;
 
+import dev.shimscope.model.Json;
 import dev.shimscope.sandbox.RunResult;
 import dev.shimscope.trace.TraceResult;
 import dev.shimscope.trace.TracedRun;

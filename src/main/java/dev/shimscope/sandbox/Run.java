@@ -17,15 +17,22 @@ public final class Run implements AutoCloseable {
     private final Path scratch;
     private final Path control;
     private final Path out;
+    private final Path cgroup;
     private RunResult result;
 
-    Run(Sandbox sandbox, RunSpec spec, Path dir, Path scratch, Path control, Path out) {
+    Run(Sandbox sandbox, RunSpec spec, Path dir, Path scratch, Path control, Path out, Path cgroup) {
         this.sandbox = sandbox;
         this.spec = spec;
         this.dir = dir;
         this.scratch = scratch;
         this.control = control;
         this.out = out;
+        this.cgroup = cgroup;
+    }
+
+    /** The run's cgroup (v2), or null if the machine gives none (see {@link RunCgroups}). */
+    Path cgroup() {
+        return cgroup;
     }
 
     void execute() throws InterruptedException {
@@ -52,9 +59,19 @@ public final class Run implements AutoCloseable {
                 p.destroyForcibly();
             }
             Sandbox.finished(p);
+            if (cgroup != null) {
+                RunCgroups.removeGroup(cgroup);
+            }
             throw e;
         }
         Sandbox.finished(p);
+        long cpu = -1;
+        long stall = -1;
+        if (cgroup != null) {
+            cpu = RunCgroups.cpuMillis(cgroup);
+            stall = RunCgroups.stallMillis(cgroup);
+            RunCgroups.removeGroup(cgroup);
+        }
         if (Sandbox.isShuttingDown()) {
             // killed by our own shutdown (Ctrl-C, SIGTERM): its outcome says nothing about the
             // application, so no caller may record or report it
@@ -81,7 +98,7 @@ public final class Run implements AutoCloseable {
             exit = 0;
         }
         result = new RunResult(exit, signal, Sandbox.elapsed(start), rss,
-                Sandbox.tail(dir.resolve("stdout")), Sandbox.tail(dir.resolve("stderr")), timedOut, untrusted);
+                Sandbox.tail(dir.resolve("stdout")), Sandbox.tail(dir.resolve("stderr")), timedOut, untrusted, cpu, stall);
     }
 
     public RunSpec spec() {

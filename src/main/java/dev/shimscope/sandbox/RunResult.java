@@ -8,6 +8,8 @@ import java.time.Duration;
  * waited for (-1 if unknown); the output fields hold the last lines of each stream;
  * {@code untrustedOutput} says why a file the run left for the tool could not be read (a FIFO, a
  * link, a huge file: see {@link RunOutput}), null when all was well. Such a run has failed.
+ * {@code cpuMillis} is the CPU time of all the run's processes and {@code stallMillis} the time
+ * they waited for a CPU while runnable (the run's control group; -1 where it cannot be measured).
  */
 public record RunResult(
         int exitCode,
@@ -17,11 +19,13 @@ public record RunResult(
         String stdoutTail,
         String stderrTail,
         boolean timedOut,
-        String untrustedOutput) {
+        String untrustedOutput,
+        long cpuMillis,
+        long stallMillis) {
 
     public RunResult(int exitCode, int signal, Duration wallTime, long peakRssKb, String stdoutTail, String stderrTail,
                      boolean timedOut) {
-        this(exitCode, signal, wallTime, peakRssKb, stdoutTail, stderrTail, timedOut, null);
+        this(exitCode, signal, wallTime, peakRssKb, stdoutTail, stderrTail, timedOut, null, -1, -1);
     }
 
     /** True when the command exited with status 0, was not timed out, and left nothing untrusted. */

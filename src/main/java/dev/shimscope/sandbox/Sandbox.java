@@ -81,6 +81,13 @@ public final class Sandbox {
             "settimeofday", "clock_settime", "acct", "open_by_handle_at", "fsopen", "fsconfig", "fsmount",
             "move_mount", "open_tree", "mount_setattr");
 
+    /**
+     * Inside a run, the CPU pressure file of its cgroup ({@link RunCgroups}), when it has one:
+     * the supervisor reads the time its processes waited for a CPU from it.
+     */
+    public static final String CPU_PRESSURE = CONTROL_DIR + "/cpu.pressure";
+    private static final String CPU_PRESSURE_NAME = "cpu.pressure";
+
     /** PATH inside every run. */
     public static final String SANDBOX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -123,8 +130,16 @@ public final class Sandbox {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             shuttingDown = true;
             killAll();
-            for (Path work : WORK_DIRS) {
-                deleteWorkDir(work);
+            // a run being set up when the signal came may still write its directory: delete twice
+            for (int pass = 0; pass < 2; pass++) {
+                for (Path work : WORK_DIRS) {
+                    deleteWorkDir(work);
+                }
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         }, "shimscope-kill-runs"));
     }
@@ -168,6 +183,7 @@ public final class Sandbox {
     private final Path emptyDir;
     private final String home;
     private final Set<Path> hidden = ConcurrentHashMap.newKeySet();
+    private final java.util.Optional<RunCgroups> cgroups;
 
     private Sandbox(Path bwrap, Path time, Path setpriv, Path setsid, Path workRoot, boolean keepRunDirs) {
         this.bwrap = bwrap;
@@ -178,6 +194,7 @@ public final class Sandbox {
         this.keepRunDirs = keepRunDirs;
         this.root = HostTools.isRoot();
         this.home = root ? "/root" : System.getProperty("user.home");
+        this.cgroups = RunCgroups.create();
         try {
             this.loader = Sandbox.class.getResourceAsStream("seccomp-exec.pl").readAllBytes();
             SyscallTable table = SyscallTable.x86_64();
@@ -267,6 +284,10 @@ public final class Sandbox {
 
     /** Starts a run and waits for it to end (or time out). Close the returned run to delete its files. */
     public Run run(RunSpec spec) throws InterruptedException {
+        if (shuttingDown) {
+            // no new run once the tool is stopping: its directory would outlive the cleanup
+            throw new InterruptedException("the tool is shutting down");
+        }
         Run run = prepare(spec);
         run.execute();
         return run;
@@ -300,7 +321,16 @@ public final class Sandbox {
             if (spec.filter() != null) {
                 Files.write(control.resolve("filter.bpf"), spec.filter().compile());
             }
-            return new Run(this, spec, dir, scratch, control, out);
+            Path group = null;
+            if (cgroups.isPresent()) {
+                try {
+                    group = cgroups.get().newGroup(id);
+                    Files.createFile(control.resolve(CPU_PRESSURE_NAME)); // mount point of the group's pressure file
+                } catch (IOException e) {
+                    group = null; // measured runs are a bonus: run without
+                }
+            }
+            return new Run(this, spec, dir, scratch, control, out, group);
         } catch (IOException e) {
             throw new SandboxException("cannot prepare a run directory in " + workRoot + ": " + e.getMessage(), e);
         }
@@ -390,6 +420,10 @@ public final class Sandbox {
             a.addAll(List.of("--ro-bind", r.getValue().toAbsolutePath().toString(), target.toString()));
         }
         a.addAll(List.of("--ro-bind", run.control().toString(), CONTROL_DIR));
+        if (run.cgroup() != null) {
+            // the supervisor takes the run's CPU starvation off its time limits (RunCgroups)
+            a.addAll(List.of("--ro-bind", run.cgroup().resolve("cpu.pressure").toString(), CPU_PRESSURE));
+        }
         a.addAll(List.of("--bind", run.out().toString(), OUT_DIR));
         List<String> command = new ArrayList<>(spec.command());
         if (spec.filter() != null) {
@@ -486,8 +520,12 @@ public final class Sandbox {
         // file on fd 4, and execs bwrap in a session of its own: Ctrl-C at the terminal then reaches
         // the JVM only, whose shutdown hook ends the runs in order, and not bwrap in the middle of
         // building a namespace (whose init would then be left without a parent to die with)
-        argv.addAll(List.of("/bin/sh", "-c", "info=$1; setsid=$2; shift 2; exec \"$setsid\" \"$@\" 3<\"$0\" 4>\"$info\"",
-                hardeningFilter.toString(), run.dir().resolve(INFO_FILE).toString(), setsid.toString()));
+        // the shell joins the run's cgroup first (when it has one): bwrap and all it starts inherit it
+        argv.addAll(List.of("/bin/sh", "-c", "info=$1; setsid=$2; cg=$3; shift 3;"
+                        + " [ -z \"$cg\" ] || echo $$ > \"$cg/cgroup.procs\" || exit 125;"
+                        + " exec \"$setsid\" \"$@\" 3<\"$0\" 4>\"$info\"",
+                hardeningFilter.toString(), run.dir().resolve(INFO_FILE).toString(), setsid.toString(),
+                run.cgroup() == null ? "" : run.cgroup().toString()));
         argv.addAll(bwrapArgs(run));
         ProcessBuilder pb = new ProcessBuilder(argv);
         // bwrap's init is pid 1 of the run and keeps the environment bwrap was started with

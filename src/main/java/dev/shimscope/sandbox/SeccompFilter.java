@@ -1,5 +1,7 @@
 package dev.shimscope.sandbox;
 
+import dev.shimscope.model.ShimConfiguration;
+import dev.shimscope.model.Treatment;
 import dev.shimscope.syscall.Arch;
 
 import java.io.ByteArrayOutputStream;
@@ -89,6 +91,33 @@ public final class SeccompFilter {
 
     public static Builder builder(SeccompAction defaultAction) {
         return new Builder(defaultAction);
+    }
+
+    /**
+     * The filter that makes the kernel do what a shim configuration says: its argument rules
+     * first, then one rule per named syscall whose treatment differs from the default, the default
+     * for everything else. This is the only place a configuration becomes BPF.
+     */
+    public static SeccompFilter of(ShimConfiguration c) {
+        Builder b = builder(action(c.otherwise()));
+        for (ShimConfiguration.ArgumentRule r : c.argumentRules()) {
+            b.rule(r.syscall().number(), action(r.treatment()), ArgCondition.maskedEqual(r.index(), r.mask(), r.value()));
+        }
+        c.treatments().forEach((s, t) -> {
+            if (!t.equals(c.otherwise())) {
+                b.rule(s.number(), action(t));
+            }
+        });
+        return b.build();
+    }
+
+    /** What the kernel does for a treatment: let the call through, or skip it and return -errno (0 for a fake). */
+    public static SeccompAction action(Treatment t) {
+        return switch (t) {
+            case Treatment.Implement i -> SeccompAction.ALLOW;
+            case Treatment.Stub s -> new SeccompAction.Errno(s.errno());
+            case Treatment.Fake f -> new SeccompAction.Errno(0);
+        };
     }
 
     /** A filter that applies {@code action} to each of {@code syscalls} and allows the rest. */

@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.SyscallTable;
 
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class LoupeCsv {
      * What a {@code dyn.csv} says: a verdict for every used syscall, and notes about content that
      * was read but ignored (verdict columns set on a syscall marked unused).
      */
-    public record DynamicData(SortedMap<String, SyscallVerdict> verdicts, List<String> notes) {
+    public record DynamicData(SortedMap<String, Verdict> verdicts, List<String> notes) {
         public DynamicData {
             verdicts = Collections.unmodifiableSortedMap(new TreeMap<>(verdicts));
             notes = List.copyOf(notes);
@@ -64,7 +65,7 @@ public final class LoupeCsv {
 
     /** Parses {@code dyn.csv} content; {@code source} names the file in error messages. */
     public static DynamicData parseDynamic(String source, String content, SyscallTable table) {
-        TreeMap<String, SyscallVerdict> verdicts = new TreeMap<>();
+        TreeMap<String, Verdict> verdicts = new TreeMap<>();
         List<String> ignored = new ArrayList<>();
         for (Row row : rows(source, content, 5,
                 "syscall, used, works faked, works stubbed, works both")) {
@@ -79,7 +80,7 @@ public final class LoupeCsv {
                 }
                 continue;
             }
-            verdicts.put(name, SyscallVerdict.of(worksStubbed || worksBoth, worksFaked || worksBoth));
+            verdicts.put(name, Verdict.of(worksStubbed || worksBoth, worksFaked || worksBoth));
         }
         List<String> notes = new ArrayList<>();
         if (!ignored.isEmpty()) {
@@ -100,21 +101,21 @@ public final class LoupeCsv {
     }
 
     /** A {@code dyn.csv} for these verdicts (unused syscalls are {@code N,N,N,N}). */
-    public static String writeDynamic(Map<String, SyscallVerdict> verdicts, SyscallTable table) {
-        Map<Integer, SyscallVerdict> byNumber = new TreeMap<>();
+    public static String writeDynamic(Map<String, Verdict> verdicts, SyscallTable table) {
+        Map<Integer, Verdict> byNumber = new TreeMap<>();
         verdicts.forEach((name, v) -> byNumber.put(table.require(name).number(), v));
         StringBuilder sb = new StringBuilder(DYN_HEADER).append('\n');
         int last = lastNumber(table, byNumber.keySet());
         for (int nr = 0; nr <= last; nr++) {
-            SyscallVerdict v = byNumber.get(nr);
+            Verdict v = byNumber.get(nr);
             sb.append(nr).append(',');
             if (v == null) {
                 sb.append("N,N,N,N");
             } else {
                 // exclusive columns, as Loupe's explorer writes them; FLAKY is written as required
-                sb.append("Y,").append(yn(v == SyscallVerdict.FAKE_ONLY))
-                        .append(',').append(yn(v == SyscallVerdict.STUB_ONLY))
-                        .append(',').append(yn(v == SyscallVerdict.BOTH));
+                sb.append("Y,").append(yn(v == Verdict.FAKE_ONLY))
+                        .append(',').append(yn(v == Verdict.STUB_ONLY))
+                        .append(',').append(yn(v == Verdict.BOTH));
             }
             sb.append('\n');
         }

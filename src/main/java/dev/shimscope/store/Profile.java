@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.util.StdConverter;
 import dev.shimscope.ToolVersion;
+import dev.shimscope.model.ShimPlan;
 import dev.shimscope.syscall.Arch;
 import dev.shimscope.syscall.SyscallTable;
 
@@ -32,7 +34,7 @@ import java.util.regex.Pattern;
 
 /**
  * The result of analysing one application under one workload, as stored in a
- * {@link ResultStore}: which syscalls the workload used and, for each, the {@link SyscallVerdict}
+ * {@link ResultStore}: which syscalls the workload used and, for each, the {@link Verdict}
  * of the stub/fake experiments; optionally the syscalls static analysis found in the binary and
  * in the sources; who produced it, when, and free-form details (environment, timings, notes).
  *
@@ -44,7 +46,7 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format", "app", "workload_kind", "workload", "run_id", "recorded", "tool_version",
-        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "details"})
+        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "plan", "details"})
 public record Profile(
         @JsonProperty("app") String app,
         @JsonProperty("workload_kind") WorkloadKind kind,
@@ -57,13 +59,25 @@ public record Profile(
         @JsonProperty("arch") @JsonSerialize(using = ToStringSerializer.class)
         @JsonDeserialize(converter = Profile.ArchConverter.class) Arch arch,
         @JsonProperty("used") SortedSet<String> used,
-        @JsonProperty("verdicts") SortedMap<String, SyscallVerdict> verdicts,
+        @JsonProperty("verdicts") SortedMap<String, Verdict> verdicts,
         @JsonProperty("static_binary") SortedSet<String> staticBinary,
         @JsonProperty("static_sources") SortedSet<String> staticSources,
-        @JsonProperty("details") ObjectNode details) {
+        @JsonProperty("details") ObjectNode details,
+        @JsonProperty("plan") ShimPlan plan) {
 
-    /** Version of the JSON layout written by this class. */
-    public static final int FORMAT = 1;
+    /**
+     * Version of the JSON layout written by this class. 2: the shim plan as typed data
+     * ({@code plan}); 1: the plan only inside the free-form {@code details} (still read).
+     */
+    public static final int FORMAT = 2;
+
+    /** A result without a shim plan (imported data, static analysis). */
+    public Profile(String app, WorkloadKind kind, String workload, String runId, Instant recorded, String toolVersion,
+                   boolean imported, Arch arch, SortedSet<String> used, SortedMap<String, Verdict> verdicts,
+                   SortedSet<String> staticBinary, SortedSet<String> staticSources, ObjectNode details) {
+        this(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts, staticBinary,
+                staticSources, details, null);
+    }
 
     /** File name of the JSON beside Loupe's {@code data/} directory. */
     public static final String FILE_NAME = "shimscope.json";
@@ -107,8 +121,8 @@ public record Profile(
         }
         if (used != null) {
             used = checkedNames(table, where, "used", used);
-            TreeMap<String, SyscallVerdict> canonical = new TreeMap<>();
-            for (Map.Entry<String, SyscallVerdict> e : verdicts.entrySet()) {
+            TreeMap<String, Verdict> canonical = new TreeMap<>();
+            for (Map.Entry<String, Verdict> e : verdicts.entrySet()) {
                 if (e.getValue() == null) {
                     throw new IllegalArgumentException(where + ": no verdict for " + e.getKey());
                 }
@@ -140,7 +154,7 @@ public record Profile(
      * A fresh result of this tool: a new run id, recorded now, this tool's version, not imported,
      * x86_64, no static sets and empty details (add them with the {@code with...} methods).
      */
-    public static Profile newRun(String app, WorkloadKind kind, String workload, Map<String, SyscallVerdict> verdicts) {
+    public static Profile newRun(String app, WorkloadKind kind, String workload, Map<String, Verdict> verdicts) {
         Instant now = Instant.now();
         return new Profile(app, kind, workload, newRunId(now), now, ToolVersion.get(), false, Arch.X86_64,
                 new TreeSet<>(verdicts.keySet()), new TreeMap<>(verdicts), null, null, null);
@@ -171,17 +185,28 @@ public record Profile(
 
     public Profile withStaticBinary(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                names == null ? null : new TreeSet<>(names), staticSources, details);
+                names == null ? null : new TreeSet<>(names), staticSources, details, plan);
     }
 
     public Profile withStaticSources(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, names == null ? null : new TreeSet<>(names), details);
+                staticBinary, names == null ? null : new TreeSet<>(names), details, plan);
     }
 
     public Profile withDetails(ObjectNode newDetails) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, newDetails);
+                staticBinary, staticSources, newDetails, plan);
+    }
+
+    /** The result with the exploration's shim plan. */
+    public Profile withPlan(ShimPlan newPlan) {
+        return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
+                staticBinary, staticSources, details, newPlan);
+    }
+
+    /** The stored shim plan, if the result has one that was verified. */
+    public java.util.Optional<ShimPlan> verifiedPlan() {
+        return plan != null && plan.verified() ? java.util.Optional.of(plan) : java.util.Optional.empty();
     }
 
     /** Always {@link #FORMAT}; written so that a later layout can be told apart. */
@@ -209,10 +234,10 @@ public record Profile(
     }
 
     /** The used syscalls with the given verdicts, sorted by name. */
-    public SortedSet<String> withVerdict(SyscallVerdict... wanted) {
+    public SortedSet<String> withVerdict(Verdict... wanted) {
         TreeSet<String> out = new TreeSet<>();
         if (verdicts != null) {
-            Set<SyscallVerdict> w = Set.of(wanted);
+            Set<Verdict> w = Set.of(wanted);
             verdicts.forEach((name, v) -> {
                 if (w.contains(v)) {
                     out.add(name);

@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
@@ -8,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shimscope.model.ShimPlan;
 import dev.shimscope.syscall.Arch;
+import dev.shimscope.syscall.SyscallTable;
 
 import java.io.IOException;
 import java.time.Instant;
@@ -42,10 +45,11 @@ final class ProfileReader {
             boolean imported = false;
             Arch arch = null;
             TreeSet<String> used = null;
-            TreeMap<String, SyscallVerdict> verdicts = null;
+            TreeMap<String, Verdict> verdicts = null;
             TreeSet<String> staticBinary = null;
             TreeSet<String> staticSources = null;
             ObjectNode details = null;
+            JsonNode planTree = null;
             int format = Profile.FORMAT;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -72,12 +76,16 @@ final class ProfileReader {
                         while (p.nextToken() == JsonToken.FIELD_NAME) {
                             String name = p.currentName();
                             p.nextToken();
-                            verdicts.put(name, SyscallVerdict.parse(p.getText()));
+                            verdicts.put(name, Verdict.parse(p.getText()));
                         }
                     }
                     case "details" -> {
                         expect(p, t, JsonToken.START_OBJECT, source);
                         details = (ObjectNode) tree(p);
+                    }
+                    case "plan" -> {
+                        expect(p, t, JsonToken.START_OBJECT, source);
+                        planTree = tree(p);
                     }
                     default -> p.skipChildren();
                 }
@@ -85,8 +93,16 @@ final class ProfileReader {
             if (format > Profile.FORMAT) {
                 throw new IllegalArgumentException(source + " has format " + format + ", written by a newer shimscope");
             }
+            SyscallTable table = SyscallTable.of(arch == null ? Arch.X86_64 : arch);
+            ShimPlan plan = null;
+            if (planTree != null) {
+                plan = StoredPlans.read(planTree, table, source);
+            } else if (format == 1 && details != null && details.path("plan").isObject()) {
+                // format 1 kept the plan in the report's JSON inside details
+                plan = StoredPlans.readFormat1(details.get("plan"), table, source);
+            }
             return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                    staticBinary, staticSources, details);
+                    staticBinary, staticSources, details, plan);
         }
     }
 

@@ -4,7 +4,7 @@ import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.ToolVersion;
-import dev.shimscope.report.Json;
+import dev.shimscope.model.Json;
 import dev.shimscope.syscall.SyscallTable;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;

@@ -1,5 +1,6 @@
 package dev.shimscope.trace;
 
+import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
 
 import java.util.ArrayList;
@@ -27,14 +28,23 @@ public final class TraceResult {
      * (still blocked when the run ended), {@code args} maps an argument label to value to count.
      */
     public record SyscallUse(
-            int number,
-            String name,
+            @com.fasterxml.jackson.annotation.JsonIgnore Syscall syscall,
             long calls,
             long unfinished,
             long failures,
             SortedMap<String, Long> errors,
             SortedSet<String> executables,
             SortedMap<String, SortedMap<String, Long>> args) {
+
+        @com.fasterxml.jackson.annotation.JsonProperty("number")
+        public int number() {
+            return syscall.number();
+        }
+
+        @com.fasterxml.jackson.annotation.JsonProperty("name")
+        public String name() {
+            return syscall.name();
+        }
     }
 
     /** A file path the run tried to open: how often it worked and how often it failed. */
@@ -122,9 +132,26 @@ public final class TraceResult {
             exes.computeIfAbsent(nr, k -> new TreeSet<>()).add(exe);
         }));
         List<SyscallUse> out = new ArrayList<>();
-        merged.forEach((nr, s) -> out.add(new SyscallUse(nr, table.name(nr), s.calls, s.unfinished, s.failures,
+        merged.forEach((nr, s) -> out.add(new SyscallUse(table.byNumber(nr), s.calls, s.unfinished, s.failures,
                 Collections.unmodifiableSortedMap(s.errors), Collections.unmodifiableSortedSet(exes.get(nr)),
                 Collections.unmodifiableSortedMap(s.args))));
+        return out;
+    }
+
+    /**
+     * The syscalls the application made itself, by number: the calls that only started the traced
+     * program ({@link #launchCalls}) taken off, and a syscall left out when nothing remains (the
+     * launch's execve, typically). {@code calls} is then the application's own count.
+     */
+    public List<SyscallUse> applicationSyscalls() {
+        List<SyscallUse> out = new ArrayList<>();
+        for (SyscallUse u : syscalls()) {
+            long own = u.calls() - launchCalls.getOrDefault(u.number(), 0L);
+            if (own > 0) {
+                out.add(own == u.calls() ? u : new SyscallUse(u.syscall(), own, u.unfinished(), u.failures(), u.errors(),
+                        u.executables(), u.args()));
+            }
+        }
         return out;
     }
 

@@ -3,7 +3,7 @@ package dev.shimscope.workload;
 import dev.shimscope.sandbox.HostTools;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +75,7 @@ public final class Packages {
      * Makes sure the spec's packages are installed: installs the missing ones with apt-get when
      * running as root (progress on {@code log}), else fails with the command to run.
      */
-    public static void ensureInstalled(WorkloadSpec spec, PrintStream log) {
+    public static void ensureInstalled(WorkloadSpec spec, PrintWriter log) {
         List<String> missing = missing(spec.packages());
         if (missing.isEmpty()) {
             return;
@@ -87,6 +87,7 @@ public final class Packages {
         }
         log.println("shimscope: " + what + " needs " + String.join(" ", missing) + "; installing: "
                 + installCommand(missing, true));
+        log.flush();
         install(missing);
         List<String> still = missing(missing);
         if (!still.isEmpty()) {

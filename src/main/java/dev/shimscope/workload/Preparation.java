@@ -3,7 +3,7 @@ package dev.shimscope.workload;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
@@ -54,12 +54,12 @@ public final class Preparation {
      * and {@code SPEC_DIR} set; its output goes to {@code log}. A failure is an error naming the
      * spec and quoting the command's last lines.
      */
-    public static void ensurePrepared(WorkloadSpec spec, PrintStream log) {
+    public static void ensurePrepared(WorkloadSpec spec, PrintWriter log) {
         ensurePrepared(spec, cacheDir(spec), log);
     }
 
-    /** As {@link #ensurePrepared(WorkloadSpec, PrintStream)}, with the given cache directory. */
-    public static void ensurePrepared(WorkloadSpec spec, Path cacheDir, PrintStream log) {
+    /** As {@link #ensurePrepared(WorkloadSpec, PrintWriter)}, with the given cache directory. */
+    public static void ensurePrepared(WorkloadSpec spec, Path cacheDir, PrintWriter log) {
         WorkloadSpec.Command prepare = spec.prepare();
         if (prepare == null) {
             return;
@@ -83,6 +83,7 @@ public final class Preparation {
                 String line;
                 while ((line = r.readLine()) != null) {
                     log.println(line);
+                    log.flush();
                     tail.addLast(line);
                     if (tail.size() > TAIL_LINES) {
                         tail.removeFirst();

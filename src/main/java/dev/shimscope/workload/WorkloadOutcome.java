@@ -1,5 +1,6 @@
 package dev.shimscope.workload;
 
+import dev.shimscope.model.RunRecord;
 import dev.shimscope.sandbox.RunResult;
 import dev.shimscope.trace.TraceResult;
 
@@ -21,4 +22,10 @@ public record WorkloadOutcome(
         String testOutputTail,
         String serverOutputTail,
         TraceResult trace) {
+
+    /** The run as it is kept (journal, results): outcome, timings and cost, without the outputs. */
+    public RunRecord record() {
+        return new RunRecord(passed, failure, !passed && timeLimitHit, run.wallTime().toMillis(), readyMillis, testMillis,
+                stopMillis, run.cpuMillis(), run.stallMillis(), run.peakRssKb());
+    }
 }

@@ -38,6 +38,8 @@ import java.util.regex.Matcher;
 public final class WorkloadRunner {
 
     private static final Duration MARGIN = Duration.ofSeconds(10);
+    /** How much longer than its limits a starved run may take before the sandbox kills it. */
+    private static final int STARVED_ALLOWANCE = 4;
 
     private final Sandbox sandbox;
     private final WorkloadSpec spec;
@@ -156,7 +158,9 @@ public final class WorkloadRunner {
                 ? benchmarkScript(options, ready, test, grace) : suiteScript(options, test);
         RunSpec.Builder rs = RunSpec.of("/bin/bash", Sandbox.CONTROL_DIR + "/supervisor.sh")
                 .controlFile("supervisor.sh", script)
-                .timeout(ready.plus(test).plus(grace).plus(grace).plus(MARGIN))
+                // the supervisor's limits leave out CPU starvation, so on a busy machine a run may
+                // take longer than their sum; this is the backstop for a supervisor that is stuck
+                .timeout(ready.plus(test).plus(grace).plus(grace).multipliedBy(STARVED_ALLOWANCE).plus(MARGIN))
                 .env(spec.env())
                 .env("SPEC_DIR", spec.dir().toString())
                 .env(Preparation.CACHE_VARIABLE, cache.toString())
@@ -217,7 +221,7 @@ public final class WorkloadRunner {
         } else if (out.problem() != null) {
             failure = out.problem();
         }
-        boolean timeLimit = failure != null && (run.result().timedOut() || testStatus == 124 || testStatus == 137
+        boolean timeLimit = failure != null && (run.result().timedOut() || testStatus == 124
                 || out.exists("time_limit") || out.exists("server_killed"));
         long stopMs = failure == null ? out.number("stop_ms", -1) : -1;
         return new WorkloadOutcome(failure == null, failure, timeLimit, run.result(), readyMs, testMs, stopMs,
@@ -306,7 +310,7 @@ public final class WorkloadRunner {
                     + lastLine(run.result().stderrTail());
         }
         if (testStatus == 124 || testStatus == 137) {
-            return "test timed out";
+            return "the test did not end within its time limit";
         }
         if (testStatus != 0) {
             return "test exited with status " + testStatus + lastLineSuffix(testOutput);
@@ -324,6 +328,17 @@ public final class WorkloadRunner {
         }
         if (spec.server() != null && !spec.server().mayExit() && serverAlive == 0) {
             return "the server exited during the test";
+        }
+        long exit = out.number("server_exit", Long.MIN_VALUE);
+        if (spec.server() != null && exit != Long.MIN_VALUE) {
+            // mayExit: the server ended by itself, and that end is judged like any other
+            if (exit > 128) {
+                return "the server was killed by signal " + (exit - 128) + " at its end (mayExit: it must exit with status 0)";
+            }
+            if (exit != 0) {
+                return "the server exited with status " + exit + " (mayExit: it must exit with status 0)";
+            }
+            return null;
         }
         if (spec.server() != null && serverAlive == 1) {
             // stopping is part of the workload: a server that cannot exit cleanly is broken
@@ -369,35 +384,50 @@ public final class WorkloadRunner {
         sb.append("\"${CMD[@]}\" > \"$O/server.log\" 2>&1 < /dev/null &\nS=$!\n");
         sb.append("ready() { ").append(readinessProbe(server.ready())).append(" }\n");
         sb.append("""
-                stop_server() {
-                  local target=$S kids deadline
+                # the server's process itself: under strace, the traced child
+                server_pid() {
+                  local kids
                   if [ "$TRACED" = 1 ]; then
                     kids=$(</proc/$S/task/$S/children) 2>/dev/null
-                    [ -n "$kids" ] && target=${kids%% *}
+                    [ -n "$kids" ] && { echo ${kids%% *}; return; }
                   fi
+                  echo $S
+                }
+                # waits up to GRACE_MS (effective) for the server to end; returns 1 if it is still alive
+                await_server_end() {
+                  tick; local t0=$NOW s0=$STALL
+                  while alive $S; do
+                    tick; since $t0 $s0; (( EFFECTIVE < GRACE_MS )) || return 1
+                    nap
+                  done
+                  return 0
+                }
+                stop_server() {
+                  local target
+                  target=$(server_pid)
                   kill -s %SIGNAL% $target 2>/dev/null
-                  local stop=$(now_ms)
-                  deadline=$(( stop + GRACE_MS ))
-                  while alive $S && (( $(now_ms) < deadline )); do nap; done
-                  alive $S && : > "$O/server_killed"
+                  tick; local stop=$NOW
+                  if ! await_server_end; then
+                    : > "$O/server_killed"
+                  fi
                   # also when the main thread is gone but others still run (exit_group stubbed)
                   kill -s KILL $target $S 2>/dev/null
                   wait $S; echo $? > "$O/server_status"
-                  echo $(( $(now_ms) - stop )) > "$O/stop_ms"
+                  tick; echo $(( NOW - stop )) > "$O/stop_ms"
                 }
                 GRACE_MS=%GRACE%
-                deadline=$(( T0 + %READY% ))
                 until ready; do
                   if ! alive $S; then
                     kill -s KILL $S 2>/dev/null
                     wait $S; fail "the server exited with status $? before it was ready"; exit 0
                   fi
-                  if (( $(now_ms) > deadline )); then
-                    fail "the server was not ready within %READY% ms"; : > "$O/time_limit"; GRACE_MS=0; stop_server; exit 0
+                  tick; since $T0 $S0
+                  if (( EFFECTIVE > %READY% )); then
+                    fail "the server was not ready within %READY% ms (the readiness limit)"; : > "$O/time_limit"; GRACE_MS=0; stop_server; exit 0
                   fi
                   nap
                 done
-                T1=$(now_ms); echo $(( T1 - T0 )) > "$O/ready_ms"
+                tick; T1=$NOW; S1=$STALL; echo $(( T1 - T0 )) > "$O/ready_ms"
                 """.replace("%SIGNAL%", server.stopSignal())
                 .replace("%GRACE%", Long.toString(grace.toMillis()))
                 .replace("%READY%", Long.toString(ready.toMillis())));
@@ -405,17 +435,29 @@ public final class WorkloadRunner {
         if (o.killAfter() != null) {
             sb.append("( sleep ").append(seconds(o.killAfter())).append("; kill -s KILL $S ) &\n");
         }
-        sb.append(testInvocation(test, "KILL", !server.mayExit()));
+        sb.append("run_test ").append(test.toMillis()).append(" KILL ").append(server.mayExit() ? 0 : 1).append('\n');
         sb.append("alive $S && echo 1 > \"$O/server_alive\" || echo 0 > \"$O/server_alive\"\n");
         // a failed test decides the run: no graceful stop needed (the server may not honour it)
         sb.append("[ \"$(<\"$O/test_status\")\" = 0 ] || GRACE_MS=0\n");
-        sb.append("stop_server\n");
+        if (server.mayExit()) {
+            // a server that ends by itself gets the grace period to do so, so that its exit path runs
+            // (and is traced, and judged: a crash at exit fails the run); only then is it stopped
+            sb.append("""
+                    if [ "$(<"$O/server_alive")" = 0 ] || { [ "$GRACE_MS" != 0 ] && await_server_end; }; then
+                      wait $S; echo $? > "$O/server_exit"
+                    else
+                      stop_server
+                    fi
+                    """);
+        } else {
+            sb.append("stop_server\n");
+        }
         return sb.toString();
     }
 
     private String suiteScript(Options o, Duration test) {
         StringBuilder sb = prelude();
-        sb.append("T1=$T0\n");
+        sb.append("tick; T1=$NOW; S1=$STALL\n");
         sb.append(arrayAssignmentTest(spec.test().command()));
         if (o.filter() != null && spec.only() == null) {
             sb.append("TEST=(").append(q(Sandbox.LOADER)).append(' ').append(q(Sandbox.FILTER))
@@ -428,41 +470,69 @@ public final class WorkloadRunner {
             // the suite cut short: its own time limit becomes the kill time
             test = o.killAfter();
         }
-        sb.append(testInvocation(test, "TERM", false));
+        // TERM first, so that strace, if tracing it, can finish its file
+        sb.append("run_test ").append(test.toMillis()).append(" TERM 0\n");
         return sb.toString();
     }
 
+    /**
+     * The supervisor's helpers. Time limits count effective time: wall time minus the time the
+     * run's processes waited for a CPU (its cgroup's CPU pressure, when the sandbox binds it in),
+     * so a busy machine makes a run slower, not a failure by time limit. The loops poll every
+     * 5 ms without forking a process.
+     */
     private StringBuilder prelude() {
         StringBuilder sb = new StringBuilder();
         sb.append("#!/bin/bash\n# generated by shimscope: one run of ").append(spec.id()).append('\n');
         sb.append("set -u\nO=").append(q(Sandbox.OUT_DIR)).append('\n');
+        sb.append("CG=").append(q(Sandbox.CPU_PRESSURE)).append("; [ -r \"$CG\" ] || CG=\n");
         sb.append("""
-                now_ms() { local t=${EPOCHREALTIME/./}; echo $(( 10#$t / 1000 )); }
+                NOW=0; STALL=0; EFFECTIVE=0
+                # NOW: wall clock (ms); STALL: ms the run's processes have waited for a CPU so far
+                tick() {
+                  local t=${EPOCHREALTIME/./} l
+                  NOW=$(( 10#$t / 1000 ))
+                  if [ -n "$CG" ] && read -r l < "$CG"; then l=${l##*total=}; STALL=$(( l / 1000 )); fi
+                }
+                # EFFECTIVE: ms since the mark ($1 = NOW, $2 = STALL then), not counting CPU starvation
+                since() { EFFECTIVE=$(( NOW - $1 - (STALL - $2) )); }
                 alive() { local st; read -r st < /proc/$1/stat 2>/dev/null || return 1; st=${st##*) }; [ "${st%% *}" != Z ]; }
-                fail() { printf '%s\\n' "$1" > "$O/fail"; }
+                fail() { [ -e "$O/fail" ] || printf '%s\\n' "$1" > "$O/fail"; }
                 mkfifo /tmp/.nap && exec {NAPFD}<>/tmp/.nap
                 nap() { read -r -t 0.005 -u $NAPFD _ || true; }
-                T0=$(now_ms)
+                # run_test LIMIT_MS SIGNAL WATCH_SERVER: the test in a session of its own (so that a
+                # time limit ends all of it), its effective time limited; a server that dies
+                # during the test fails the run at once (many clients would wait or spin)
+                run_test() {
+                  setsid "${TEST[@]}" > "$O/test.log" 2>&1 < /dev/null &
+                  TP=$!
+                  local limited=0 k
+                  while alive $TP; do
+                    if [ "$3" = 1 ] && ! alive $S; then
+                      kill -s KILL -- -$TP $TP 2>/dev/null; fail "the server exited during the test"; break
+                    fi
+                    tick; since $T1 $S1
+                    if (( EFFECTIVE > $1 )); then
+                      limited=1
+                      kill -s $2 -- -$TP $TP 2>/dev/null
+                      tick; k=$(( NOW + 1000 ))
+                      while alive $TP && (( NOW < k )); do nap; tick; done
+                      kill -s KILL -- -$TP $TP 2>/dev/null
+                      break
+                    fi
+                    nap
+                  done
+                  wait $TP; local st=$?
+                  if [ $limited = 1 ]; then
+                    st=124; : > "$O/time_limit"
+                    fail "the test did not end within $1 ms (the test limit)"
+                  fi
+                  echo $st > "$O/test_status"
+                  tick; echo $(( NOW - T1 )) > "$O/test_ms"
+                }
+                tick; T0=$NOW; S0=$STALL
                 """);
         return sb;
-    }
-
-    /**
-     * Runs TEST with its time limit. A benchmark client is killed outright (it has failed, and
-     * some spin ignoring TERM); a suite gets TERM first so that strace, if tracing it, can finish.
-     */
-    private String testInvocation(Duration test, String signal, boolean watchServer) {
-        String run = "timeout -k 1 -s " + signal + " " + seconds(test) + " \"${TEST[@]}\" > \"$O/test.log\" 2>&1 < /dev/null";
-        if (!watchServer) {
-            return run + "\necho $? > \"$O/test_status\"\necho $(( $(now_ms) - T1 )) > \"$O/test_ms\"\n";
-        }
-        // a server that dies during the test fails the run at once: many clients would wait or spin
-        return run + " &\nTP=$!\n"
-                + "while alive $TP; do\n"
-                + "  if ! alive $S; then kill -s KILL $TP 2>/dev/null; fail \"the server exited during the test\"; break; fi\n"
-                + "  nap\n"
-                + "done\n"
-                + "wait $TP; echo $? > \"$O/test_status\"\necho $(( $(now_ms) - T1 )) > \"$O/test_ms\"\n";
     }
 
     private static String arrayAssignment(String name, Command c) {

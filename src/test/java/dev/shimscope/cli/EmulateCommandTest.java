@@ -1,7 +1,7 @@
 package dev.shimscope.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.shimscope.report.Json;
+import dev.shimscope.model.Json;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.testing.Cli;
@@ -36,7 +36,7 @@ class EmulateCommandTest {
     void aBareCommandThatNeedsAMissingSyscallFailsAndNamesIt() throws IOException {
         Path json = tmp.resolve("emulate.json");
         Outcome o = Cli.run("emulate", "--os", listWithout("uname").toString(), "--jobs", "2", "--verify", "1",
-                "--json", json.toString(), "--", "uname", "-s");
+                "--json-file", json.toString(), "--", "uname", "-s");
         assertThat(o.status()).as(o.err()).isEqualTo(3);
         assertThat(o.out()).contains("uname/suite-command on test-os (unsupported syscalls return -ENOSYS): FAIL")
                 .contains("implement these 1 to run this workload on test-os: uname  (verified: 1 passing runs")

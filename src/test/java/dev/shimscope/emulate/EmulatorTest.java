@@ -1,7 +1,9 @@
 package dev.shimscope.emulate;
 
 import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.syscall.Syscall;
+import dev.shimscope.workload.RunScheduler;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.testing.Fixtures;
 import dev.shimscope.trace.Tracer;
@@ -61,7 +63,35 @@ class EmulatorTest {
     }
 
     private static Emulation emulate(boolean fake, String... missing) throws InterruptedException {
-        return new Emulator(runner, TABLE, 2, 2, line -> { }).emulate("test-os", allBut(missing), fake);
+        return emulate(os(allBut(missing), ""), fake);
+    }
+
+    private static Emulation emulate(OsDescription os, boolean fake) throws InterruptedException {
+        try (RunScheduler scheduler = new RunScheduler(2, false)) {
+            return new Emulator(runner, TABLE, scheduler, 2, event -> { }).emulate(os, fake);
+        }
+    }
+
+    /** An OS listing these syscalls as implemented, plus {@code extra} lines. */
+    private static OsDescription os(Set<Integer> implemented, String extra) {
+        StringBuilder sb = new StringBuilder();
+        implemented.forEach(nr -> {
+            if (TABLE.byNumber(nr).known()) {
+                sb.append(TABLE.name(nr)).append('\n');
+            }
+        });
+        return OsDescription.parse("test-os", "test list", sb + extra);
+    }
+
+    @Test
+    void anOsThatListsASyscallAsFakedPassesWhereFakingIsEnough() throws Exception {
+        // prctl only works faked: an OS that lists it as "fake" runs the program, one that lacks it does not
+        Emulation faked = emulate(os(allBut("prctl"), "prctl fake\n"), false);
+        assertThat(faked.passed()).isTrue();
+        // a faked syscall is not implemented: it still shows as a hit
+        assertThat(faked.hits()).extracting(Emulation.Hit::name).containsExactly("prctl");
+        Emulation stubbed = emulate(os(allBut("prctl"), "prctl stub\n"), false);
+        assertThat(stubbed.passed()).isFalse();
     }
 
     @Test

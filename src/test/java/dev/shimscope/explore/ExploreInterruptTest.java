@@ -81,8 +81,14 @@ class ExploreInterruptTest {
         throw new AssertionError("process ended before '" + marker + "': " + lines);
     }
 
-    private static List<ProcessHandle> sandboxProcesses(Process p) {
+    /** The tool's processes once a sandbox is running (runs start one after another: wait for one). */
+    private static List<ProcessHandle> sandboxProcesses(Process p) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<ProcessHandle> d = p.descendants().toList();
+        while (d.stream().noneMatch(h -> h.info().command().orElse("").endsWith("bwrap")) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            d = p.descendants().toList();
+        }
         assertThat(d).as("runs in flight").anyMatch(h -> h.info().command().orElse("").endsWith("bwrap"));
         return d;
     }

@@ -1,7 +1,12 @@
 package dev.shimscope.explore;
 
+import dev.shimscope.model.Repair;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.ShimPlan;
+import dev.shimscope.model.Treatment;
+import dev.shimscope.syscall.Syscall;
 import dev.shimscope.sandbox.Sandbox;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.WorkloadRunner;
@@ -31,11 +36,11 @@ class ExplorerTest {
     private static Exploration explore(WorkloadSpec spec, Journal journal) throws InterruptedException {
         WorkloadRunner runner = new WorkloadRunner(sandbox, spec, new Tracer(TABLE));
         Explorer explorer = new Explorer(runner, TABLE, new Explorer.Options(2, 2, 2, 2),
-                new ExploreListener() { }, journal);
+                ExploreListener.NONE, journal);
         return explorer.explore(Map.of());
     }
 
-    private static SyscallVerdict category(Exploration e, String name) {
+    private static Verdict category(Exploration e, String name) {
         return e.verdicts().stream().filter(v -> v.name().equals(name)).findFirst()
                 .orElseThrow(() -> new AssertionError(name + " not used; used: " + e.verdicts())).verdict();
     }
@@ -44,57 +49,63 @@ class ExplorerTest {
     void classifiesEachSyscallByWhatTheProgramTolerates(@TempDir Path dir) throws Exception {
         Exploration e = explore(FixtureSpecs.suite(dir, "needs"), null);
 
-        assertThat(category(e, "uname")).isEqualTo(SyscallVerdict.REQUIRED);
-        assertThat(category(e, "pipe2")).isEqualTo(SyscallVerdict.STUB_ONLY);
-        assertThat(category(e, "prctl")).isEqualTo(SyscallVerdict.FAKE_ONLY);
-        assertThat(category(e, "sched_yield")).isEqualTo(SyscallVerdict.BOTH);
-        assertThat(e.in(SyscallVerdict.FLAKY)).isEmpty();
+        assertThat(category(e, "uname")).isEqualTo(Verdict.REQUIRED);
+        assertThat(category(e, "pipe2")).isEqualTo(Verdict.STUB_ONLY);
+        assertThat(category(e, "prctl")).isEqualTo(Verdict.FAKE_ONLY);
+        assertThat(category(e, "sched_yield")).isEqualTo(Verdict.BOTH);
+        assertThat(e.in(Verdict.FLAKY)).isEmpty();
 
         ShimPlan plan = e.plan();
         assertThat(plan.verified()).isTrue();
         assertThat(plan.passes()).isEqualTo(2);
-        assertThat(lastRuns(plan, 2)).allMatch(RunRecord::passed);
-        assertThat(plan.implement()).contains("uname").doesNotContain("pipe2", "prctl", "sched_yield");
-        assertThat(plan.stub()).contains("pipe2", "sched_yield");
-        assertThat(plan.fake()).contains("prctl");
+        assertThat(lastRuns(e, 2)).allMatch(RunRecord::passed);
+        assertThat(names(plan.implement())).contains("uname").doesNotContain("pipe2", "prctl", "sched_yield");
+        assertThat(names(plan.stub())).contains("pipe2", "sched_yield");
+        assertThat(names(plan.fake())).contains("prctl");
         // musl's _Exit falls back to exit when exit_group fails: stubbing exit_group is fine only
         // while exit works, which the closed world (everything else ENOSYS) brings out
-        assertThat(category(e, "exit_group")).isEqualTo(SyscallVerdict.BOTH);
-        assertThat(plan.stub()).contains("exit_group");
-        assertThat(plan.fallbacks()).containsExactly("exit");
-        assertThat(plan.implement()).contains("exit");
+        assertThat(category(e, "exit_group")).isEqualTo(Verdict.BOTH);
+        assertThat(names(plan.stub())).contains("exit_group");
+        assertThat(names(plan.fallbacks())).containsExactly("exit");
+        assertThat(names(plan.implement())).contains("exit");
+        assertThat(plan.repairs()).filteredOn(r -> r.syscall().name().equals("exit")).singleElement()
+                .satisfies(r -> assertThat(r.cause()).isEqualTo(Repair.Cause.FALLBACK));
     }
 
     @Test
     void planMovesToImplementASyscallThatCannotBeStubbedTogetherWithAnother(@TempDir Path dir) throws Exception {
         Exploration e = explore(FixtureSpecs.suite(dir, "pair"), null);
 
-        assertThat(category(e, "getppid")).isEqualTo(SyscallVerdict.STUB_ONLY);
-        assertThat(category(e, "getpgid")).isEqualTo(SyscallVerdict.STUB_ONLY);
+        assertThat(category(e, "getppid")).isEqualTo(Verdict.STUB_ONLY);
+        assertThat(category(e, "getpgid")).isEqualTo(Verdict.STUB_ONLY);
         ShimPlan plan = e.plan();
         assertThat(plan.verified()).isTrue();
-        // exactly one of the pair had to move; the bisection finds the later one in number order
-        assertThat(plan.implement()).contains("getpgid").doesNotContain("getppid");
-        assertThat(plan.stub()).contains("getppid");
-        assertThat(plan.repairs()).filteredOn(r -> r.startsWith("getpgid:")).singleElement().asString()
-                .contains("works alone but not together").contains("implement");
-        assertThat(plan.runs()).anyMatch(r -> !r.passed());
-        assertThat(lastRuns(plan, 2)).allMatch(RunRecord::passed);
+        // exactly one of the pair had to move; the search finds the later one in number order
+        assertThat(names(plan.implement())).contains("getpgid").doesNotContain("getppid");
+        assertThat(names(plan.stub())).contains("getppid");
+        assertThat(plan.repairs()).filteredOn(r -> r.syscall().name().equals("getpgid")).singleElement()
+                .satisfies(r -> {
+                    assertThat(r.cause()).isEqualTo(Repair.Cause.CONFLICT);
+                    assertThat(r.to()).isEqualTo(Treatment.IMPLEMENT);
+                    assertThat(r.proof().passed()).isFalse();
+                });
+        assertThat(e.planOutcome().runs()).anyMatch(r -> !r.passed());
+        assertThat(lastRuns(e, 2)).allMatch(RunRecord::passed);
     }
 
     @Test
     void planFakesInsteadWhenThatRepairsTheJointConfiguration(@TempDir Path dir) throws Exception {
         Exploration e = explore(FixtureSpecs.suite(dir, "pairboth"), null);
 
-        assertThat(category(e, "getppid")).isEqualTo(SyscallVerdict.BOTH);
-        assertThat(category(e, "getpgid")).isEqualTo(SyscallVerdict.BOTH);
+        assertThat(category(e, "getppid")).isEqualTo(Verdict.BOTH);
+        assertThat(category(e, "getpgid")).isEqualTo(Verdict.BOTH);
         ShimPlan plan = e.plan();
         assertThat(plan.verified()).isTrue();
-        assertThat(plan.implement()).doesNotContain("getppid", "getpgid");
-        assertThat(plan.stub()).contains("getppid");
-        assertThat(plan.fake()).contains("getpgid");
-        assertThat(plan.repairs()).filteredOn(r -> r.startsWith("getpgid:")).singleElement().asString()
-                .contains("faking it instead");
+        assertThat(names(plan.implement())).doesNotContain("getppid", "getpgid");
+        assertThat(names(plan.stub())).contains("getppid");
+        assertThat(names(plan.fake())).contains("getpgid");
+        assertThat(plan.repairs()).filteredOn(r -> r.syscall().name().equals("getpgid")).singleElement()
+                .satisfies(r -> assertThat(r.to()).isEqualTo(Treatment.FAKE));
     }
 
     @Test
@@ -106,12 +117,9 @@ class ExplorerTest {
         // first attempt: stop after 5 experiments, as an interruption would
         WorkloadRunner runner = new WorkloadRunner(sandbox, spec, new Tracer(TABLE));
         try (Journal journal = Journal.open(journalFile, identity, false)) {
-            ExploreListener stopper = new ExploreListener() {
-                @Override
-                public void experimentFinished(ExperimentResult result, int done, int total) {
-                    if (done >= 5) {
-                        throw new IllegalStateException("interrupted");
-                    }
+            ExploreListener stopper = event -> {
+                if (event instanceof ExploreEvent.ExperimentFinished f && f.done() >= 5) {
+                    throw new IllegalStateException("interrupted");
                 }
             };
             Explorer explorer = new Explorer(runner, TABLE, new Explorer.Options(1, 2, 2, 2), stopper, journal);
@@ -141,11 +149,47 @@ class ExplorerTest {
         assertThat(resumed.resumedExperiments()).isLessThan(experiments);
         assertThat(categories(resumed)).isEqualTo(categories(fresh));
         assertThat(resumed.plan().implement()).isEqualTo(fresh.plan().implement());
+        assertThat(resumed.usedArgs()).isEqualTo(fresh.usedArgs());
     }
 
-    private static List<RunRecord> lastRuns(ShimPlan plan, int n) {
-        assertThat(plan.verification()).hasSize(n);
-        return plan.verification();
+    private static List<RunRecord> lastRuns(Exploration e, int n) {
+        assertThat(e.planOutcome().verification()).hasSize(n);
+        return e.planOutcome().verification();
+    }
+
+    private static List<String> names(java.util.Collection<Syscall> syscalls) {
+        return syscalls.stream().map(Syscall::name).toList();
+    }
+
+    @Test
+    void aFallbackNeededOnlyWhileAnotherCallIsStubbedEndsUpStubbed(@TempDir Path dir) throws Exception {
+        Exploration e = explore(FixtureSpecs.suite(dir, "fallback"), null);
+
+        assertThat(category(e, "getppid")).isEqualTo(Verdict.STUB_ONLY);
+        assertThat(category(e, "sched_yield")).isEqualTo(Verdict.BOTH);
+        ShimPlan plan = e.plan();
+        assertThat(plan.verified()).isTrue();
+        // the closed world found the fallback and implemented it, the search then implemented getppid,
+        // and against that plan the fallback is never taken: it is stubbed again
+        assertThat(plan.repairs()).extracting(r -> r.syscall().name() + " " + r.cause() + " " + r.to().id())
+                .containsSubsequence("getpgrp FALLBACK implement", "getppid CONFLICT implement", "getpgrp FALLBACK_STUBBED stub");
+        assertThat(names(plan.implement())).contains("getppid").doesNotContain("getpgrp", "sched_yield");
+        assertThat(names(plan.stub())).contains("getpgrp", "sched_yield");
+        Repair undone = plan.repairs().getLast();
+        assertThat(undone.proof().passed()).as("the run that proved it unnecessary").isTrue();
+    }
+
+    @Test
+    void theSameVerdictsGiveTheSamePlan(@TempDir Path dir) throws Exception {
+        WorkloadSpec spec = FixtureSpecs.suite(dir, "fallback");
+        Exploration a = explore(spec, null);
+        Exploration b = explore(spec, null);
+        assertThat(categories(b)).isEqualTo(categories(a));
+        assertThat(b.plan().implement()).isEqualTo(a.plan().implement());
+        assertThat(b.plan().stub()).isEqualTo(a.plan().stub());
+        assertThat(b.plan().fake()).isEqualTo(a.plan().fake());
+        assertThat(b.plan().repairs()).extracting(r -> r.syscall() + " " + r.cause() + " " + r.to())
+                .isEqualTo(a.plan().repairs().stream().map(r -> r.syscall() + " " + r.cause() + " " + r.to()).toList());
     }
 
     private static List<String> categories(Exploration e) {

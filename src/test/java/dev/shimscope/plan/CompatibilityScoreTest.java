@@ -1,5 +1,6 @@
 package dev.shimscope.plan;
 
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.testing.LoupeData;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,7 @@ class CompatibilityScoreTest {
                 app("c", Map.of("open", Need.IMPLEMENT, "getpid", Need.STUB)));
         // weights: read 2, write 1, open 1 (fake and stub needs weigh nothing)
         assertThat(CompatibilityScore.weights(apps)).isEqualTo(Map.of("read", 2, "write", 1, "open", 1));
-        OsSupport os = OsSupport.parse("mini", "mini", "read\nwrite\ngetpid\n");
+        OsDescription os = OsDescription.parse("mini", "mini", "read\nwrite\ngetpid\n");
         CompatibilityScore.OsScore s = CompatibilityScore.score(apps, List.of(os)).getFirst();
         assertThat(s.weight()).isEqualTo(3);
         assertThat(s.totalWeight()).isEqualTo(4);
@@ -41,7 +42,7 @@ class CompatibilityScoreTest {
         var snapshot = ResultStore.open(LoupeData.importedStore()).read();
         List<AppNeeds> apps = AppNeeds.select(snapshot, List.of("*"), WorkloadSelection.BENCH);
         List<CompatibilityScore.OsScore> scores = CompatibilityScore.score(apps,
-                List.of(OsSupport.load("unikraft"), OsSupport.load("gvisor")));
+                List.of(OsDescription.load("unikraft"), OsDescription.load("gvisor")));
         assertThat(scores).extracting(CompatibilityScore.OsScore::os).containsExactly("gvisor", "unikraft");
         assertThat(scores.get(0).weightedScore()).isGreaterThan(scores.get(1).weightedScore());
         assertThat(scores.get(0).supportedShare()).isGreaterThan(scores.get(1).supportedShare());

@@ -1,9 +1,10 @@
 package dev.shimscope.plan;
 
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import dev.shimscope.testing.LoupeData;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,10 +35,10 @@ class PlannerTest {
     @Test
     void needsOfSeveralWorkloadsCombineSoThatAllPass() {
         Profile bench = Profile.newRun("a", WorkloadKind.BENCHMARK, "x", Map.of(
-                "read", SyscallVerdict.BOTH, "prctl", SyscallVerdict.STUB_ONLY, "getpid", SyscallVerdict.BOTH,
-                "rseq", SyscallVerdict.FAKE_ONLY, "futex", SyscallVerdict.FLAKY));
+                "read", Verdict.BOTH, "prctl", Verdict.STUB_ONLY, "getpid", Verdict.BOTH,
+                "rseq", Verdict.FAKE_ONLY, "futex", Verdict.FLAKY));
         Profile suite = Profile.newRun("a", WorkloadKind.SUITE, "", Map.of(
-                "read", SyscallVerdict.REQUIRED, "prctl", SyscallVerdict.FAKE_ONLY, "getpid", SyscallVerdict.STUB_ONLY));
+                "read", Verdict.REQUIRED, "prctl", Verdict.FAKE_ONLY, "getpid", Verdict.STUB_ONLY));
         AppNeeds n = AppNeeds.of("a", List.of(bench, suite));
         assertThat(n.needs()).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "read", Need.IMPLEMENT,         // required in one workload
@@ -66,8 +67,8 @@ class PlannerTest {
         }
         // with an OS that implements read, a runs as it is (prctl answers ENOSYS), so faking prctl
         // for b would break a: supporting b costs an implementation, which Loupe's count does not see
-        OsSupport os = OsSupport.parse("mini", "mini", "read\n");
-        ShimState state = new ShimState(apps, os.syscalls());
+        OsDescription os = OsDescription.parse("mini", "mini", "read\n");
+        ShimState state = new ShimState(apps, os.implemented());
         assertThat(state.isSupported(0)).isTrue();
         assertThat(state.isSupported(1)).isFalse();
         assertThat(state.changeFor(1).implement()).containsExactly("prctl");
@@ -117,12 +118,12 @@ class PlannerTest {
 
     @Test
     void theUnlockPlannerIsAtLeastAsGoodAsGreedyEverywhereOnTheShippedData() {
-        List<OsSupport> starts = new ArrayList<>();
+        List<OsDescription> starts = new ArrayList<>();
         starts.add(null);
-        OsSupport.shippedNames().forEach(n -> starts.add(OsSupport.shipped(n)));
+        OsDescription.shippedNames().forEach(n -> starts.add(OsDescription.shipped(n)));
         for (WorkloadSelection sel : WorkloadSelection.values()) {
             List<AppNeeds> apps = AppNeeds.select(shipped, List.of("*"), sel);
-            for (OsSupport os : starts) {
+            for (OsDescription os : starts) {
                 SupportPlan greedy = new GreedyPlanner().plan(apps, os);
                 SupportPlan unlock = new UnlockPlanner().plan(apps, os);
                 String what = sel.id() + " from " + (os == null ? "nothing" : os.name());

@@ -1,6 +1,6 @@
 package dev.shimscope.report;
 
-import dev.shimscope.explore.RunRecord;
+import dev.shimscope.model.RunRecord;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

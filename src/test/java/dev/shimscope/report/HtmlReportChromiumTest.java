@@ -1,7 +1,7 @@
 package dev.shimscope.report;
 
 import dev.shimscope.store.ResultStore;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.testing.LoupeData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,13 +93,13 @@ class HtmlReportChromiumTest {
         for (var e : HtmlReport.BAR_COLOURS.entrySet()) {
             assertThat(px.getOrDefault(rgb(e.getValue()), 0)).as("bars: " + e.getKey()).isGreaterThan(2000);
         }
-        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(SyscallVerdict.REQUIRED)), 0)).as("heatmap: required")
+        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(Verdict.REQUIRED)), 0)).as("heatmap: required")
                 .isGreaterThan(20_000);
-        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(SyscallVerdict.BOTH)), 0)).as("heatmap: both")
+        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(Verdict.BOTH)), 0)).as("heatmap: both")
                 .isGreaterThan(10_000);
-        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(SyscallVerdict.STUB_ONLY)), 0)).as("heatmap: stub only")
+        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(Verdict.STUB_ONLY)), 0)).as("heatmap: stub only")
                 .isGreaterThan(3000);
-        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(SyscallVerdict.FAKE_ONLY)), 0)).as("heatmap: fake only")
+        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(Verdict.FAKE_ONLY)), 0)).as("heatmap: fake only")
                 .isGreaterThan(3000);
     }
 
@@ -111,7 +111,7 @@ class HtmlReportChromiumTest {
         Files.writeString(bare, html);
         Map<Integer, Integer> px = screenshotColours(bare, "");
         assertThat(px.getOrDefault(rgb(HtmlReport.GREEDY_COLOUR), 0)).isLessThan(200);
-        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(SyscallVerdict.REQUIRED)), 0)).isLessThan(200);
+        assertThat(px.getOrDefault(rgb(HtmlReport.HEAT_COLOURS.get(Verdict.REQUIRED)), 0)).isLessThan(200);
         assertThat(px.getOrDefault(rgb(HtmlReport.BAR_COLOURS.get("traced")), 0)).isLessThan(200);
     }
 

@@ -1,10 +1,11 @@
 package dev.shimscope.report;
 
+import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shimscope.sandbox.SeccompAction;
 import dev.shimscope.sandbox.SeccompFilter;
 import dev.shimscope.store.Profile;
-import dev.shimscope.store.SyscallVerdict;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import org.junit.jupiter.api.Test;
 
@@ -26,11 +27,11 @@ class SeccompProfileTest {
     @Test
     void allowsRequiredStubsWhatSurvivesEnosysFakesWhatNeedsZeroDeniesTheRest() throws Exception {
         Profile bench = Profile.newRun("web", WorkloadKind.BENCHMARK, "wrk", Map.of(
-                "read", SyscallVerdict.REQUIRED, "futex", SyscallVerdict.FLAKY, "execve", SyscallVerdict.REQUIRED,
-                "rseq", SyscallVerdict.STUB_ONLY, "getpid", SyscallVerdict.BOTH, "setuid", SyscallVerdict.FAKE_ONLY,
-                "prctl", SyscallVerdict.STUB_ONLY));
+                "read", Verdict.REQUIRED, "futex", Verdict.FLAKY, "execve", Verdict.REQUIRED,
+                "rseq", Verdict.STUB_ONLY, "getpid", Verdict.BOTH, "setuid", Verdict.FAKE_ONLY,
+                "prctl", Verdict.STUB_ONLY));
         Profile suite = Profile.newRun("web", WorkloadKind.SUITE, "", Map.of(
-                "read", SyscallVerdict.BOTH, "prctl", SyscallVerdict.FAKE_ONLY, "sysinfo", SyscallVerdict.BOTH));
+                "read", Verdict.BOTH, "prctl", Verdict.FAKE_ONLY, "sysinfo", Verdict.BOTH));
         SeccompProfile p = SeccompProfile.of("web", List.of(bench, suite));
         assertThat(p.allow()).containsExactly("execve", "futex", "prctl", "read");   // prctl: stub for one, fake for the other
         assertThat(p.stub()).containsExactly("getpid", "rseq", "sysinfo");
@@ -65,7 +66,7 @@ class SeccompProfileTest {
 
     @Test
     void execveIsAlwaysAllowedAndStaticOnlyResultsAreRefused() {
-        Profile p = Profile.newRun("tiny", WorkloadKind.BENCHMARK, "x", Map.of("write", SyscallVerdict.REQUIRED));
+        Profile p = Profile.newRun("tiny", WorkloadKind.BENCHMARK, "x", Map.of("write", Verdict.REQUIRED));
         SeccompProfile sp = SeccompProfile.of("tiny", List.of(p));
         assertThat(sp.allow()).containsExactly("execve", "write");
         assertThat(sp.execveAdded()).isTrue();

@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.testing.Cli;
 import dev.shimscope.testing.Cli.Outcome;
 import dev.shimscope.workload.WorkloadKind;
@@ -49,7 +50,7 @@ class BadInputTest {
     private Path storeWithOneImport() throws Exception {
         Path db = tmp.resolve("db");
         ResultStore.openOrCreate(db).save(Profile.newRun("kept", WorkloadKind.BENCHMARK, "w",
-                Map.of("read", SyscallVerdict.REQUIRED)));
+                Map.of("read", Verdict.REQUIRED)));
         return db;
     }
 

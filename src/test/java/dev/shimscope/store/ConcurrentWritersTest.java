@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -132,7 +133,7 @@ class ConcurrentWritersTest {
         }
         // the next writer recovers and goes on
         ResultStore store = ResultStore.open(db);
-        store.save(Profile.newRun("after", WorkloadKind.SUITE, "", Map.of("read", SyscallVerdict.REQUIRED)));
+        store.save(Profile.newRun("after", WorkloadKind.SUITE, "", Map.of("read", Verdict.REQUIRED)));
         StoreSnapshot after = store.read();
         assertThat(after.runs().size()).isGreaterThanOrEqualTo(s.runs().size() + 1);
         assertThat(db.resolve(".tmp")).doesNotExist();

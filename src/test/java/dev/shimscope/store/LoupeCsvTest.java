@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.SyscallTable;
 import org.junit.jupiter.api.Test;
 
@@ -28,10 +29,10 @@ class LoupeCsvTest {
                 """;
         LoupeCsv.DynamicData d = LoupeCsv.parseDynamic("dyn.csv", csv, X86);
         assertThat(d.verdicts()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                "read", SyscallVerdict.REQUIRED,
-                "write", SyscallVerdict.FAKE_ONLY,
-                "open", SyscallVerdict.STUB_ONLY,
-                "close", SyscallVerdict.BOTH));
+                "read", Verdict.REQUIRED,
+                "write", Verdict.FAKE_ONLY,
+                "open", Verdict.STUB_ONLY,
+                "close", Verdict.BOTH));
         assertThat(d.notes()).isEmpty();
     }
 
@@ -39,7 +40,7 @@ class LoupeCsvTest {
     void readsLoupesOlderAllColumnsForm() {
         // Loupe's "imported" runs mark all three columns for a call that works both ways
         LoupeCsv.DynamicData d = LoupeCsv.parseDynamic("dyn.csv", "0,Y,Y,Y,Y\n1,Y,Y,N,N\n", X86);
-        assertThat(d.verdicts()).containsEntry("read", SyscallVerdict.BOTH).containsEntry("write", SyscallVerdict.FAKE_ONLY);
+        assertThat(d.verdicts()).containsEntry("read", Verdict.BOTH).containsEntry("write", Verdict.FAKE_ONLY);
     }
 
     @Test
@@ -78,9 +79,9 @@ class LoupeCsvTest {
 
     @Test
     void writesLoupesFormatForTheWholeTable() {
-        Map<String, SyscallVerdict> v = new TreeMap<>(Map.of(
-                "read", SyscallVerdict.REQUIRED, "write", SyscallVerdict.FAKE_ONLY, "open", SyscallVerdict.STUB_ONLY,
-                "close", SyscallVerdict.BOTH, "stat", SyscallVerdict.FLAKY, "clone3", SyscallVerdict.REQUIRED));
+        Map<String, Verdict> v = new TreeMap<>(Map.of(
+                "read", Verdict.REQUIRED, "write", Verdict.FAKE_ONLY, "open", Verdict.STUB_ONLY,
+                "close", Verdict.BOTH, "stat", Verdict.FLAKY, "clone3", Verdict.REQUIRED));
         String csv = LoupeCsv.writeDynamic(v, X86);
         List<String> lines = csv.lines().toList();
         assertThat(lines.getFirst()).isEqualTo("# syscall, used, works faked, works stubbed, works both");
@@ -94,9 +95,9 @@ class LoupeCsvTest {
         assertThat(lines.get(1 + 400)).isEqualTo("400,N,N,N,N");      // a gap in the x86_64 table
         assertThat(csv).endsWith("\n").doesNotContain(" ,").doesNotContain("\r");
         // reading it back gives the same verdicts, except that FLAKY has no column of its own
-        Map<String, SyscallVerdict> back = LoupeCsv.parseDynamic("w", csv, X86).verdicts();
-        Map<String, SyscallVerdict> expected = new TreeMap<>(v);
-        expected.put("stat", SyscallVerdict.REQUIRED);
+        Map<String, Verdict> back = LoupeCsv.parseDynamic("w", csv, X86).verdicts();
+        Map<String, Verdict> expected = new TreeMap<>(v);
+        expected.put("stat", Verdict.REQUIRED);
         assertThat(back).isEqualTo(expected);
     }
 

@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import dev.shimscope.testing.LoupeData;
 import org.eclipse.jgit.api.Git;
@@ -54,8 +55,8 @@ class LoupeImportTest {
         }
         assertThat(Files.readAllLines(csv)).contains("288,Y,N,Y,N", "72,Y,Y,N,N");
         Profile nginx = ResultStore.open(LoupeData.importedStore()).read().latest("nginx", "benchmark-wrk").orElseThrow();
-        assertThat(nginx.verdicts()).containsEntry("accept4", SyscallVerdict.STUB_ONLY)
-                .containsEntry("fcntl", SyscallVerdict.FAKE_ONLY);
+        assertThat(nginx.verdicts()).containsEntry("accept4", Verdict.STUB_ONLY)
+                .containsEntry("fcntl", Verdict.FAKE_ONLY);
     }
 
     @Test

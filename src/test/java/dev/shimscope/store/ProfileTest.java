@@ -1,9 +1,10 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shimscope.report.Json;
+import dev.shimscope.model.Json;
 import dev.shimscope.syscall.Arch;
 import org.junit.jupiter.api.Test;
 
@@ -20,48 +21,61 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ProfileTest {
 
-    static Profile profile(String app, String runId, Instant recorded, Map<String, SyscallVerdict> verdicts) {
+    static Profile profile(String app, String runId, Instant recorded, Map<String, Verdict> verdicts) {
         return new Profile(app, WorkloadKind.BENCHMARK, "wrk", runId, recorded, "0.1.0", false, Arch.X86_64,
                 new TreeSet<>(verdicts.keySet()), new TreeMap<>(verdicts), null, null, null);
+    }
+
+    /** A plan with one of each kind and a repair with its proving run. */
+    private static dev.shimscope.model.ShimPlan plan() {
+        var t = dev.shimscope.syscall.SyscallTable.x86_64();
+        var proof = new dev.shimscope.model.RunRecord(false, "test exited with status 2", false, 40, -1, 12, -1, 9, 1, 2048);
+        return new dev.shimscope.model.ShimPlan(new java.util.TreeSet<>(Set.of(t.require("read"), t.require("futex"))),
+                new java.util.TreeSet<>(Set.of(t.require("rseq"), t.require("getpid"))),
+                new java.util.TreeSet<>(Set.of(t.require("prctl"))), new java.util.TreeSet<>(), true, 3,
+                java.util.List.of(new dev.shimscope.model.Repair(t.require("futex"), dev.shimscope.model.Repair.Cause.CONFLICT,
+                        dev.shimscope.model.Treatment.STUB, dev.shimscope.model.Treatment.IMPLEMENT, proof)));
     }
 
     @Test
     void jsonRoundTripKeepsEveryField() throws Exception {
         ObjectNode details = JsonNodeFactory.instance.objectNode().put("kernel", "6.1.0");
         Profile p = Profile.newRun("nginx", WorkloadKind.SUITE, "nginx-tests", Map.of(
-                        "read", SyscallVerdict.REQUIRED, "prctl", SyscallVerdict.FAKE_ONLY, "rseq", SyscallVerdict.STUB_ONLY,
-                        "getpid", SyscallVerdict.BOTH, "futex", SyscallVerdict.FLAKY))
+                        "read", Verdict.REQUIRED, "prctl", Verdict.FAKE_ONLY, "rseq", Verdict.STUB_ONLY,
+                        "getpid", Verdict.BOTH, "futex", Verdict.FLAKY))
                 .withStaticBinary(Set.of("read", "write", "clone3"))
                 .withStaticSources(Set.of("read"))
-                .withDetails(details);
+                .withDetails(details)
+                .withPlan(plan());
         String json = Json.write(p);
         Profile back = Json.mapper().readValue(json, Profile.class);
         assertThat(back).isEqualTo(p);
         assertThat(back.recorded()).isEqualTo(p.recorded());
-        assertThat(json).contains("\"format\" : 1", "\"workload_kind\" : \"suite\"", "\"futex\" : \"flaky\"",
+        assertThat(json).contains("\"format\" : 2", "\"workload_kind\" : \"suite\"", "\"futex\" : \"flaky\"",
+                "\"cause\" : \"CONFLICT\"", "\"to\" : \"implement\"",
                 "\"recorded\" : \"" + p.recorded() + "\"", "\"arch\" : \"x86_64\"", "\"imported\" : false");
         assertThat(back.relativeDir()).isEqualTo("nginx/suite-nginx-tests/" + p.runId());
         // the store's streaming reader reads exactly what the annotations write
         assertThat(ProfileReader.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
         String future = json.replace("\"app\" :", "\"added_later\" : {\"a\" : [1, {\"b\" : null}]},\n  \"app\" :");
         assertThat(ProfileReader.read(future.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
-        assertThatThrownBy(() -> ProfileReader.read(json.replace("\"format\" : 1", "\"format\" : 2")
+        assertThatThrownBy(() -> ProfileReader.read(json.replace("\"format\" : 2", "\"format\" : 3")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8), "x.json"))
-                .hasMessage("x.json has format 2, written by a newer shimscope");
+                .hasMessage("x.json has format 3, written by a newer shimscope");
         assertThat(p.runId()).matches("\\d{8}T\\d{9}Z-[0-9a-f]{8}");
     }
 
     @Test
     void rejectsWhatCannotBeStored() {
         Instant now = Instant.now();
-        assertThatThrownBy(() -> profile("nginx", "r1", now, Map.of("futimensat", SyscallVerdict.REQUIRED)))
+        assertThatThrownBy(() -> profile("nginx", "r1", now, Map.of("futimensat", Verdict.REQUIRED)))
                 .hasMessage("result nginx/r1: unknown x86_64 syscall name 'futimensat' in used");
-        assertThatThrownBy(() -> profile("../etc", "r1", now, Map.of("read", SyscallVerdict.REQUIRED)))
+        assertThatThrownBy(() -> profile("../etc", "r1", now, Map.of("read", Verdict.REQUIRED)))
                 .hasMessageStartingWith("invalid app '../etc'");
-        assertThatThrownBy(() -> profile("nginx", ".hidden", now, Map.of("read", SyscallVerdict.REQUIRED)))
+        assertThatThrownBy(() -> profile("nginx", ".hidden", now, Map.of("read", Verdict.REQUIRED)))
                 .hasMessageStartingWith("invalid run id '.hidden'");
         assertThatThrownBy(() -> new Profile("nginx", WorkloadKind.SUITE, "", "r", now, "v", false, null,
-                new TreeSet<>(Set.of("read", "write")), new TreeMap<>(Map.of("read", SyscallVerdict.BOTH)), null, null, null))
+                new TreeSet<>(Set.of("read", "write")), new TreeMap<>(Map.of("read", Verdict.BOTH)), null, null, null))
                 .hasMessageContaining("every used syscall needs exactly one verdict (no verdict: [write]");
         assertThatThrownBy(() -> new Profile("nginx", WorkloadKind.SUITE, "", "r", now, "v", false, null,
                 null, null, null, null, null))
@@ -83,14 +97,14 @@ class ProfileTest {
 
     @Test
     void namesAreStoredAsTheTableSpellsThem() {
-        Profile p = profile("a", "r", Instant.now(), Map.of("syscall_0", SyscallVerdict.REQUIRED, "syscall_0x190", SyscallVerdict.BOTH));
+        Profile p = profile("a", "r", Instant.now(), Map.of("syscall_0", Verdict.REQUIRED, "syscall_0x190", Verdict.BOTH));
         assertThat(p.used()).containsExactly("read", "syscall_400");
     }
 
     @Test
     void newestRunWinsByRecordedTimeThenLegacyThenId() {
         Instant t = Instant.parse("2026-01-01T00:00:00Z");
-        Map<String, SyscallVerdict> v = Map.of("read", SyscallVerdict.REQUIRED);
+        Map<String, Verdict> v = Map.of("read", Verdict.REQUIRED);
         Profile older = profile("a", "zzzz", t, v);
         Profile newer = profile("a", "aaaa", t.plusSeconds(1), v);
         Profile legacy = profile("a", "imported", t, v);

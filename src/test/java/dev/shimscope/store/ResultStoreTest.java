@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import dev.shimscope.syscall.Arch;
 import org.eclipse.jgit.api.Git;
@@ -25,9 +26,9 @@ class ResultStoreTest {
     @TempDir
     Path tmp;
 
-    private static Profile run(String id, Instant recorded, SyscallVerdict readVerdict) {
-        TreeMap<String, SyscallVerdict> v = new TreeMap<>(Map.of("read", readVerdict, "prctl", SyscallVerdict.FAKE_ONLY,
-                "futex", SyscallVerdict.FLAKY));
+    private static Profile run(String id, Instant recorded, Verdict readVerdict) {
+        TreeMap<String, Verdict> v = new TreeMap<>(Map.of("read", readVerdict, "prctl", Verdict.FAKE_ONLY,
+                "futex", Verdict.FLAKY));
         return new Profile("redis", WorkloadKind.BENCHMARK, "redis-benchmark", id, recorded, "0.1.0", false, Arch.X86_64,
                 new TreeSet<>(v.keySet()), v, new TreeSet<>(List.of("read", "write")), null, null);
     }
@@ -56,7 +57,7 @@ class ResultStoreTest {
     @Test
     void savesInLoupesLayoutWithOneCommitEach() throws Exception {
         ResultStore store = ResultStore.openOrCreate(tmp.resolve("db"));
-        Profile p = run("20260101T000000000Z-00000001", Instant.parse("2026-01-01T00:00:00Z"), SyscallVerdict.REQUIRED);
+        Profile p = run("20260101T000000000Z-00000001", Instant.parse("2026-01-01T00:00:00Z"), Verdict.REQUIRED);
         StoredRun stored = store.save(p);
         Path dir = tmp.resolve("db/redis/benchmark-redis-benchmark/20260101T000000000Z-00000001");
         assertThat(stored.dir()).isEqualTo(dir);
@@ -77,8 +78,8 @@ class ResultStoreTest {
     @Test
     void bothRunsAreKeptAndTheNewestByRecordedTimeWinsWhateverTheFileTimes() throws Exception {
         ResultStore store = ResultStore.openOrCreate(tmp.resolve("db"));
-        Profile newer = run("b-newer", Instant.parse("2026-03-01T00:00:00Z"), SyscallVerdict.BOTH);
-        Profile older = run("a-older", Instant.parse("2026-02-01T00:00:00Z"), SyscallVerdict.REQUIRED);
+        Profile newer = run("b-newer", Instant.parse("2026-03-01T00:00:00Z"), Verdict.BOTH);
+        Profile older = run("a-older", Instant.parse("2026-02-01T00:00:00Z"), Verdict.REQUIRED);
         store.save(newer);
         store.save(older);      // stored later, recorded earlier
         // file times say the opposite of the recorded times (as after a clone or a copy)
@@ -94,14 +95,14 @@ class ResultStoreTest {
     void readersIgnoreIncompleteRunsAndWritersRecoverWhatACrashLeft() throws Exception {
         Path db = tmp.resolve("db");
         ResultStore store = ResultStore.openOrCreate(db);
-        store.save(run("r1", Instant.now(), SyscallVerdict.REQUIRED));
+        store.save(run("r1", Instant.now(), Verdict.REQUIRED));
         // a crash while writing: half a run directory in place (no shimscope.json) and a staging leftover
         Path half = db.resolve("redis/benchmark-redis-benchmark/r2/data");
         Files.createDirectories(half);
         Files.writeString(half.resolve("dyn.csv"), "0,Y,N");
         Files.createDirectories(db.resolve(".tmp/w123/data"));
         // a crash after the rename, before the commit: a complete run that git does not have yet
-        Profile r3 = run("r3", Instant.now(), SyscallVerdict.BOTH);
+        Profile r3 = run("r3", Instant.now(), Verdict.BOTH);
         Path r3dir = db.resolve(r3.relativeDir());
         Files.createDirectories(r3dir.resolve("data"));
         for (var f : ResultStore.filesOf(r3).entrySet()) {
@@ -115,7 +116,7 @@ class ResultStoreTest {
         assertThat(s.ignored()).singleElement().asString()
                 .startsWith("redis/benchmark-redis-benchmark/r2: no shimscope.json");
 
-        store.save(run("r4", Instant.now(), SyscallVerdict.REQUIRED));
+        store.save(run("r4", Instant.now(), Verdict.REQUIRED));
         assertThat(db.resolve(".tmp")).doesNotExist();
         assertThat(db.resolve(".git/index.lock")).doesNotExist();
         assertThat(commitMessages(db)).startsWith(
@@ -126,9 +127,9 @@ class ResultStoreTest {
     @Test
     void flakyIsKeptInJsonAndWrittenAsRequiredInTheCsv() throws Exception {
         ResultStore store = ResultStore.openOrCreate(tmp.resolve("db"));
-        StoredRun r = store.save(run("r1", Instant.now(), SyscallVerdict.REQUIRED));
+        StoredRun r = store.save(run("r1", Instant.now(), Verdict.REQUIRED));
         assertThat(Files.readAllLines(r.dir().resolve("data/dyn.csv"))).contains("202,Y,N,N,N");    // futex
-        assertThat(store.read().runs().getFirst().profile().verdicts()).containsEntry("futex", SyscallVerdict.FLAKY);
+        assertThat(store.read().runs().getFirst().profile().verdicts()).containsEntry("futex", Verdict.FLAKY);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.shimscope.store;
 
+import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,7 +20,7 @@ public final class StoreWriterMain {
         System.out.flush();
         for (int i = 0; i < count; i++) {
             Profile p = Profile.newRun("app-" + prefix, WorkloadKind.BENCHMARK, "w",
-                    Map.of("read", SyscallVerdict.REQUIRED, "getpid", i % 2 == 0 ? SyscallVerdict.BOTH : SyscallVerdict.STUB_ONLY));
+                    Map.of("read", Verdict.REQUIRED, "getpid", i % 2 == 0 ? Verdict.BOTH : Verdict.STUB_ONLY));
             store.save(new Profile(p.app(), p.kind(), p.workload(), prefix + "-" + i, Instant.now(), p.toolVersion(),
                     false, p.arch(), p.used(), p.verdicts(), null, null, null));
             System.out.println("stored " + i);

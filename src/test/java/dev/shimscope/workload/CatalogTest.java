@@ -77,13 +77,13 @@ class CatalogTest {
                 """);
         WorkloadSpec spec = WorkloadSpecs.load(specFile);
         assertThat(spec.prepare()).hasToString("./prep.sh");
-        Preparation.ensurePrepared(spec, cache, new PrintStream(new ByteArrayOutputStream()));
+        Preparation.ensurePrepared(spec, cache, new java.io.PrintWriter(new ByteArrayOutputStream(), true));
         assertThat(Files.readString(cache.resolve("stamp"))).isEqualTo("prepared in " + dir.toRealPath() + "\n");
 
         Files.writeString(specFile, Files.readString(specFile).replace("./prep.sh", "echo no network; exit 3"));
         WorkloadSpec failing = WorkloadSpecs.load(specFile);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        assertThatThrownBy(() -> Preparation.ensurePrepared(failing, cache, new PrintStream(log)))
+        assertThatThrownBy(() -> Preparation.ensurePrepared(failing, cache, new java.io.PrintWriter(log, true)))
                 .hasMessage("spec " + specFile + ": prepare (echo no network; exit 3): failed with status 3: no network");
         assertThat(log.toString(StandardCharsets.UTF_8)).isEqualTo("no network\n");
     }

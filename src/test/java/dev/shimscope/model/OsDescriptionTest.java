@@ -1,4 +1,4 @@
-package dev.shimscope.plan;
+package dev.shimscope.model;
 
 import dev.shimscope.testing.LoupeData;
 import org.junit.jupiter.api.Test;
@@ -12,7 +12,7 @@ import java.util.TreeSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class OsSupportTest {
+class OsDescriptionTest {
 
     @TempDir
     Path tmp;
@@ -23,27 +23,27 @@ class OsSupportTest {
                 Map.entry("fuchsia", "Fuchsia"), Map.entry("graphene", "Graphene"), Map.entry("gvisor", "Gvisor"),
                 Map.entry("hermitux", "Hermitux"), Map.entry("kerla", "Kerla"), Map.entry("linuxnolibc", "LinuxNoLibc"),
                 Map.entry("osv", "Osv"), Map.entry("unikraft", "Unikraft"), Map.entry("zephyr", "Zephyr"));
-        assertThat(OsSupport.shippedNames()).containsExactlyInAnyOrderElementsOf(loupeFile.keySet());
-        for (String name : OsSupport.shippedNames()) {
-            OsSupport os = OsSupport.load(name);
+        assertThat(OsDescription.shippedNames()).containsExactlyInAnyOrderElementsOf(loupeFile.keySet());
+        for (String name : OsDescription.shippedNames()) {
+            OsDescription os = OsDescription.load(name);
             TreeSet<String> original = new TreeSet<>(Files.readAllLines(LoupeData.DB.resolve(loupeFile.get(name) + ".syscalls")));
             original.removeIf(String::isBlank);
             if (name.equals("gvisor")) {
                 original.remove("futimensat");
                 original.add("futimesat");
             }
-            assertThat(os.syscalls()).as(name).isEqualTo(original);
+            assertThat(os.implemented()).as(name).isEqualTo(original);
         }
-        assertThat(OsSupport.load("gvisor").syscalls()).contains("futimesat", "utimensat").doesNotContain("futimensat");
-        assertThat(OsSupport.load("Gvisor").syscalls()).hasSize(259);
-        assertThat(OsSupport.load("unikraft.syscalls").syscalls()).hasSize(163);
-        assertThat(OsSupport.load("osv").syscalls()).doesNotContain("clone", "exit_group");
+        assertThat(OsDescription.load("gvisor").implemented()).contains("futimesat", "utimensat").doesNotContain("futimensat");
+        assertThat(OsDescription.load("Gvisor").implemented()).hasSize(259);
+        assertThat(OsDescription.load("unikraft.syscalls").syscalls()).hasSize(163);
+        assertThat(OsDescription.load("osv").implemented()).doesNotContain("clone", "exit_group");
     }
 
     @Test
     void theOriginalGvisorListIsAClearError() {
         Path original = LoupeData.DB.resolve("Gvisor.syscalls");
-        assertThatThrownBy(() -> OsSupport.load(original.toString()))
+        assertThatThrownBy(() -> OsDescription.load(original.toString()))
                 .hasMessage(original + " line 57: unknown x86_64 syscall name 'futimensat' (did you mean futimesat or utimensat?)");
     }
 
@@ -51,30 +51,30 @@ class OsSupportTest {
     void commentsAndBlankLinesAreAllowed() throws Exception {
         Path f = tmp.resolve("mini.syscalls");
         Files.writeString(f, "# my OS\n\nread   # implemented\n  write\r\nread\n");
-        OsSupport os = OsSupport.load(f.toString());
+        OsDescription os = OsDescription.load(f.toString());
         assertThat(os.name()).isEqualTo("mini");
-        assertThat(os.syscalls()).containsExactly("read", "write");
+        assertThat(os.implemented()).containsExactly("read", "write");
         // an existing file wins over a shipped name
         Path local = tmp.resolve("gvisor");
         Files.writeString(local, "read\n");
-        assertThat(OsSupport.load(local.toString()).syscalls()).containsExactly("read");
+        assertThat(OsDescription.load(local.toString()).implemented()).containsExactly("read");
     }
 
     @Test
     void badListsAreErrorsNamingFileAndLine() throws Exception {
         Path f = tmp.resolve("bad.syscalls");
         Files.writeString(f, "read\nwrite\nopn\n");
-        assertThatThrownBy(() -> OsSupport.load(f.toString()))
+        assertThatThrownBy(() -> OsDescription.load(f.toString()))
                 .hasMessage(f + " line 3: unknown x86_64 syscall name 'opn' (did you mean open?)");
         Files.writeString(f, "read write\n");
-        assertThatThrownBy(() -> OsSupport.load(f.toString()))
-                .hasMessage(f + " line 1: 'read write' is more than one name; put one syscall name per line");
+        assertThatThrownBy(() -> OsDescription.load(f.toString()))
+                .hasMessage(f + " line 1: 'write' after the name is another syscall; put one syscall name per line");
         Files.writeString(f, "# nothing\n\n");
-        assertThatThrownBy(() -> OsSupport.load(f.toString()))
+        assertThatThrownBy(() -> OsDescription.load(f.toString()))
                 .hasMessage(f + ": lists no syscalls (expected one x86_64 syscall name per line)");
         Files.writeString(f, "syscall_400\n");
-        assertThatThrownBy(() -> OsSupport.load(f.toString())).hasMessageContaining("unknown x86_64 syscall name 'syscall_400'");
-        assertThatThrownBy(() -> OsSupport.load("gvsior"))
+        assertThatThrownBy(() -> OsDescription.load(f.toString())).hasMessageContaining("unknown x86_64 syscall name 'syscall_400'");
+        assertThatThrownBy(() -> OsDescription.load("gvsior"))
                 .hasMessageStartingWith("no OS support list 'gvsior': not a file, and not a shipped list (did you mean gvisor?)");
     }
 }

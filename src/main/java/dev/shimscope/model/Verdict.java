@@ -1,4 +1,4 @@
-package dev.shimscope.store;
+package dev.shimscope.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -15,7 +15,7 @@ import java.util.Locale;
  * the same rule Loupe applies when its replicas disagree. The JSON beside the CSV keeps the
  * distinction.
  */
-public enum SyscallVerdict {
+public enum Verdict {
     /** Neither stubbing nor faking works: the call needs a real implementation. */
     REQUIRED,
     /** Returning ENOSYS works, returning 0 breaks the workload. */
@@ -37,13 +37,41 @@ public enum SyscallVerdict {
         return this == FAKE_ONLY || this == BOTH;
     }
 
+    /** The treatments known to keep the workload passing (a real implementation always does). */
+    public java.util.Set<Treatment.Kind> working() {
+        java.util.EnumSet<Treatment.Kind> w = java.util.EnumSet.of(Treatment.Kind.IMPLEMENT);
+        if (stubWorks()) {
+            w.add(Treatment.Kind.STUB);
+        }
+        if (fakeWorks()) {
+            w.add(Treatment.Kind.FAKE);
+        }
+        return java.util.Collections.unmodifiableSet(w);
+    }
+
+    /** True when {@code t} is known to keep the workload passing. */
+    public boolean works(Treatment t) {
+        return working().contains(t.kind());
+    }
+
+    /**
+     * What two workloads (or two verdicts of one syscall) allow together: an OS answers a syscall
+     * one way, so only treatments both accept work. FLAKY with anything stays FLAKY.
+     */
+    public Verdict and(Verdict other) {
+        if (this == FLAKY || other == FLAKY) {
+            return FLAKY;
+        }
+        return of(stubWorks() && other.stubWorks(), fakeWorks() && other.fakeWorks());
+    }
+
     /** True when only a real implementation is known to work (REQUIRED, and FLAKY to be safe). */
     public boolean needsImplementation() {
         return !stubWorks() && !fakeWorks();
     }
 
     /** The verdict for the given outcomes of the stub and fake experiments. */
-    public static SyscallVerdict of(boolean stubWorks, boolean fakeWorks) {
+    public static Verdict of(boolean stubWorks, boolean fakeWorks) {
         if (stubWorks && fakeWorks) {
             return BOTH;
         }
@@ -71,8 +99,8 @@ public enum SyscallVerdict {
     }
 
     @JsonCreator
-    public static SyscallVerdict parse(String text) {
-        for (SyscallVerdict v : values()) {
+    public static Verdict parse(String text) {
+        for (Verdict v : values()) {
             if (v.id().equals(text) || v.name().equals(text)) {
                 return v;
             }

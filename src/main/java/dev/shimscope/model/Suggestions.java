@@ -1,4 +1,4 @@
-package dev.shimscope.store;
+package dev.shimscope.model;
 
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,0 +1,467 @@
+package dev.shimscope.explore;
+
+import dev.shimscope.explore.ExploreEvent.WaveKind;
+import dev.shimscope.model.Repair;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.ShimConfiguration;
+import dev.shimscope.model.ShimPlan;
+import dev.shimscope.model.Treatment;
+import dev.shimscope.model.Verdict;
+import dev.shimscope.sandbox.SeccompFilter;
+import dev.shimscope.syscall.Syscall;
+import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.trace.TraceResult;
+import dev.shimscope.workload.RunScheduler;
+import dev.shimscope.workload.WorkloadOutcome;
+import dev.shimscope.workload.WorkloadRunner;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+
+/**
+ * Turns an exploration's verdicts into a shim plan that is verified the way an OS would run it,
+ * canonical and minimal.
+ *
+ * <p><b>Start.</b> Required and flaky syscalls are implemented; the others are candidates: stub
+ * only and both are stubbed (a stub needs no code at all), fake only is faked.
+ *
+ * <p><b>Rounds.</b> Each round runs the plan in the closed world (every syscall the plan does not
+ * name returns ENOSYS) {@code passes} times, with limits {@value TimeLimits#PLAN_FACTOR} times the
+ * experiments' (a plan that is merely slow is an impact, not a failure), plus one traced run with
+ * the spec's own limits (strace is slow: this run only shows which calls the application makes
+ * under the plan; its pass or failure verifies nothing), plus a trial for each syscall a repair
+ * moved to "implement" that has not been tried against this plan: the plan with it returning
+ * ENOSYS. Then:
+ * <ul>
+ *   <li>calls the traced run made outside the plan are fallbacks the application took because of
+ *       a stub (clone3 stubbed: glibc uses clone). If the plan failed, they are implemented; if it
+ *       passed, they are stubs already (they returned ENOSYS) and are listed as such;</li>
+ *   <li>if the plan passed, every trial that passed is demoted to a stub and the next round
+ *       verifies the plan without them; if nothing changed, the plan is verified;</li>
+ *   <li>if the plan failed only by time limits, it is run again with longer limits before
+ *       anything is blamed;</li>
+ *   <li>if it failed otherwise with no new fallback, two candidates conflict: a search over
+ *       prefixes of the candidates in syscall-number order finds the shortest failing prefix (up
+ *       to K prefixes at once; a failing point is confirmed by a second run before it counts); its
+ *       last candidate is faked if it is stubbed and works both ways, else implemented.</li>
+ * </ul>
+ *
+ * <p><b>Canonical.</b> Every choice follows a fixed order (syscall numbers) and a fixed rule (stub
+ * before fake, the last candidate of the shortest failing prefix), so the same verdicts and the
+ * same run outcomes give the same plan. <b>Minimal.</b> The plan is finished only when every
+ * syscall that a repair implemented has been tried returning ENOSYS against the final plan and
+ * failed, each with the run that proved it ({@link Repair#proof()}).
+ */
+final class PlanSearch {
+
+    /** Runs a workload once (the explorer counts runs). */
+    @FunctionalInterface
+    interface Runs {
+        WorkloadOutcome run(WorkloadRunner.Options o) throws InterruptedException;
+    }
+
+    private final WorkloadRunner runner;
+    private final SyscallTable table;
+    private final RunScheduler scheduler;
+    private final ExploreListener listener;
+    private final int passes;
+    private final TimeLimits planLimits;
+    private final TimeLimits longerLimits;
+    private final TimeLimits traceLimits;
+    /** A trial asks what an experiment asks (does it work with this one syscall ENOSYS?): the same limits. */
+    private final TimeLimits trialLimits;
+    private final Runs runs;
+    private final Syscall launch;
+
+    // the plan being built
+    private final SortedMap<Syscall, Treatment> candidates = new TreeMap<>();
+    private final SortedSet<Syscall> implement = new TreeSet<>();
+    private final SortedSet<Syscall> fallbacks = new TreeSet<>();
+    private final Map<Syscall, Verdict> verdicts = new HashMap<>();
+    private final List<Repair> repairs = new ArrayList<>();
+    /** Syscalls a repair implemented, with the closed world they last failed a trial in (null: untried). */
+    private final Map<Syscall, ShimConfiguration> repaired = new TreeMap<>();
+    /** Candidates that conflicted once: not demoted again. */
+    private final Set<Syscall> conflicted = new TreeSet<>();
+    private final List<RunRecord> allRuns = new ArrayList<>();
+    private int round;
+    private int flakyRounds;
+    /** Rounds in which the whole plan failed and then passed again before it counts as flaky. */
+    private static final int MAX_FLAKY_ROUNDS = 2;
+
+    PlanSearch(WorkloadRunner runner, SyscallTable table, RunScheduler scheduler, ExploreListener listener, int passes,
+               TimeLimits experimentLimits, TimeLimits traceLimits, Runs runs) {
+        this.runner = runner;
+        this.table = table;
+        this.scheduler = scheduler;
+        this.listener = listener;
+        this.passes = passes;
+        this.planLimits = experimentLimits.times(TimeLimits.PLAN_FACTOR, runner.spec());
+        this.longerLimits = experimentLimits.times(3 * TimeLimits.PLAN_FACTOR, runner.spec());
+        this.traceLimits = traceLimits;
+        this.trialLimits = experimentLimits;
+        this.runs = runs;
+        this.launch = table.require("execve");
+    }
+
+    /** The most rounds before the plan is given up as not verifiable (each round changes the plan). */
+    private int maxRounds() {
+        return candidates.size() + implement.size() + 8;
+    }
+
+    PlanOutcome search(List<SyscallResult> results, Map<Integer, Long> launchCalls) throws InterruptedException {
+        for (SyscallResult v : results) {
+            verdicts.put(v.syscall(), v.verdict());
+            switch (v.verdict()) {
+                case REQUIRED, FLAKY -> implement.add(v.syscall());
+                case STUB_ONLY, BOTH -> candidates.put(v.syscall(), Treatment.STUB); // a stub needs no code at all
+                case FAKE_ONLY -> candidates.put(v.syscall(), Treatment.FAKE);
+            }
+        }
+        listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.PLAN, passes + 1));
+        ShimConfiguration traced = null; // the configuration the last traced run saw
+        int max = maxRounds();
+        for (round = 1; round <= max; round++) {
+            ShimConfiguration plan = closedWorld(candidates.size());
+            boolean traceNow = !plan.equals(traced);
+            // a syscall a repair implemented is tried returning ENOSYS in the next wave; those tried
+            // against an earlier plan are tried again once the plan passes (below)
+            List<Syscall> fresh = repaired.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
+            Wave wave = wave(plan, traceNow, fresh);
+            if (traceNow) {
+                traced = plan;
+            }
+            List<Syscall> unplanned = unplanned(wave.trace(), launchCalls);
+            List<Syscall> newFallbacks = unplanned.stream().filter(s -> !implement.contains(s)).toList();
+            if (!wave.passed() && newFallbacks.isEmpty() && wave.onlyTimeLimits()) {
+                // slow is not broken: before anything is blamed, the same plan with longer limits
+                wave = wave.withVerification(verify(plan, longerLimits, WaveKind.VERIFY_LONGER));
+            }
+            if (wave.passed()) {
+                // calls outside the plan returned ENOSYS and the plan still passed: they are stubs
+                for (Syscall s : unplanned) {
+                    fallbacks.add(s);
+                    candidates.put(s, Treatment.STUB);
+                    repair(new Repair(s, Repair.Cause.FALLBACK_STUBBED, null, Treatment.STUB, wave.traceRecord()));
+                }
+                boolean demoted = demote(plan, fresh, wave.trialRecords());
+                if (!demoted) {
+                    // minimal: every repair tried against this, the final plan
+                    List<Syscall> stale = repaired.entrySet().stream().filter(e -> !plan.equals(e.getValue()))
+                            .map(Map.Entry::getKey).toList();
+                    demoted = !stale.isEmpty() && demote(plan, stale, trials(plan, stale));
+                }
+                if (!demoted) {
+                    return outcome(true, wave.verification());
+                }
+                continue; // verify the plan without them
+            }
+            for (Syscall s : fresh) {
+                repaired.put(s, plan); // a failing plan proves nothing about them: tried again once it passes
+            }
+            if (!newFallbacks.isEmpty()) {
+                for (Syscall s : newFallbacks) {
+                    fallbacks.add(s);
+                    implement.add(s);
+                    repaired.put(s, null);
+                    repair(new Repair(s, Repair.Cause.FALLBACK, null, Treatment.IMPLEMENT, wave.firstFailure()));
+                }
+                continue;
+            }
+            Conflict c = firstFailingPrefix();
+            if (c == null) {
+                return outcome(false, wave.verification());
+            }
+            if (c.culprit() == null) {
+                flakyRounds++;
+                if (flakyRounds > MAX_FLAKY_ROUNDS) {
+                    return outcome(false, wave.verification());
+                }
+                continue; // verify the same plan again
+            }
+            Syscall culprit = c.culprit();
+            Treatment before = candidates.get(culprit);
+            if (before.kind() == Treatment.Kind.STUB && verdicts.getOrDefault(culprit, Verdict.STUB_ONLY) == Verdict.BOTH
+                    && !conflicted.contains(culprit)) {
+                candidates.put(culprit, Treatment.FAKE);
+                repair(new Repair(culprit, Repair.Cause.CONFLICT, before, Treatment.FAKE, c.proof()));
+            } else {
+                candidates.remove(culprit);
+                implement.add(culprit);
+                repaired.put(culprit, null);
+                repair(new Repair(culprit, Repair.Cause.CONFLICT, before, Treatment.IMPLEMENT, c.proof()));
+            }
+            conflicted.add(culprit);
+        }
+        return outcome(false, List.of());
+    }
+
+    /**
+     * Moves to "stub" each of {@code tried} whose trial against {@code plan} passed; the others
+     * are marked as tried against it. True if any moved.
+     */
+    private boolean demote(ShimConfiguration plan, List<Syscall> tried, List<RunRecord> records) {
+        boolean any = false;
+        for (int i = 0; i < tried.size(); i++) {
+            Syscall s = tried.get(i);
+            RunRecord r = records.get(i);
+            if (r.passed()) {
+                any = true;
+                repaired.remove(s);
+                implement.remove(s);
+                candidates.put(s, Treatment.STUB);
+                repair(new Repair(s, fallbacks.contains(s) ? Repair.Cause.FALLBACK_STUBBED : Repair.Cause.NOT_NEEDED,
+                        Treatment.IMPLEMENT, Treatment.STUB, r));
+            } else {
+                repaired.put(s, plan);
+            }
+        }
+        return any;
+    }
+
+    /** One run each of the plan with one of {@code syscalls} returning ENOSYS (experiment limits). */
+    private List<RunRecord> trials(ShimConfiguration plan, List<Syscall> syscalls) throws InterruptedException {
+        List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
+        for (Syscall s : syscalls) {
+            SeccompFilter without = SeccompFilter.of(plan.with(s, Treatment.STUB));
+            tasks.add(() -> runs.run(trialLimits.apply(WorkloadRunner.Options.filtered(without))));
+        }
+        List<RunRecord> records = scheduler.invokeAll(tasks).stream().map(WorkloadOutcome::record).toList();
+        allRuns.addAll(records);
+        for (int i = 0; i < syscalls.size(); i++) {
+            listener.on(new ExploreEvent.PlanWave(round, maxRounds(), WaveKind.TRIAL, syscalls.get(i), candidates.size(),
+                    candidates.size(), List.of(records.get(i))));
+        }
+        return records;
+    }
+
+    private void repair(Repair r) {
+        repairs.add(r);
+        listener.on(new ExploreEvent.PlanRepaired(r));
+    }
+
+    private PlanOutcome outcome(boolean verified, List<RunRecord> verification) {
+        SortedSet<Syscall> stub = new TreeSet<>();
+        SortedSet<Syscall> fake = new TreeSet<>();
+        candidates.forEach((s, t) -> (t.kind() == Treatment.Kind.STUB ? stub : fake).add(s));
+        ShimPlan plan = new ShimPlan(implement, stub, fake, fallbacks, verified, verified ? passes : 0, repairs);
+        return new PlanOutcome(plan, allRuns, verification, round);
+    }
+
+    // ---- waves ----
+
+    /** What one wave of runs showed. */
+    private record Wave(List<RunRecord> verification, WorkloadOutcome tracedOutcome, List<RunRecord> trialRecords) {
+        boolean passed() {
+            return verification.stream().allMatch(RunRecord::passed);
+        }
+
+        boolean onlyTimeLimits() {
+            return verification.stream().filter(r -> !r.passed()).allMatch(RunRecord::timeLimit);
+        }
+
+        TraceResult trace() {
+            return tracedOutcome == null ? null : tracedOutcome.trace();
+        }
+
+        RunRecord traceRecord() {
+            return tracedOutcome == null ? null : tracedOutcome.record();
+        }
+
+        RunRecord firstFailure() {
+            return verification.stream().filter(r -> !r.passed()).findFirst()
+                    .orElse(tracedOutcome != null ? tracedOutcome.record() : null);
+        }
+
+        Wave withVerification(List<RunRecord> v) {
+            return new Wave(v, tracedOutcome, trialRecords);
+        }
+    }
+
+    /** The plan's verification runs, its traced run (if wanted) and the trials, all at once. */
+    private Wave wave(ShimConfiguration plan, boolean trace, List<Syscall> trials) throws InterruptedException {
+        SeccompFilter filter = SeccompFilter.of(plan);
+        List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
+        for (int i = 0; i < passes; i++) {
+            tasks.add(() -> runs.run(planLimits.apply(WorkloadRunner.Options.filtered(filter))));
+        }
+        if (trace) {
+            tasks.add(() -> runs.run(traceLimits.apply(WorkloadRunner.Options.filtered(filter).withTrace(true))));
+        }
+        for (Syscall s : trials) {
+            SeccompFilter without = SeccompFilter.of(plan.with(s, Treatment.STUB));
+            tasks.add(() -> runs.run(trialLimits.apply(WorkloadRunner.Options.filtered(without))));
+        }
+        List<WorkloadOutcome> outcomes = scheduler.invokeAll(tasks);
+        List<RunRecord> verification = outcomes.subList(0, passes).stream().map(WorkloadOutcome::record).toList();
+        WorkloadOutcome traced = trace ? outcomes.get(passes) : null;
+        List<RunRecord> trialRecords = outcomes.subList(passes + (trace ? 1 : 0), outcomes.size()).stream()
+                .map(WorkloadOutcome::record).toList();
+        allRuns.addAll(verification);
+        allRuns.addAll(trialRecords);
+        int maxRounds = maxRounds();
+        listener.on(new ExploreEvent.PlanWave(round, maxRounds, WaveKind.VERIFY, null, candidates.size(), candidates.size(),
+                verification));
+        if (traced != null) {
+            allRuns.add(traced.record());
+            listener.on(new ExploreEvent.PlanWave(round, maxRounds, WaveKind.TRACE, null, candidates.size(),
+                    candidates.size(), List.of(traced.record())));
+        }
+        for (int i = 0; i < trials.size(); i++) {
+            listener.on(new ExploreEvent.PlanWave(round, maxRounds, WaveKind.TRIAL, trials.get(i), candidates.size(),
+                    candidates.size(), List.of(trialRecords.get(i))));
+        }
+        return new Wave(verification, traced, trialRecords);
+    }
+
+    private List<RunRecord> verify(ShimConfiguration plan, TimeLimits limits, WaveKind kind) throws InterruptedException {
+        SeccompFilter filter = SeccompFilter.of(plan);
+        List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
+        for (int i = 0; i < passes; i++) {
+            tasks.add(() -> runs.run(limits.apply(WorkloadRunner.Options.filtered(filter))));
+        }
+        List<RunRecord> records = scheduler.invokeAll(tasks).stream().map(WorkloadOutcome::record).toList();
+        allRuns.addAll(records);
+        listener.on(new ExploreEvent.PlanWave(round, maxRounds(), kind, null, candidates.size(), candidates.size(), records));
+        return records;
+    }
+
+    /**
+     * The plan as an OS would run it, with only the first {@code prefix} candidates stubbed or
+     * faked and the others allowed: implemented syscalls allowed, the launch's execve allowed,
+     * every syscall the plan does not name ENOSYS.
+     */
+    private ShimConfiguration closedWorld(int prefix) {
+        Map<Syscall, Treatment> m = new TreeMap<>();
+        implement.forEach(s -> m.put(s, Treatment.IMPLEMENT));
+        int i = 0;
+        for (Map.Entry<Syscall, Treatment> c : candidates.entrySet()) {
+            m.put(c.getKey(), i++ < prefix ? c.getValue() : Treatment.IMPLEMENT);
+        }
+        // the loader execs the program under the filter; an OS starts it without execve
+        m.putIfAbsent(launch, Treatment.IMPLEMENT);
+        return ShimConfiguration.closedWorld(m, Treatment.STUB).normalized();
+    }
+
+    /** Syscalls a traced run made that the plan does not name (the launch's exec aside). */
+    private List<Syscall> unplanned(TraceResult trace, Map<Integer, Long> launchCalls) {
+        List<Syscall> out = new ArrayList<>();
+        if (trace == null) {
+            return out;
+        }
+        for (TraceResult.SyscallUse u : trace.syscalls()) {
+            long own = u.calls() - launchCalls.getOrDefault(u.number(), 0L);
+            if (own > 0 && !implement.contains(u.syscall()) && !candidates.containsKey(u.syscall())) {
+                out.add(u.syscall());
+            }
+        }
+        return out;
+    }
+
+    // ---- the search for a conflict ----
+
+    private record Conflict(Syscall culprit, RunRecord proof) {
+    }
+
+    /**
+     * The candidate whose addition makes the closed world fail: the last of the shortest failing
+     * prefix of the candidates (the whole list is known to fail). A k-ary search: each wave tests
+     * up to K evenly spaced prefixes at once, so 34 candidates take two waves instead of six
+     * bisection steps. A failing point is run once more before it counts, so that one unlucky run
+     * does not blame an innocent candidate. Null if even the empty prefix fails (the closed world
+     * itself breaks the workload, and no call outside the plan was seen to blame).
+     */
+    private Conflict firstFailingPrefix() throws InterruptedException {
+        List<Syscall> order = new ArrayList<>(candidates.keySet());
+        int lo = -1; // the largest prefix known to pass
+        int hi = order.size(); // a prefix known to fail
+        RunRecord proof = null;
+        while (hi - lo > 1) {
+            int width = Math.min(Math.max(1, scheduler.maxJobs()), hi - lo - 1);
+            List<Integer> points = new ArrayList<>();
+            List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
+            for (int i = 1; i <= width; i++) {
+                int prefix = lo + i * (hi - lo) / (width + 1);
+                SeccompFilter filter = SeccompFilter.of(closedWorld(prefix));
+                points.add(prefix);
+                tasks.add(() -> runs.run(planLimits.apply(WorkloadRunner.Options.filtered(filter))));
+            }
+            List<RunRecord> records = new ArrayList<>(scheduler.invokeAll(tasks).stream().map(WorkloadOutcome::record).toList());
+            allRuns.addAll(records);
+            // a failing point must fail twice; its second run goes with the other confirmations
+            List<Integer> failing = new ArrayList<>();
+            for (int i = 0; i < points.size(); i++) {
+                if (!records.get(i).passed()) {
+                    failing.add(i);
+                }
+            }
+            if (!failing.isEmpty()) {
+                List<Callable<WorkloadOutcome>> again = new ArrayList<>();
+                for (int i : failing) {
+                    SeccompFilter filter = SeccompFilter.of(closedWorld(points.get(i)));
+                    again.add(() -> runs.run(planLimits.apply(WorkloadRunner.Options.filtered(filter))));
+                }
+                List<RunRecord> second = scheduler.invokeAll(again).stream().map(WorkloadOutcome::record).toList();
+                allRuns.addAll(second);
+                for (int j = 0; j < failing.size(); j++) {
+                    if (second.get(j).passed()) {
+                        records.set(failing.get(j), second.get(j)); // one pass of two: not a failing point
+                    }
+                }
+            }
+            int newHi = hi;
+            RunRecord failure = null;
+            for (int i = 0; i < points.size(); i++) {
+                if (!records.get(i).passed() && points.get(i) < newHi) {
+                    newHi = points.get(i);
+                    failure = records.get(i);
+                }
+            }
+            int newLo = lo;
+            for (int i = 0; i < points.size(); i++) {
+                if (records.get(i).passed() && points.get(i) < newHi && points.get(i) > newLo) {
+                    newLo = points.get(i);
+                }
+            }
+            for (int i = 0; i < points.size(); i++) {
+                int p = points.get(i);
+                listener.on(new ExploreEvent.PlanWave(round, maxRounds(), WaveKind.SEARCH, p > 0 ? order.get(p - 1) : null,
+                        p, order.size(), List.of(records.get(i))));
+            }
+            if (failure != null) {
+                proof = failure;
+            }
+            lo = newLo;
+            hi = newHi;
+        }
+        if (hi == 0) {
+            return null;
+        }
+        if (hi == order.size()) {
+            // every shorter prefix passed: the only evidence against the last candidate is the
+            // verification wave; the whole plan must fail twice more before the last one is blamed
+            SeccompFilter filter = SeccompFilter.of(closedWorld(hi));
+            List<Callable<WorkloadOutcome>> again = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                again.add(() -> runs.run(planLimits.apply(WorkloadRunner.Options.filtered(filter))));
+            }
+            List<RunRecord> records = scheduler.invokeAll(again).stream().map(WorkloadOutcome::record).toList();
+            allRuns.addAll(records);
+            listener.on(new ExploreEvent.PlanWave(round, maxRounds(), WaveKind.SEARCH, order.get(hi - 1), hi, order.size(),
+                    records));
+            if (records.stream().anyMatch(RunRecord::passed)) {
+                return new Conflict(null, null); // the plan fails now and then, not because of one candidate
+            }
+            proof = records.getFirst();
+        }
+        return new Conflict(order.get(hi - 1), proof);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.shimscope.model;
+
+/**
+ * One run of an experiment, a baseline, a plan or an emulation, as it is kept: passed or why not,
+ * whether the failure was a time limit, how long the whole run took and how long the server took
+ * to be ready, the test to run and the server to stop after its signal (-1 if not reached or not
+ * measured), and what the run cost: CPU time of all its processes, time they spent waiting for a
+ * CPU (the run was starved for that long; -1 where the machine cannot measure it), and the
+ * largest resident set of one of its processes (KiB, -1 if unknown).
+ */
+public record RunRecord(boolean passed, String failure, boolean timeLimit, long millis, long readyMillis,
+                        long testMillis, long stopMillis, long cpuMillis, long stallMillis, long peakRssKb) {
+
+    /** A record with only the timings the first versions kept (journals written by them). */
+    public RunRecord(boolean passed, String failure, long millis, long readyMillis, long testMillis, long stopMillis) {
+        this(passed, failure, false, millis, readyMillis, testMillis, stopMillis, -1, -1, -1);
+    }
+}

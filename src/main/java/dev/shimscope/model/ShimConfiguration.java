@@ -1,0 +1,102 @@
+package dev.shimscope.model;
+
+import dev.shimscope.syscall.Syscall;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * What a run (or an OS) does with every syscall: a {@link Treatment} for each syscall it names,
+ * {@code otherwise} for all the rest, and, below the syscall, rules for single argument values
+ * that take precedence. The product of this tool is one of these: an experiment is the open world
+ * (everything implemented) with one syscall stubbed or faked; a verified shim plan is a closed
+ * world (everything ENOSYS) with the plan's syscalls implemented, stubbed and faked; an emulated
+ * OS is its support list. It is compiled to a seccomp filter in one place
+ * ({@code sandbox.SeccompFilters}) and to an OCI profile in one place ({@code report.SeccompProfile}).
+ *
+ * @param treatments    the treatment of each named syscall, by number
+ * @param argumentRules rules for one argument value of a syscall, checked before its treatment
+ * @param otherwise     the treatment of every syscall not named: {@link Treatment#IMPLEMENT} (the
+ *                      real kernel) or a stub (an OS that knows only what is named)
+ */
+public record ShimConfiguration(SortedMap<Syscall, Treatment> treatments, List<ArgumentRule> argumentRules,
+                                Treatment otherwise) {
+
+    /**
+     * One argument value of one syscall treated apart, e.g. only {@code prctl(PR_SET_KEEPCAPS, ...)}
+     * faked: the call matches when {@code (arg[index] & mask) == value}.
+     */
+    public record ArgumentRule(Syscall syscall, int index, long mask, long value, Treatment treatment) {
+        public ArgumentRule {
+            if (index < 0 || index > 5) {
+                throw new IllegalArgumentException("argument index must be 0..5, not " + index);
+            }
+        }
+    }
+
+    public ShimConfiguration {
+        treatments = Collections.unmodifiableSortedMap(new TreeMap<>(treatments));
+        argumentRules = List.copyOf(argumentRules);
+        if (otherwise.kind() == Treatment.Kind.FAKE) {
+            // a fake default is legal (emulate --default fake) but has no errno; nothing to check
+            otherwise = Treatment.FAKE;
+        }
+    }
+
+    /** The real kernel with the given syscalls treated otherwise (an experiment). */
+    public static ShimConfiguration openWorld(Map<Syscall, Treatment> treatments) {
+        return new ShimConfiguration(new TreeMap<>(treatments), List.of(), Treatment.IMPLEMENT);
+    }
+
+    /** Only the given syscalls as given; every other syscall gets {@code otherwise} (an OS). */
+    public static ShimConfiguration closedWorld(Map<Syscall, Treatment> treatments, Treatment otherwise) {
+        return new ShimConfiguration(new TreeMap<>(treatments), List.of(), otherwise);
+    }
+
+    /** What the configuration does with {@code s} (argument rules aside). */
+    public Treatment treatmentOf(Syscall s) {
+        return treatments.getOrDefault(s, otherwise);
+    }
+
+    /** The same configuration with {@code s} treated as {@code t}. */
+    public ShimConfiguration with(Syscall s, Treatment t) {
+        TreeMap<Syscall, Treatment> m = new TreeMap<>(treatments);
+        m.put(s, t);
+        return new ShimConfiguration(m, argumentRules, otherwise);
+    }
+
+    /** The same configuration with an argument rule added. */
+    public ShimConfiguration with(ArgumentRule rule) {
+        List<ArgumentRule> rules = new ArrayList<>(argumentRules);
+        rules.add(rule);
+        return new ShimConfiguration(treatments, rules, otherwise);
+    }
+
+    /** The syscalls named with treatment kind {@code k}, by number. */
+    public List<Syscall> named(Treatment.Kind k) {
+        return treatments.entrySet().stream().filter(e -> e.getValue().kind() == k).map(Map.Entry::getKey).toList();
+    }
+
+    /**
+     * The same configuration without the entries that say what {@code otherwise} says: two
+     * configurations that make the kernel do the same thing are then equal.
+     */
+    public ShimConfiguration normalized() {
+        TreeMap<Syscall, Treatment> m = new TreeMap<>();
+        treatments.forEach((s, t) -> {
+            if (!t.equals(otherwise)) {
+                m.put(s, t);
+            }
+        });
+        return new ShimConfiguration(m, argumentRules, otherwise);
+    }
+
+    /** True when every syscall not named goes to the real kernel. */
+    public boolean isOpenWorld() {
+        return otherwise.kind() == Treatment.Kind.IMPLEMENT;
+    }
+}
