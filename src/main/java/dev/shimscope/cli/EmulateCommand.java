@@ -120,7 +120,7 @@ final class EmulateCommand implements Callable<Integer> {
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
         PrintWriter err = commandSpec.commandLine().getErr();
         Emulation e;
-        try (RunScheduler scheduler = new RunScheduler(k, true)) {
+        try (RunScheduler scheduler = new RunScheduler(k, runner.sandbox().cpuMicrosOfRuns())) {
             e = new Emulator(runner, table, scheduler, verifyRuns, event -> {
                 err.println("emulate: " + EmulateReport.progress(event));
                 err.flush();

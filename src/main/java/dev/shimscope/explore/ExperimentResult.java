@@ -40,7 +40,8 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List
 
     /**
      * True when the outcome of {@link #runs} might be the machine's doing: they disagree, or a
-     * failed one waited for a CPU for more than {@code starvedShare} of its time.
+     * failed one failed in a way load can cause (a client that gave up, a time limit) and waited
+     * for a CPU for more than {@code starvedShare} of its time.
      */
     public boolean needsConfirmation(double starvedShare) {
         if (!confirmation.isEmpty()) {
@@ -49,7 +50,8 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List
         if (of(runs) == Outcome.FLAKY) {
             return true;
         }
-        return runs.stream().anyMatch(r -> !r.passed() && r.stallMillis() > starvedShare * Math.max(1, r.millis()));
+        return runs.stream().anyMatch(r -> !r.passed() && r.loadSensitive()
+                && r.stallMillis() > starvedShare * Math.max(1, r.millis()));
     }
 
     public ExperimentResult withConfirmation(List<RunRecord> alone) {

@@ -118,7 +118,8 @@ public final class Explorer {
         long t0 = System.nanoTime();
         WorkloadSpec spec = runner.spec();
         runner.check();
-        try (RunScheduler scheduler = new RunScheduler(options.jobs(), options.adaptive())) {
+        try (RunScheduler scheduler = new RunScheduler(options.jobs(),
+                options.adaptive() ? runner.sandbox().cpuMicrosOfRuns() : null)) {
             scheduler.onConcurrencyChange(k -> listener.on(new ExploreEvent.ConcurrencyChanged(k)));
             // the trace runs beside the baseline (one of the K slots): neither depends on the other
             CompletableFuture<Traced> tracing = CompletableFuture.supplyAsync(() -> {
@@ -324,11 +325,15 @@ public final class Explorer {
         }
         // in number order, so the same suspects are confirmed the same way every time
         suspects.sort((a, b) -> a.experiment().key().compareTo(b.experiment().key()));
-        listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.CONFIRM, suspects.size() * CONFIRMATION_RUNS));
+        listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.CONFIRM, suspects.size()));
         for (ExperimentResult r : suspects) {
             SeccompFilter filter = SeccompFilter.of(r.experiment().configuration());
             List<RunRecord> alone = new ArrayList<>();
-            for (int i = 0; i < CONFIRMATION_RUNS; i++) {
+            alone.add(scheduler.alone(() -> run(timed.withFilter(filter))).record());
+            // one run alone settles an outcome it agrees with (every earlier run failed, and so did
+            // it); otherwise a second decides, and two that disagree make the syscall flaky
+            boolean settled = r.runs().stream().noneMatch(RunRecord::passed) && !alone.getFirst().passed();
+            for (int i = 1; i < CONFIRMATION_RUNS && !settled; i++) {
                 alone.add(scheduler.alone(() -> run(timed.withFilter(filter))).record());
             }
             ExperimentResult confirmed = r.withConfirmation(alone);

@@ -2,17 +2,31 @@ package dev.shimscope.model;
 
 /**
  * One run of an experiment, a baseline, a plan or an emulation, as it is kept: passed or why not,
- * whether the failure was a time limit, how long the whole run took and how long the server took
+ * whether the failure was a time limit and whether it is of a kind a busy machine can cause (a time
+ * limit, a client that gave up; not a crash), how long the whole run took and how long the server took
  * to be ready, the test to run and the server to stop after its signal (-1 if not reached or not
  * measured), and what the run cost: CPU time of all its processes, time they spent waiting for a
  * CPU (the run was starved for that long; -1 where the machine cannot measure it), and the
- * largest resident set of one of its processes (KiB, -1 if unknown).
+ * largest resident set of one of its processes (KiB, -1 if unknown); for a suite of tests, the
+ * tests that failed (null otherwise).
  */
-public record RunRecord(boolean passed, String failure, boolean timeLimit, long millis, long readyMillis,
-                        long testMillis, long stopMillis, long cpuMillis, long stallMillis, long peakRssKb) {
+public record RunRecord(boolean passed, String failure, boolean timeLimit, boolean loadSensitive, long millis,
+                        long readyMillis, long testMillis, long stopMillis, long cpuMillis, long stallMillis,
+                        long peakRssKb, java.util.List<String> failedTests) {
+
+    public RunRecord {
+        failedTests = failedTests == null ? null : java.util.List.copyOf(failedTests);
+    }
+
+    /** A record of a run that is not a suite of tests. */
+    public RunRecord(boolean passed, String failure, boolean timeLimit, boolean loadSensitive, long millis,
+                     long readyMillis, long testMillis, long stopMillis, long cpuMillis, long stallMillis, long peakRssKb) {
+        this(passed, failure, timeLimit, loadSensitive, millis, readyMillis, testMillis, stopMillis, cpuMillis,
+                stallMillis, peakRssKb, null);
+    }
 
     /** A record with only the timings the first versions kept (journals written by them). */
     public RunRecord(boolean passed, String failure, long millis, long readyMillis, long testMillis, long stopMillis) {
-        this(passed, failure, false, millis, readyMillis, testMillis, stopMillis, -1, -1, -1);
+        this(passed, failure, false, false, millis, readyMillis, testMillis, stopMillis, -1, -1, -1, null);
     }
 }

@@ -74,7 +74,7 @@ public final class ExploreProgress implements ExploreListener {
             }
             case ExploreEvent.Confirmed c -> line("confirmed with the machine to itself: " + c.after().experiment() + ": "
                     + outcome(c.after()) + " (before: " + outcome(c.before()) + ")");
-            case ExploreEvent.ConcurrencyChanged c -> line("the machine's CPU pressure allows " + c.jobs() + " run"
+            case ExploreEvent.ConcurrencyChanged c -> line("the CPU other work leaves allows " + c.jobs() + " run"
                     + (c.jobs() == 1 ? "" : "s") + " at a time now");
             case ExploreEvent.PlanWave w -> line("plan round " + w.round() + " (at most " + w.maxRounds() + "): "
                     + waveText(w) + ": " + result(w.runs()));

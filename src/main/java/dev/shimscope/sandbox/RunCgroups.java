@@ -53,6 +53,21 @@ final class RunCgroups {
         }
     }
 
+    /** CPU time (µs) of every run so far, finished ones included (the parent group accumulates it). */
+    long cpuMicros() {
+        long ms = cpuMillis(base); // the fallback if the line cannot be read below
+        try {
+            for (String line : Files.readAllLines(base.resolve("cpu.stat"))) {
+                if (line.startsWith("usage_usec ")) {
+                    return Long.parseLong(line.substring("usage_usec ".length()).strip());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // gone
+        }
+        return ms < 0 ? -1 : ms * 1000;
+    }
+
     /** A new empty group for one run. */
     Path newGroup(long runId) throws IOException {
         return Files.createDirectories(base.resolve("run-" + runId));

@@ -505,6 +505,14 @@ public final class Sandbox {
         hidden.add(dir.toAbsolutePath().normalize());
     }
 
+    /**
+     * CPU time (µs) all runs of this sandbox have used so far, for a scheduler that tells our own
+     * load from the machine's; null where runs have no cgroup.
+     */
+    public java.util.function.LongSupplier cpuMicrosOfRuns() {
+        return cgroups.<java.util.function.LongSupplier>map(g -> g::cpuMicros).orElse(null);
+    }
+
     /** The home directory inside runs: root's, else the caller's passwd home (both fresh and empty). */
     public String home() {
         return home;

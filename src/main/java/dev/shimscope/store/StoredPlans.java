@@ -60,7 +60,7 @@ final class StoredPlans {
 
     private static RunRecord run(JsonNode r) {
         return new RunRecord(r.path("passed").asBoolean(), r.hasNonNull("failure") ? r.get("failure").asText() : null,
-                r.path("timeLimit").asBoolean(false), r.path("millis").asLong(-1), r.path("readyMillis").asLong(-1),
+                r.path("timeLimit").asBoolean(false), r.path("loadSensitive").asBoolean(false), r.path("millis").asLong(-1), r.path("readyMillis").asLong(-1),
                 r.path("testMillis").asLong(-1), r.path("stopMillis").asLong(-1), r.path("cpuMillis").asLong(-1),
                 r.path("stallMillis").asLong(-1), r.path("peakRssKb").asLong(-1));
     }

@@ -14,16 +14,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Runs workload runs at most K at a time: the one place where explore and emulate run things in
- * parallel. K adapts to the CPU the machine has to give: every half second the scheduler reads
- * how much of the time some task on the machine waited for a CPU (the kernel's CPU pressure,
- * {@code /proc/pressure/cpu}); above {@link #HIGH_PRESSURE} it lets one run fewer start, below
- * {@link #LOW_PRESSURE} one more, never more than the K it was given. So a machine busy with
- * other work (another exploration, a build) gets fewer runs from us, and several explorations on
- * one machine share it instead of starving each other. Where the kernel has no pressure file, K
- * stays fixed.
+ * parallel. K adapts to the CPU the machine has to give: every second the scheduler measures how
+ * many CPUs other work used (the machine's busy time from {@code /proc/stat}, minus what this
+ * process and its runs used, which their cgroup tells) and lets {@code K * free / CPUs} runs start
+ * (at least one), smoothed over a few seconds. So a machine busy with other work (another
+ * exploration, a build, a CPU hog) gets fewer runs from us, and several explorations on one machine
+ * share it instead of starving each other, while our own runs never make us back off. Without a
+ * measure of our own CPU time (no cgroup) K stays fixed.
  *
  * <p>{@link #invokeAll} returns results in task order; the first task that throws cancels the
  * others (running ones are interrupted, which kills their sandboxes): an unexpected error must not
@@ -32,12 +33,10 @@ import java.util.function.IntConsumer;
  */
 public final class RunScheduler implements AutoCloseable {
 
-    /** Share of time with a task waiting for a CPU above which fewer runs start. */
-    public static final double HIGH_PRESSURE = 0.60;
-    /** Share below which one more run may start again. */
-    public static final double LOW_PRESSURE = 0.30;
-    private static final Path PRESSURE = Path.of("/proc/pressure/cpu");
-    private static final long SAMPLE_MILLIS = 500;
+    private static final Path STAT = Path.of("/proc/stat");
+    private static final long SAMPLE_MILLIS = 1000;
+    /** Weight of a new sample in the smoothed share of CPUs that others use. */
+    private static final double SMOOTHING = 0.4;
 
     private final int maxJobs;
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,6 +44,7 @@ public final class RunScheduler implements AutoCloseable {
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final Thread monitor;
     private final boolean adaptive;
+    private final LongSupplier ownCpuMicros;
     private volatile IntConsumer onChange = k -> { };
     private int limit;
     private int active;
@@ -52,19 +52,26 @@ public final class RunScheduler implements AutoCloseable {
     private int exclusiveWaiting;
     private long limitSum;
     private long samples;
+    private double othersShare;
 
     /**
-     * @param maxJobs  most runs at a time
-     * @param adaptive follow the machine's CPU pressure (false: always {@code maxJobs})
+     * @param maxJobs      most runs at a time
+     * @param ownCpuMicros CPU time (µs) used so far by this process's runs (null: unknown, K stays fixed)
      */
-    public RunScheduler(int maxJobs, boolean adaptive) {
+    public RunScheduler(int maxJobs, LongSupplier ownCpuMicros) {
         if (maxJobs < 1) {
             throw new IllegalArgumentException("at least one run at a time");
         }
         this.maxJobs = maxJobs;
         this.limit = maxJobs;
-        this.adaptive = adaptive && Files.isReadable(PRESSURE);
-        this.monitor = this.adaptive ? Thread.ofVirtual().name("shimscope-load").start(this::watchPressure) : null;
+        this.ownCpuMicros = ownCpuMicros;
+        this.adaptive = ownCpuMicros != null && Files.isReadable(STAT);
+        this.monitor = this.adaptive ? Thread.ofVirtual().name("shimscope-load").start(this::watchLoad) : null;
+    }
+
+    /** A scheduler with a fixed K. */
+    public RunScheduler(int maxJobs) {
+        this(maxJobs, null);
     }
 
     /** Tells {@code listener} each new concurrency limit (for progress output). */
@@ -198,37 +205,37 @@ public final class RunScheduler implements AutoCloseable {
         }
     }
 
-    private void watchPressure() {
-        long[] last = readPressure();
+    private void watchLoad() {
+        int cpus = Runtime.getRuntime().availableProcessors();
+        long[] last = sample();
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 Thread.sleep(SAMPLE_MILLIS);
-                long[] now = readPressure();
+                long[] now = sample();
                 if (last == null || now == null) {
                     last = now;
                     continue;
                 }
-                double share = (now[0] - last[0]) / 1000.0 / Math.max(1, now[1] - last[1]);
+                double wallMicros = (now[2] - last[2]) / 1000.0;
+                double busyCpus = (now[0] - last[0]) / wallMicros;
+                double ownCpus = (now[1] - last[1]) / wallMicros;
                 last = now;
-                adjust(share);
+                adjust(Math.max(0, Math.min(1, (busyCpus - ownCpus) / cpus)));
             }
         } catch (InterruptedException e) {
             // closed
         }
     }
 
-    /** One step of the limit after a sample of the machine's CPU pressure (a share of time, 0..1). */
-    void adjust(double share) {
+    /** One step after a sample: {@code others} is the share of the machine's CPUs other work used (0..1). */
+    void adjust(double others) {
         int before;
         int after;
         lock.lock();
         try {
+            othersShare = samples == 0 ? others : SMOOTHING * others + (1 - SMOOTHING) * othersShare;
             before = limit;
-            if (share > HIGH_PRESSURE && limit > 1) {
-                limit--;
-            } else if (share < LOW_PRESSURE && limit < maxJobs) {
-                limit++;
-            }
+            limit = Math.max(1, Math.min(maxJobs, (int) Math.round(maxJobs * (1 - othersShare))));
             after = limit;
             limitSum += limit;
             samples++;
@@ -241,16 +248,30 @@ public final class RunScheduler implements AutoCloseable {
         }
     }
 
-    /** {total stall µs of "some", wall clock ms}, or null. */
-    private static long[] readPressure() {
+    /** {machine busy µs, our runs' and this process's CPU µs, nanoTime}, or null. */
+    private long[] sample() {
         try {
-            String some = Files.readAllLines(PRESSURE).getFirst();
-            int i = some.indexOf("total=");
-            return new long[] {Long.parseLong(some.substring(i + 6).strip()), System.nanoTime() / 1_000_000};
+            String[] f = Files.readAllLines(STAT).getFirst().trim().split("\\s+");
+            // cpu user nice system idle iowait irq softirq steal ...
+            long ticks = 0;
+            for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
+                ticks += Long.parseLong(f[i]);
+            }
+            long busy = ticks * 1_000_000 / CLOCK_TICKS;
+            long own = ownCpuMicros.getAsLong();
+            if (own < 0) {
+                return null;
+            }
+            long jvm = java.lang.management.ManagementFactory.getPlatformMXBean(
+                    com.sun.management.OperatingSystemMXBean.class).getProcessCpuTime() / 1000;
+            return new long[] {busy, own + jvm, System.nanoTime()};
         } catch (IOException | RuntimeException e) {
             return null;
         }
     }
+
+    /** USER_HZ, the unit of /proc/stat: 100 on every Linux architecture shimscope runs on. */
+    private static final long CLOCK_TICKS = 100;
 
     @Override
     public void close() {

@@ -38,6 +38,8 @@ import java.util.regex.Matcher;
 public final class WorkloadRunner {
 
     private static final Duration MARGIN = Duration.ofSeconds(10);
+    private static final String TEST_EXITED = "test exited with status ";
+    private static final String TEST_OUTPUT = "test output ";
     /** How much longer than its limits a starved run may take before the sandbox kills it. */
     private static final int STARVED_ALLOWANCE = 4;
 
@@ -65,13 +67,19 @@ public final class WorkloadRunner {
      * (benchmark) or the command (suite) that long after the test started (null: never).
      */
     public record Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout,
-                          Duration grace, Map<Path, Path> replacements, Duration killAfter) {
+                          Duration grace, Map<Path, Path> replacements, Duration killAfter, List<String> tests) {
         public Options {
             replacements = replacements == null ? Map.of() : Map.copyOf(replacements);
+            tests = tests == null ? null : List.copyOf(tests);
+        }
+
+        public Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout,
+                       Duration grace, Map<Path, Path> replacements, Duration killAfter) {
+            this(filter, trace, readyTimeout, testTimeout, grace, replacements, killAfter, null);
         }
 
         public Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout) {
-            this(filter, trace, readyTimeout, testTimeout, null, Map.of(), null);
+            this(filter, trace, readyTimeout, testTimeout, null, Map.of(), null, null);
         }
 
         public static Options plain() {
@@ -87,36 +95,45 @@ public final class WorkloadRunner {
         }
 
         public Options withTimeouts(Duration ready, Duration test) {
-            return new Options(filter, trace, ready, test, grace, replacements, killAfter);
+            return new Options(filter, trace, ready, test, grace, replacements, killAfter, tests);
         }
 
         public Options withGrace(Duration g) {
-            return new Options(filter, trace, readyTimeout, testTimeout, g, replacements, killAfter);
+            return new Options(filter, trace, readyTimeout, testTimeout, g, replacements, killAfter, tests);
         }
 
         public Options withFilter(SeccompFilter f) {
-            return new Options(f, trace, readyTimeout, testTimeout, grace, replacements, killAfter);
+            return new Options(f, trace, readyTimeout, testTimeout, grace, replacements, killAfter, tests);
         }
 
         public Options withTrace(boolean t) {
-            return new Options(filter, t, readyTimeout, testTimeout, grace, replacements, killAfter);
+            return new Options(filter, t, readyTimeout, testTimeout, grace, replacements, killAfter, tests);
+        }
+
+        /** Only these tests of a suite made of tests (null: all). */
+        public Options withTests(List<String> selection) {
+            return new Options(filter, trace, readyTimeout, testTimeout, grace, replacements, killAfter, selection);
         }
 
         /** The run with {@code target} replaced by {@code with} (e.g. the app binary by /bin/false). */
         public Options replacing(Path target, Path with) {
             Map<Path, Path> r = new java.util.LinkedHashMap<>(replacements);
             r.put(target, with);
-            return new Options(filter, trace, readyTimeout, testTimeout, grace, r, killAfter);
+            return new Options(filter, trace, readyTimeout, testTimeout, grace, r, killAfter, tests);
         }
 
         /** The run cut short: the server (or suite command) is killed this long after the test started. */
         public Options killingAfter(Duration d) {
-            return new Options(filter, trace, readyTimeout, testTimeout, grace, replacements, d);
+            return new Options(filter, trace, readyTimeout, testTimeout, grace, replacements, d, tests);
         }
     }
 
     public WorkloadSpec spec() {
         return spec;
+    }
+
+    public Sandbox sandbox() {
+        return sandbox;
     }
 
     /** Checks what can be checked before any run: programs exist and are executable. */
@@ -156,12 +173,28 @@ public final class WorkloadRunner {
                 : spec.server() != null ? spec.server().grace() : Duration.ofSeconds(2);
         String script = spec.kind() == WorkloadKind.BENCHMARK
                 ? benchmarkScript(options, ready, test, grace) : suiteScript(options, test);
+        // the supervisor's limits leave out CPU starvation, so on a busy machine a run may take
+        // longer than their sum; this is the backstop for a supervisor that is stuck
+        RunSpec.Builder rs = runSpec(script,
+                ready.plus(test).plus(grace).plus(grace).multipliedBy(STARVED_ALLOWANCE).plus(MARGIN));
+        options.replacements().forEach(rs::replace);
+        if (options.filter() != null) {
+            if (spec.only() != null) {
+                rs.filter(options.filter(), RunSpec.FilterScope.ONLY_BINARY, spec.only());
+            } else {
+                rs.filter(options.filter(), RunSpec.FilterScope.CALLER, null);
+            }
+        }
+        try (Run run = sandbox.run(rs.build())) {
+            return outcome(run, options, grace);
+        }
+    }
+
+    /** A run of {@code script} as the supervisor, with the spec's files, cache and writable paths. */
+    private RunSpec.Builder runSpec(String script, Duration timeout) {
         RunSpec.Builder rs = RunSpec.of("/bin/bash", Sandbox.CONTROL_DIR + "/supervisor.sh")
                 .controlFile("supervisor.sh", script)
-                // the supervisor's limits leave out CPU starvation, so on a busy machine a run may
-                // take longer than their sum; this is the backstop for a supervisor that is stuck
-                .timeout(ready.plus(test).plus(grace).plus(grace).multipliedBy(STARVED_ALLOWANCE).plus(MARGIN))
-                .env(spec.env())
+                .timeout(timeout)
                 .env("SPEC_DIR", spec.dir().toString())
                 .env(Preparation.CACHE_VARIABLE, cache.toString())
                 .workDir(spec.workDir());
@@ -174,16 +207,52 @@ public final class WorkloadRunner {
             rs.readOnly(cache);
         }
         spec.writable().forEach(rs::writable);
-        options.replacements().forEach(rs::replace);
-        if (options.filter() != null) {
-            if (spec.only() != null) {
-                rs.filter(options.filter(), RunSpec.FilterScope.ONLY_BINARY, spec.only());
-            } else {
-                rs.filter(options.filter(), RunSpec.FilterScope.CALLER, null);
-            }
+        return rs;
+    }
+
+    /**
+     * The ids of a suite's tests: from the spec, or printed by its list command, run in a sandbox
+     * like the workload (no filter), one id per line. An empty list, a failing command or an id
+     * with spaces or quotes is an error naming the spec.
+     */
+    public List<String> listTests() throws InterruptedException {
+        WorkloadSpec.Tests t = spec.tests();
+        if (t == null) {
+            throw new IllegalStateException("spec " + spec.file() + " has no tests");
         }
-        try (Run run = sandbox.run(rs.build())) {
-            return outcome(run, options, grace);
+        if (t.ids() != null) {
+            return t.ids();
+        }
+        StringBuilder sb = prelude(Options.plain());
+        sb.append(t.list().isShell() ? "LIST=(/bin/sh -c " + q(t.list().shell()) + ")\n"
+                : "LIST=(" + words(t.list().argv()) + ")\n");
+        sb.append("\"${LIST[@]}\" > \"$O/tests.txt\" 2> \"$O/tests.err\" < /dev/null; echo $? > \"$O/list_status\"\n");
+        String where = "spec " + spec.file() + ": tests.list (" + t.list() + ")";
+        try (Run run = sandbox.run(runSpec(sb.toString(), spec.test().timeout()).build())) {
+            OutFiles out = new OutFiles(run.out());
+            long status = out.number("list_status", -1);
+            if (status != 0) {
+                throw new IllegalArgumentException(where + ": failed (" + (status < 0 ? run.result().describeEnd()
+                        : "exit status " + status) + ")" + lastLineSuffix(out.log("tests.err")));
+            }
+            List<String> ids = new ArrayList<>();
+            for (String line : out.log("tests.txt").split("\n")) {
+                String id = line.strip();
+                if (id.isEmpty()) {
+                    continue;
+                }
+                if (!id.matches("[^\\s'\"]+")) {
+                    throw new IllegalArgumentException(where + ": '" + id + "' is not a test id (one id per line, no spaces or quotes)");
+                }
+                ids.add(id);
+            }
+            if (out.problem() != null) {
+                throw new IllegalArgumentException(where + ": " + out.problem());
+            }
+            if (ids.isEmpty()) {
+                throw new IllegalArgumentException(where + ": printed no test ids");
+            }
+            return List.copyOf(new java.util.LinkedHashSet<>(ids));
         }
     }
 
@@ -215,6 +284,25 @@ public final class WorkloadRunner {
                 failure = "cannot read the trace: " + e.getMessage();
             }
         }
+        java.util.SortedSet<String> passedTests = new java.util.TreeSet<>();
+        java.util.SortedSet<String> failedTests = new java.util.TreeSet<>();
+        if (spec.tests() != null) {
+            collect(spec.tests().passed(), testOutput, passedTests);
+            if (spec.tests().failed() != null) {
+                collect(spec.tests().failed(), testOutput, failedTests);
+            }
+            passedTests.removeAll(failedTests);
+            if (options.tests() != null) {
+                // a test asked for that did not report a pass failed (it crashed, hung, or never ran)
+                options.tests().stream().filter(id -> !passedTests.contains(id)).forEach(failedTests::add);
+                failedTests.retainAll(options.tests());
+            }
+            if (failure == null && !failedTests.isEmpty()) {
+                failure = "tests failed: " + String.join(" ", failedTests.stream().limit(8).toList())
+                        + (failedTests.size() > 8 ? " ..." : "") + " (" + failedTests.size() + " of "
+                        + (options.tests() != null ? options.tests().size() : passedTests.size() + failedTests.size()) + ")";
+            }
+        }
         // a file the run replaced by a FIFO, a link or a huge file fails the run, whatever else it says
         if (run.result().untrustedOutput() != null) {
             failure = run.result().untrustedOutput();
@@ -224,8 +312,12 @@ public final class WorkloadRunner {
         boolean timeLimit = failure != null && (run.result().timedOut() || testStatus == 124
                 || out.exists("time_limit") || out.exists("server_killed"));
         long stopMs = failure == null ? out.number("stop_ms", -1) : -1;
-        return new WorkloadOutcome(failure == null, failure, timeLimit, run.result(), readyMs, testMs, stopMs,
-                tail(testOutput), tail(serverOutput), trace);
+        // what a busy machine can cause: a time limit, or a client that gave up (its own timeouts)
+        // or reported errors; a crash, an exit at start or a failed shutdown it cannot
+        boolean loadSensitive = failure != null && (timeLimit || failure.startsWith(TEST_EXITED)
+                || failure.startsWith(TEST_OUTPUT) || failure.startsWith("tests failed"));
+        return new WorkloadOutcome(failure == null, failure, timeLimit, loadSensitive, run.result(), readyMs, testMs,
+                stopMs, tail(testOutput), tail(serverOutput), trace, passedTests, failedTests);
     }
 
     /**
@@ -285,6 +377,13 @@ public final class WorkloadRunner {
         }
     }
 
+    private static void collect(java.util.regex.Pattern p, String output, java.util.Set<String> into) {
+        Matcher m = p.matcher(output);
+        while (m.find()) {
+            into.add(m.group("test"));
+        }
+    }
+
     private boolean isOnlyBinary(String exe) {
         if (exe.equals(spec.only().toString())) {
             return true;
@@ -313,18 +412,18 @@ public final class WorkloadRunner {
             return "the test did not end within its time limit";
         }
         if (testStatus != 0) {
-            return "test exited with status " + testStatus + lastLineSuffix(testOutput);
+            return TEST_EXITED + testStatus + lastLineSuffix(testOutput);
         }
         WorkloadSpec.Test t = spec.test();
         // reject first: the line it matches says more than the last line of an unexpected output
         if (t.reject() != null) {
             Matcher m = t.reject().matcher(testOutput);
             if (m.find()) {
-                return "test output matches reject /" + t.reject().pattern() + "/: " + lineAround(testOutput, m.start());
+                return TEST_OUTPUT + "matches reject /" + t.reject().pattern() + "/: " + lineAround(testOutput, m.start());
             }
         }
         if (t.expect() != null && !t.expect().matcher(testOutput).find()) {
-            return "test output does not match expect /" + t.expect().pattern() + "/" + lastLineSuffix(testOutput);
+            return TEST_OUTPUT + "does not match expect /" + t.expect().pattern() + "/" + lastLineSuffix(testOutput);
         }
         if (spec.server() != null && !spec.server().mayExit() && serverAlive == 0) {
             return "the server exited during the test";
@@ -370,7 +469,7 @@ public final class WorkloadRunner {
 
     private String benchmarkScript(Options o, Duration ready, Duration test, Duration grace) {
         WorkloadSpec.Server server = spec.server();
-        StringBuilder sb = prelude();
+        StringBuilder sb = prelude(o);
         sb.append(arrayAssignment("SERVER", server.command()));
         sb.append("CMD=(\"${SERVER[@]}\")\n");
         if (o.filter() != null && spec.only() == null) {
@@ -456,7 +555,7 @@ public final class WorkloadRunner {
     }
 
     private String suiteScript(Options o, Duration test) {
-        StringBuilder sb = prelude();
+        StringBuilder sb = prelude(o);
         sb.append("tick; T1=$NOW; S1=$STALL\n");
         sb.append(arrayAssignmentTest(spec.test().command()));
         if (o.filter() != null && spec.only() == null) {
@@ -481,11 +580,23 @@ public final class WorkloadRunner {
      * so a busy machine makes a run slower, not a failure by time limit. The loops poll every
      * 5 ms without forking a process.
      */
-    private StringBuilder prelude() {
+    /** Text for inside bash double quotes: variables expand, nothing else does. */
+    static String doubleQuoted(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("`", "\\`").replace("$(", "\\$(");
+    }
+
+    private StringBuilder prelude(Options o) {
         StringBuilder sb = new StringBuilder();
         sb.append("#!/bin/bash\n# generated by shimscope: one run of ").append(spec.id()).append('\n');
         sb.append("set -u\nO=").append(q(Sandbox.OUT_DIR)).append('\n');
         sb.append("CG=").append(q(Sandbox.CPU_PRESSURE)).append("; [ -r \"$CG\" ] || CG=\n");
+        // the spec's variables, expanded as in double quotes ($SCRATCH, ${SPEC_DIR}; commands are
+        // refused when the spec is read), in order: a later one may use an earlier one
+        spec.env().forEach((k, v) -> sb.append("export ").append(k).append("=\"").append(doubleQuoted(v)).append("\"\n"));
+        if (spec.tests() != null) {
+            sb.append("export ").append(WorkloadSpec.TESTS_VARIABLE).append('=')
+                    .append(q(o.tests() == null ? "" : String.join(" ", o.tests()))).append('\n');
+        }
         sb.append("""
                 NOW=0; STALL=0; EFFECTIVE=0
                 # NOW: wall clock (ms); STALL: ms the run's processes have waited for a CPU so far

@@ -29,6 +29,9 @@ import java.util.regex.Pattern;
  * @param test        the client (benchmark) or the whole workload (suite)
  * @param prepare     a command run once on the host before any run, e.g. to fetch a test suite
  *                    into the cache directory (null: nothing to prepare); see {@link Preparation}
+ * @param tests       for a suite made of tests that can run separately: how to list them, how the
+ *                    test command is told which to run, and how to read each one's result (null:
+ *                    the suite is one whole)
  */
 public record WorkloadSpec(
         Path file,
@@ -46,14 +49,43 @@ public record WorkloadSpec(
         List<Path> writable,
         Server server,
         Test test,
-        Command prepare) {
+        Command prepare,
+        Tests tests) {
 
     /** A spec without a preparation step. */
     public WorkloadSpec(Path file, Path dir, String app, String workload, WorkloadKind kind, String description,
                         List<String> packages, Path binary, Path only, Integer parallel, Map<String, String> env,
                         Path workDir, List<Path> writable, Server server, Test test) {
         this(file, dir, app, workload, kind, description, packages, binary, only, parallel, env, workDir,
-                writable, server, test, null);
+                writable, server, test, null, null);
+    }
+
+    /** A spec whose suite is one whole. */
+    public WorkloadSpec(Path file, Path dir, String app, String workload, WorkloadKind kind, String description,
+                        List<String> packages, Path binary, Path only, Integer parallel, Map<String, String> env,
+                        Path workDir, List<Path> writable, Server server, Test test, Command prepare) {
+        this(file, dir, app, workload, kind, description, packages, binary, only, parallel, env, workDir,
+                writable, server, test, prepare, null);
+    }
+
+    /** The variable that tells a suite's test command which tests to run (space-separated ids). */
+    public static final String TESTS_VARIABLE = "SHIMSCOPE_TESTS";
+
+    /**
+     * A suite of separately runnable tests. The test command runs the tests named in
+     * {@code $SHIMSCOPE_TESTS} (all of them when it is empty); a test passed when {@code passed}
+     * matches with its id in the group {@code test}, and failed when it did not (or when
+     * {@code failed} names it).
+     *
+     * @param list    a command that prints the ids, one per line (run in a sandbox like the workload)
+     * @param ids     the ids, when given in the spec instead
+     * @param passed  regex with a group {@code test}: one match per passed test
+     * @param failed  optional regex with a group {@code test}: one match per failed test
+     */
+    public record Tests(Command list, List<String> ids, Pattern passed, Pattern failed) {
+        public Tests {
+            ids = ids == null ? null : List.copyOf(ids);
+        }
     }
 
     /** A command: a shell line (variables expanded) or a literal argv. */

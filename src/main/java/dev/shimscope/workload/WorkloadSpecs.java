@@ -146,7 +146,7 @@ public final class WorkloadSpecs {
 
         WorkloadSpec spec(ObjectNode root, Path file) {
             allowOnly(root, "", Set.of("app", "workload", "kind", "description", "packages", "binary", "only",
-                    "parallel", "env", "workdir", "writable", "server", "test", "prepare"));
+                    "parallel", "env", "workdir", "writable", "server", "test", "prepare", "tests"));
             String app = name(root, "app");
             String workload = name(root, "workload");
             WorkloadKind kind = switch (requiredText(root, "kind")) {
@@ -179,6 +179,10 @@ public final class WorkloadSpecs {
                     if (!f.getValue().isValueNode()) {
                         throw error("env." + f.getKey(), "must be a plain value");
                     }
+                    if (f.getValue().asText().contains("$(") || f.getValue().asText().contains("`")) {
+                        throw error("env." + f.getKey(), "variables ($SCRATCH, ${SPEC_DIR}) are expanded,"
+                                + " commands ($(...), `...`) are not allowed");
+                    }
                     env.put(f.getKey(), f.getValue().asText());
                 });
             }
@@ -208,8 +212,15 @@ public final class WorkloadSpecs {
             }
             WorkloadSpec.Test test = test(object(root, "test"));
             Command prepare = root.has("prepare") ? command(root, "prepare") : null;
+            WorkloadSpec.Tests tests = null;
+            if (root.has("tests")) {
+                if (kind != WorkloadKind.SUITE) {
+                    throw error("tests", "only a suite is made of tests (a benchmark's client is one test)");
+                }
+                tests = tests(object(root, "tests"));
+            }
             return new WorkloadSpec(file, dir, app, workload, kind, description, packages, binary, only, parallel,
-                    env, workDir, writable, server, test, prepare);
+                    env, workDir, writable, server, test, prepare, tests);
         }
 
         WorkloadSpec.Server server(ObjectNode s) {
@@ -254,6 +265,39 @@ public final class WorkloadSpecs {
             }
             boolean mayExit = s.has("mayExit") && bool(s, "mayExit", "server.mayExit");
             return new WorkloadSpec.Server(command, ready, timeout, signal, grace, mayExit);
+        }
+
+        WorkloadSpec.Tests tests(ObjectNode t) {
+            allowOnly(t, "tests.", Set.of("list", "ids", "passed", "failed"));
+            if (t.has("list") == t.has("ids")) {
+                throw error("tests", "give exactly one of list (a command printing the test ids) and ids (the ids)");
+            }
+            Command list = t.has("list") ? command(t, "tests.list") : null;
+            List<String> ids = t.has("ids") ? stringList(t, "ids") : null;
+            if (ids != null && ids.isEmpty()) {
+                throw error("tests.ids", "is empty");
+            }
+            if (ids != null) {
+                for (String id : ids) {
+                    if (!id.matches("[^\\s'\"]+")) {
+                        throw error("tests.ids", "'" + id + "' is not a test id (no spaces or quotes)");
+                    }
+                }
+            }
+            if (!t.has("passed")) {
+                throw error("tests.passed", "missing: a regex with a group named test, e.g. '^ok (?<test>\\S+)'");
+            }
+            Pattern passed = testPattern(t, "passed");
+            Pattern failed = t.has("failed") ? testPattern(t, "failed") : null;
+            return new WorkloadSpec.Tests(list, ids, passed, failed);
+        }
+
+        private Pattern testPattern(ObjectNode t, String field) {
+            Pattern p = regex(t.get(field).asText(), "tests." + field);
+            if (!p.pattern().contains("(?<test>")) {
+                throw error("tests." + field, "needs a group named test: (?<test>...)");
+            }
+            return p;
         }
 
         WorkloadSpec.Test test(ObjectNode t) {

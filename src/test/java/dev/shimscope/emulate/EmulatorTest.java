@@ -67,7 +67,7 @@ class EmulatorTest {
     }
 
     private static Emulation emulate(OsDescription os, boolean fake) throws InterruptedException {
-        try (RunScheduler scheduler = new RunScheduler(2, false)) {
+        try (RunScheduler scheduler = new RunScheduler(2)) {
             return new Emulator(runner, TABLE, scheduler, 2, event -> { }).emulate(os, fake);
         }
     }

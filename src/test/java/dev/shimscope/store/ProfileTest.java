@@ -29,7 +29,7 @@ class ProfileTest {
     /** A plan with one of each kind and a repair with its proving run. */
     private static dev.shimscope.model.ShimPlan plan() {
         var t = dev.shimscope.syscall.SyscallTable.x86_64();
-        var proof = new dev.shimscope.model.RunRecord(false, "test exited with status 2", false, 40, -1, 12, -1, 9, 1, 2048);
+        var proof = new dev.shimscope.model.RunRecord(false, "test exited with status 2", false, true, 40, -1, 12, -1, 9, 1, 2048);
         return new dev.shimscope.model.ShimPlan(new java.util.TreeSet<>(Set.of(t.require("read"), t.require("futex"))),
                 new java.util.TreeSet<>(Set.of(t.require("rseq"), t.require("getpid"))),
                 new java.util.TreeSet<>(Set.of(t.require("prctl"))), new java.util.TreeSet<>(), true, 3,
