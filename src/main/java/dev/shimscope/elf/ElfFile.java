@@ -58,6 +58,8 @@ public final class ElfFile implements AutoCloseable {
     private List<ElfSymbol> dynamicSymbols;
     private List<long[]> dynamicEntries;
     private List<ElfRelocation> relocations;
+    private Map<Long, ElfRelocation> relocationsByOffset;
+    private Optional<GoInfo> goInfo;
 
     private ElfFile(Path path, Arena arena, MemorySegment data) {
         this.path = path;
@@ -536,6 +538,25 @@ public final class ElfFile implements AutoCloseable {
             relocations = Collections.unmodifiableList(out);
         }
         return relocations;
+    }
+
+    /** The relocation that patches the word at {@code addr}, or null. */
+    public synchronized ElfRelocation relocationAt(long addr) {
+        if (relocationsByOffset == null) {
+            relocationsByOffset = new HashMap<>();
+            for (ElfRelocation r : relocations()) {
+                relocationsByOffset.putIfAbsent(r.offset(), r);
+            }
+        }
+        return relocationsByOffset.get(addr);
+    }
+
+    /** Go's build information and function table, when this is a Go binary. */
+    public synchronized Optional<GoInfo> goInfo() {
+        if (goInfo == null) {
+            goInfo = GoInfo.read(this);
+        }
+        return goInfo;
     }
 
     private void readRela(List<ElfRelocation> out, long addr, long size, List<ElfSymbol> syms) {

@@ -5,6 +5,7 @@ import dev.shimscope.elf.ElfKind;
 import dev.shimscope.elf.ElfRelocation;
 import dev.shimscope.elf.ElfSection;
 import dev.shimscope.elf.ElfSymbol;
+import dev.shimscope.elf.GoInfo;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,6 +47,10 @@ final class ModuleScanner {
     private final long execLow;
     private final long execHigh;
     private final Map<Long, ElfRelocation> relocByOffset = new HashMap<>();
+    /** Go's function table, when the module is a Go binary; its functions use Go's register ABI. */
+    private final GoInfo go;
+    private final long goLow;
+    private final long goHigh;
 
     // decoded instructions, in address order
     int count;
@@ -92,6 +97,9 @@ final class ModuleScanner {
         auxKind = new byte[capacity];
         aux = new long[capacity];
         this.absoluteCode = elf.type() == ElfFile.ET_EXEC;
+        this.go = elf.goInfo().filter(g -> g.functionStarts().length > 0).orElse(null);
+        goLow = go == null ? 0 : go.functionStarts()[0];
+        goHigh = go == null ? 0 : go.textEnd();
         for (ElfRelocation r : elf.relocations()) {
             relocByOffset.put(r.offset(), r);
         }
@@ -107,6 +115,12 @@ final class ModuleScanner {
             }
         }
         return false;
+    }
+
+    /** Whether a region is Go code (between the first and the last function of the pclntab). */
+    boolean goAbi(int region) {
+        long a = regionStart[region];
+        return go != null && a >= goLow && a < goHigh;
     }
 
     private static boolean isPlt(ElfSection s) {
@@ -156,6 +170,13 @@ final class ModuleScanner {
         for (long a : elf.unwindFunctionStarts()) {
             if (inExec(a)) {
                 l.add(a);
+            }
+        }
+        if (go != null) {
+            for (long a : go.functionStarts()) {
+                if (inExec(a)) {
+                    l.add(a);
+                }
             }
         }
         for (long a : elf.initAndFiniFunctions()) {
@@ -591,12 +612,13 @@ final class ModuleScanner {
         while (!work.isEmpty()) {
             int t = work.poll();
             for (int[] c : callersOf.getOrDefault(t, List.of())) {
-                for (int reg = 0; reg < 16; reg++) {
-                    if ((params[t] & X86.bit(reg)) == 0 || !done.add(((long) c[1] << 5) | reg)) {
+                for (int reg = 0; reg < 32; reg++) {
+                    if ((params[t] & (1 << reg)) == 0 || !done.add(((long) c[1] << 5) | reg)) {
                         continue;
                     }
                     String callee = nameOf(names, t) + "()";
-                    SyscallSite site = bt.site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, reg, callee);
+                    int at = X86.parameterLocation(reg, kind[c[1]] == X86.CALL);
+                    SyscallSite site = bt.site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, at, callee);
                     sites.add(site);
                     if (record(site, c[0], numbers, flags, params, bt.lastParams)) {
                         work.add(c[0]);
@@ -707,15 +729,16 @@ final class ModuleScanner {
             if (params[r] == 0 || !taken.get(r)) {
                 continue;
             }
-            for (int reg = 0; reg < 16; reg++) {
-                if ((params[r] & X86.bit(reg)) == 0) {
+            for (int reg = 0; reg < 32; reg++) {
+                if ((params[r] & (1 << reg)) == 0) {
                     continue;
                 }
-                int fam = reg;
+                int param = reg;
                 int[] nrs = byRegister.computeIfAbsent(reg, x -> {
                     BitSet b = new BitSet();
                     for (int k = 0; k < indirectCalls.n; k++) {
                         int i = indirectCalls.a[k];
+                        int fam = X86.parameterLocation(param, kind[i] == X86.CALL);
                         SyscallSite s = bt.site(i, regionOf(addr[i]), SyscallSite.Kind.WRAPPER_CALL, fam, null);
                         for (int nr : s.numbers()) {
                             b.set(nr);
@@ -728,9 +751,9 @@ final class ModuleScanner {
                 }
                 flags[r] |= ModuleModel.FLAG_UNRESOLVED;
                 sites.add(new SyscallSite(regionStart[r], r, SyscallSite.Kind.WRAPPER_CALL, nrs,
-                        SyscallSite.Status.PARTIAL, "number passed in " + X86.FAMILY_NAMES[reg] + " to " + nameOf(names, r)
+                        SyscallSite.Status.PARTIAL, "number passed in " + X86.parameterName(reg) + " to " + nameOf(names, r)
                         + "(), whose address is taken: every constant this module passes in "
-                        + X86.FAMILY_NAMES[reg] + " to an indirect call (" + indirectCalls.n + " indirect calls)"));
+                        + X86.parameterName(reg) + " to an indirect call (" + indirectCalls.n + " indirect calls)"));
             }
         }
     }
@@ -741,8 +764,8 @@ final class ModuleScanner {
      */
     private void markSitesOutsideFunctions(List<SyscallSite> sites) {
         long[][] ranges = elf.unwindFunctionRanges();
-        if (ranges.length == 0) {
-            return;
+        if (ranges.length == 0 && go == null) {
+            return; // Go code has no FDEs: its pclntab says where its functions are
         }
         long[] starts = new long[ranges.length];
         for (int i = 0; i < ranges.length; i++) {
@@ -754,7 +777,7 @@ final class ModuleScanner {
                 continue;
             }
             int j = lowerBound(starts, s.address() + 1) - 1;
-            boolean covered = false;
+            boolean covered = go != null && s.address() >= goLow && s.address() < goHigh;
             for (int k = j; k >= 0 && k > j - 8; k--) {
                 covered |= s.address() >= ranges[k][0] && s.address() < ranges[k][1];
             }
@@ -807,6 +830,16 @@ final class ModuleScanner {
                 }
             }
         }
+        if (go != null) {
+            long[] gs = go.functionStarts();
+            String[] gn = go.functionNames();
+            for (int k = 0; k < gs.length; k++) {
+                int i = Arrays.binarySearch(regionStart, gs[k]);
+                if (i >= 0 && names[i] == null && !gn[k].isEmpty()) {
+                    names[i] = gn[k];
+                }
+            }
+        }
         for (int i = 0; i < regionStart.length; i++) {
             if (names[i] == null && regionStart[i] == elf.entry()) {
                 names[i] = "_start";
@@ -838,8 +871,10 @@ final class ModuleScanner {
             String nm = s.name();
             if (nm.startsWith(".eh_frame") || nm.startsWith(".gcc_except") || nm.startsWith(".note")
                     || nm.startsWith(".rela") || nm.startsWith(".dyn") || nm.startsWith(".gnu.") || nm.equals(".interp")
-                    || nm.equals(".hash") || nm.equals(".got") || nm.equals(".got.plt")) {
-                continue;
+                    || nm.equals(".hash") || nm.equals(".got") || nm.equals(".got.plt") || nm.equals(".gopclntab")
+                    || nm.equals(".go.buildinfo") || nm.equals(".typelink") || nm.equals(".itablink")
+                    || nm.equals(".gosymtab")) {
+                continue; // metadata: offsets and tables, not function pointers
             }
             long start = (s.address() + 7) & ~7L;
             for (long a = start; a + 8 <= s.address() + s.size(); a += 8) {
