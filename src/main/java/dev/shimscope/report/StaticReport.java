@@ -89,6 +89,9 @@ public final class StaticReport {
         if (!e.loaderRoots().isEmpty()) {
             parts.add("loader " + abbreviate(e.loaderRoots(), 1));
         }
+        if (!e.lookedUpByName().isEmpty()) {
+            parts.add("looked up by name " + abbreviate(e.lookedUpByName(), 1));
+        }
         if (parts.isEmpty() && e.viaIndirectCallsCount() > 0) {
             parts.add("indirect calls only: " + abbreviate(e.viaIndirectCalls(), 2)
                     + (e.viaIndirectCallsCount() > e.viaIndirectCalls().size()

@@ -90,10 +90,27 @@ public final class BinaryAnalyzer {
         return result;
     }
 
-    /** Breadth-first over DT_NEEDED, like ld.so's link map; the interpreter joins if nobody needed it. */
+    /**
+     * Breadth-first over DT_NEEDED, like ld.so's link map; the interpreter joins if nobody needed
+     * it. A name that is the interpreter's own (its SONAME or file name) is the interpreter: musl's
+     * dynamic linker is its libc, which programs need as {@code libc.so}.
+     */
     private void discoverLibraries(ElfFile exe, Path binary, List<Load> loads, List<String> missing) throws IOException {
         Map<Path, Boolean> seen = new HashMap<>();
         seen.put(binary.toRealPath(), true);
+        Optional<String> interp = exe.interpreter();
+        Path interpPath = interp.map(Path::of).filter(Files::exists).orElse(null);
+        List<String> interpNames = new ArrayList<>();
+        if (interpPath != null) {
+            Path real = interpPath.toRealPath();
+            interpNames.add(real.getFileName().toString());
+            interpNames.add(interpPath.getFileName().toString());
+            try (ElfFile ld = ElfFile.open(interpPath)) {
+                ld.soname().ifPresent(interpNames::add);
+            } catch (RuntimeException e) {
+                // an unreadable interpreter is reported when it is analysed
+            }
+        }
         List<String> exeRpath = exe.runpath().isEmpty() ? exe.rpath() : List.of();
         Deque<Object[]> queue = new ArrayDeque<>();
         queue.add(new Object[] {binary, exe.needed(), exe.rpath(), exe.runpath()});
@@ -104,7 +121,9 @@ public final class BinaryAnalyzer {
             @SuppressWarnings("unchecked") List<String> rpath = (List<String>) q[2];
             @SuppressWarnings("unchecked") List<String> runpath = (List<String>) q[3];
             for (String name : needed) {
-                Optional<LibraryResolver.Candidate> c = resolver.resolve(name, loader, rpath, runpath, exeRpath);
+                Optional<LibraryResolver.Candidate> c = interpNames.contains(name)
+                        ? Optional.of(new LibraryResolver.Candidate(interpPath, "the interpreter's own name"))
+                        : resolver.resolve(name, loader, rpath, runpath, exeRpath);
                 if (c.isEmpty()) {
                     String m = name + " (needed by " + loader + ")";
                     if (!missing.contains(m)) {
@@ -122,13 +141,11 @@ public final class BinaryAnalyzer {
                 }
             }
         }
-        Optional<String> interp = exe.interpreter();
         if (interp.isPresent()) {
-            Path ip = Path.of(interp.get());
-            if (!Files.exists(ip)) {
+            if (interpPath == null) {
                 missing.add(interp.get() + " (the interpreter of " + binary + ")");
             } else {
-                Path real = ip.toRealPath();
+                Path real = interpPath.toRealPath();
                 boolean found = false;
                 for (int i = 0; i < loads.size(); i++) {
                     if (loads.get(i).path().toRealPath().equals(real)) {
@@ -138,7 +155,7 @@ public final class BinaryAnalyzer {
                     }
                 }
                 if (!found) {
-                    loads.add(new Load(ip, "interpreter", binary.toString(), "PT_INTERP"));
+                    loads.add(new Load(interpPath, "interpreter", binary.toString(), "PT_INTERP"));
                 }
             }
         }

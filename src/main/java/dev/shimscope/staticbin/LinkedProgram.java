@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -300,14 +302,42 @@ final class LinkedProgram {
             }
         }
         List<int[]> loaderRoots = new ArrayList<>(); // {node, module}
+        List<int[]> lookupRoots = new ArrayList<>(); // {node, module that names it}
         for (int m = 0; m < models.size(); m++) {
             for (int r : models.get(m).loaderRoots) {
                 roots.add(base[m] + r);
                 loaderRoots.add(new int[] {base[m] + r, m});
             }
-            if (m > 0 && loads.get(m).role().equals("interpreter") && models.get(m).entryRegion >= 0) {
-                roots.add(base[m] + models.get(m).entryRegion);
-                loaderRoots.add(new int[] {base[m] + models.get(m).entryRegion, m});
+            if (m > 0 && loads.get(m).role().equals("interpreter")) {
+                if (models.get(m).entryRegion >= 0) {
+                    roots.add(base[m] + models.get(m).entryRegion);
+                    loaderRoots.add(new int[] {base[m] + models.get(m).entryRegion, m});
+                }
+                // the loader finds some of its own stages by symbol lookup (musl's __dls2b and
+                // __dls3, entered with jmp *%rax): every export of a pure loader is a root; when the
+                // loader is also the C library (musl), the exports it names in its own strings
+                ModuleModel ld = models.get(m);
+                boolean alsoLibc = ld.exports.containsKey("malloc");
+                Set<String> named = new HashSet<>(List.of(ld.lookupNames));
+                for (Map.Entry<String, int[]> e : ld.exports.entrySet()) {
+                    if (!alsoLibc || named.contains(e.getKey())) {
+                        for (int r : e.getValue()) {
+                            roots.add(base[m] + r);
+                            loaderRoots.add(new int[] {base[m] + r, m});
+                        }
+                    }
+                }
+            } else if (models.get(m).lookupNames.length > 0) {
+                // dlsym("name"): the functions named by the strings of a module that looks symbols up
+                for (String name : models.get(m).lookupNames) {
+                    Integer d = definer.get(name);
+                    if (d != null && d != m) {
+                        for (int r : models.get(d).exports.get(name)) {
+                            roots.add(base[d] + r);
+                            lookupRoots.add(new int[] {base[d] + r, m});
+                        }
+                    }
+                }
             }
         }
         int[] rootArr = roots.sortedUnique();
@@ -379,6 +409,15 @@ final class LinkedProgram {
                     }
                 }
             }
+            List<String> named = new ArrayList<>();
+            for (int[] root : lookupRoots) {
+                if (componentNumbers[component[root[0]]].get(nr)) {
+                    String s = nodeName(root[0]) + " (named in " + fileName(root[1]) + ")";
+                    if (!named.contains(s) && named.size() < MAX_INDIRECT_PROVENANCE) {
+                        named.add(s);
+                    }
+                }
+            }
             List<String> viaPool = new ArrayList<>();
             int poolCount = 0;
             if (indirectReached[0]) {
@@ -391,8 +430,8 @@ final class LinkedProgram {
                     }
                 }
             }
-            entries.add(new StaticResult.SyscallEntry(nr, table.name(nr), directOnly.get(nr), own, imps, lr, viaPool,
-                    poolCount));
+            entries.add(new StaticResult.SyscallEntry(nr, table.name(nr), directOnly.get(nr), own, imps, lr, named,
+                    viaPool, poolCount));
         });
 
         List<StaticResult.Site> unresolved = new ArrayList<>();

@@ -55,12 +55,15 @@ public final class ModuleModel {
     final long instructions;
     final long undecodableBytes;
     final long indirectBranches;
+    /** Identifier strings in the read-only data of a module that looks symbols up by name (dlsym), else empty. */
+    final String[] lookupNames;
 
     ModuleModel(String path, String sha256, ElfKind kind, String soname, List<String> needed, List<String> rpath,
                 List<String> runpath, String interpreter, long[] regionStart, String[] regionName, int[][] callees,
                 int[][] importRefs, int[][] syscalls, byte[] flags, int[] parameterRegisters, String[] imports,
                 Map<String, int[]> exports, int[] poolRegions, int[] poolImports, int[] loaderRoots, int entryRegion,
-                List<SyscallSite> sites, long instructions, long undecodableBytes, long indirectBranches) {
+                List<SyscallSite> sites, long instructions, long undecodableBytes, long indirectBranches,
+                String[] lookupNames) {
         this.path = path;
         this.sha256 = sha256;
         this.kind = kind;
@@ -86,13 +89,14 @@ public final class ModuleModel {
         this.instructions = instructions;
         this.undecodableBytes = undecodableBytes;
         this.indirectBranches = indirectBranches;
+        this.lookupNames = lookupNames;
     }
 
     /** A copy that names the file it was loaded from (a cache hit may come from another path). */
     ModuleModel withPath(String newPath) {
         return new ModuleModel(newPath, sha256, kind, soname, needed, rpath, runpath, interpreter, regionStart,
                 regionName, callees, importRefs, syscalls, flags, parameterRegisters, imports, exports, poolRegions,
-                poolImports, loaderRoots, entryRegion, sites, instructions, undecodableBytes, indirectBranches);
+                poolImports, loaderRoots, entryRegion, sites, instructions, undecodableBytes, indirectBranches, lookupNames);
     }
 
     public String path() {
@@ -252,6 +256,7 @@ public final class ModuleModel {
         out.writeLong(instructions);
         out.writeLong(undecodableBytes);
         out.writeLong(indirectBranches);
+        writeStrings(out, List.of(lookupNames));
     }
 
     /** Reads a model written by {@link #writeTo}; null when it was written by another format version. */
@@ -306,7 +311,7 @@ public final class ModuleModel {
         }
         return new ModuleModel(path, sha, kind, soname, needed, rpath, runpath, interp, start, names, callees, imps,
                 nrs, flags, params, imports, exports, pool, poolImports, roots, entry, sites, in.getLong(),
-                in.getLong(), in.getLong());
+                in.getLong(), in.getLong(), readStrings(in).toArray(String[]::new));
     }
 
     private static void writeNullable(DataOutputStream out, String s) throws IOException {

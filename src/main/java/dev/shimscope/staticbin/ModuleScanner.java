@@ -712,7 +712,7 @@ final class ModuleScanner {
         return new ModuleModel(elf.path().toString(), sha256, kd, elf.soname().orElse(null), elf.needed(),
                 elf.rpath(), elf.runpath(), interp, regionStart, names, calleeArr, importArr, nrArr, flags, params,
                 importIndex.keySet().toArray(String[]::new), exports, pool.sortedUnique(), poolImports.sortedUnique(),
-                roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect);
+                roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect, lookupNames(importIndex));
     }
 
     /**
@@ -756,6 +756,55 @@ final class ModuleScanner {
                         + X86.parameterName(reg) + " to an indirect call (" + indirectCalls.n + " indirect calls)"));
             }
         }
+    }
+
+    /** Functions whose names a module passes to the dynamic linker's lookup (dlsym) or, being the linker, to its own. */
+    static final Set<String> LOOKUP_FUNCTIONS = Set.of("dlsym", "dlvsym");
+
+    /**
+     * The identifier-like strings (NUL-terminated, C identifier characters, 3 to 80 long) in the
+     * read-only data of a module that imports {@code dlsym}/{@code dlvsym} or defines it (a
+     * dynamic linker): the names it may look up at run time. Empty for other modules.
+     */
+    private String[] lookupNames(Map<String, Integer> importIndex) {
+        boolean looksUp = importIndex.keySet().stream().anyMatch(LOOKUP_FUNCTIONS::contains)
+                || elf.exportedFunctions().stream().anyMatch(s -> LOOKUP_FUNCTIONS.contains(s.name()));
+        if (!looksUp) {
+            return new String[0];
+        }
+        Set<String> out = new java.util.TreeSet<>();
+        java.lang.foreign.MemorySegment d = elf.bytes();
+        for (ElfSection s : elf.sections()) {
+            if (!s.allocated() || s.executable() || (s.flags() & ElfSection.SHF_WRITE) != 0
+                    || s.type() != ElfSection.SHT_PROGBITS || !s.name().startsWith(".rodata")) {
+                continue;
+            }
+            long start = s.offset(), end = s.offset() + s.size();
+            long from = start;
+            for (long o = start; o < end; o++) {
+                byte b = d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, o);
+                if (b == 0) {
+                    int len = (int) (o - from);
+                    if (len >= 3 && len <= 80 && identifier(d, from, o)) {
+                        out.add(new String(d.asSlice(from, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                                java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                    from = o + 1;
+                }
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    private static boolean identifier(java.lang.foreign.MemorySegment d, long from, long to) {
+        for (long o = from; o < to; o++) {
+            int c = d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, o);
+            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (o > from && c >= '0' && c <= '9');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

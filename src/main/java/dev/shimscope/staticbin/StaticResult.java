@@ -41,9 +41,13 @@ public record StaticResult(
                          long undecodableBytes, long indirectBranches, int exports, int imports) {
     }
 
-    /** One syscall of the function-level set and why it is there. */
+    /**
+     * One syscall of the function-level set and why it is there: the executable's own sites, its
+     * imports that reach it, loader roots, functions looked up by name (dlsym strings), and the
+     * data-referenced functions that reach it through indirect calls.
+     */
     public record SyscallEntry(int number, String name, boolean inDirectCallGraph, List<String> ownSites,
-                               List<String> importedSymbols, List<String> loaderRoots,
+                               List<String> importedSymbols, List<String> loaderRoots, List<String> lookedUpByName,
                                List<String> viaIndirectCalls, int viaIndirectCallsCount) {
     }
 
