@@ -53,6 +53,9 @@ public final class StaticReport {
         long reachedUnresolved = r.unresolvedSites().stream().filter(StaticResult.Site::reached).count();
         sb.append("unresolved sites: ").append(r.unresolvedSites().size()).append(" (").append(reachedUnresolved)
                 .append(" reachable); int 0x80/sysenter sites: ").append(r.i386Sites().size()).append('\n');
+        for (String w : r.warnings()) {
+            sb.append("warning: ").append(w).append('\n');
+        }
         sb.append(allSites ? "\nall sites of all modules:\n" : "\n");
         Map<Integer, StaticResult.SyscallEntry> byNr = new LinkedHashMap<>();
         r.syscalls().forEach(e -> byNr.put(e.number(), e));

@@ -37,6 +37,7 @@ final class LinkedProgram {
     private final Map<String, Integer> definer = new HashMap<>();
     private final TreeSet<String> unresolvedImports = new TreeSet<>();
     private final int[] poolNodes;
+    private final List<String> warnings = new ArrayList<>();
 
     LinkedProgram(List<ModuleModel> models, List<BinaryAnalyzer.Load> loads, SyscallTable table) {
         this.models = models;
@@ -443,9 +444,22 @@ final class LinkedProgram {
             int unresolvedCount = 0;
             for (SyscallSite s : mm.sites) {
                 boolean isReached = reached.get(base[m] + s.region());
+                String note = s.note();
+                String fn = mm.regionName(s.region());
+                if (s.status() == SyscallSite.Status.ARGUMENT && mm.exports.containsKey(fn)) {
+                    List<String> users = importersOf(fn, m);
+                    if (ModuleScanner.SYSCALL_FUNCTIONS.contains(fn)) {
+                        note += "; other modules' calls to " + fn + "() are resolved at their call sites, calls through a"
+                                + " pointer at the indirect calls of the module taking its address";
+                    } else if (!users.isEmpty()) {
+                        note += "; exported: the numbers " + String.join(", ", users) + " pass are not resolved";
+                        warnings.add(fileName(m) + ": " + fn + "() takes the syscall number as an argument and is used by "
+                                + String.join(", ", users) + ", whose numbers for it are not resolved");
+                    }
+                }
                 StaticResult.Site site = new StaticResult.Site(mm.path, String.format("0x%x", s.address()),
-                        mm.regionName(s.region()), s.kind().label(), s.kind().i386() ? i386Names(s.numbers()) : names(s.numbers()),
-                        s.status().name().toLowerCase(java.util.Locale.ROOT), s.note(), isReached);
+                        fn, s.kind().label(), s.kind().i386() ? i386Names(s.numbers()) : names(s.numbers()),
+                        s.status().name().toLowerCase(java.util.Locale.ROOT), note, isReached);
                 if (s.kind().i386()) {
                     i386.add(site);
                 } else if (s.status() == SyscallSite.Status.UNRESOLVED || s.status() == SyscallSite.Status.PARTIAL) {
@@ -462,7 +476,22 @@ final class LinkedProgram {
         }
         return new StaticResult(info, modules, missing, functionLevel.stream().toArray(), directOnly.stream().toArray(),
                 allSites.stream().toArray(), indirectReached[0], poolNodes.length, entries, unresolved, i386, argument,
-                List.copyOf(unresolvedImports), importReach, table.source(), timing);
+                List.copyOf(unresolvedImports), importReach, warnings, table.source(), timing);
+    }
+
+    /** The other modules that import {@code name} and bind it to module {@code m}. */
+    private List<String> importersOf(String name, int m) {
+        List<String> out = new ArrayList<>();
+        Integer d = definer.get(name);
+        if (d == null || d != m) {
+            return out;
+        }
+        for (int i = 0; i < models.size(); i++) {
+            if (i != m && List.of(models.get(i).imports).contains(name)) {
+                out.add(fileName(i));
+            }
+        }
+        return out;
     }
 
     private static boolean contains(int[] a, int v) {

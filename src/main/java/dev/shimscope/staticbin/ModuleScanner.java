@@ -459,6 +459,8 @@ final class ModuleScanner {
         Map<Integer, List<int[]>> callersOf = new HashMap<>();
         List<int[]> syscallFunctionCalls = new ArrayList<>();
         long indirect = 0;
+        syscallTaker = -1;
+        syscallInData = Long.MIN_VALUE;
         BitSet taken = new BitSet(n);
         IntList indirectCalls = new IntList();
         Backtracker bt = new Backtracker(this, elf, cs);
@@ -556,6 +558,10 @@ final class ModuleScanner {
                     case X86.LEA, X86.MOV, X86.PUSH -> {
                         if (auxKind[i] == AUX_ADDR) {
                             int tr = regionOf(aux[i]);
+                            if (tr >= 0 && pltImport[tr] != null && SYSCALL_FUNCTIONS.contains(pltImport[tr])
+                                    && syscallTaker < 0) {
+                                syscallTaker = i;
+                            }
                             if (tr >= 0) {
                                 taken.set(tr);
                                 if (tr != r) {
@@ -566,6 +572,9 @@ final class ModuleScanner {
                             SlotTarget t = resolveSlot(aux[i]);
                             if (t.kind() == SlotTarget.IMPORT) {
                                 imports[r].add(importIndex.computeIfAbsent(t.name(), x -> importIndex.size()));
+                                if (SYSCALL_FUNCTIONS.contains(t.name()) && syscallTaker < 0) {
+                                    syscallTaker = i;
+                                }
                             } else if (t.kind() == SlotTarget.LOCAL) {
                                 int tr = regionOf(t.address());
                                 taken.set(tr);
@@ -672,6 +681,9 @@ final class ModuleScanner {
                             }
                         } else {
                             poolImports.add(importIndex.computeIfAbsent(s.name(), x -> importIndex.size()));
+                            if (SYSCALL_FUNCTIONS.contains(s.name())) {
+                                syscallInData = rel.offset();
+                            }
                         }
                     }
                 }
@@ -691,6 +703,9 @@ final class ModuleScanner {
             taken.set(r);
         }
         numbersThroughPointers(taken, params, indirectCalls, names, numbers, flags, sites, bt);
+        if (syscallTaker >= 0 || syscallInData != Long.MIN_VALUE) {
+            numbersThroughSyscallPointer(indirectCalls, numbers, flags, sites, bt);
+        }
         int entryRegion = inExec(elf.entry()) ? regionOf(elf.entry()) : -1;
 
         markSitesOutsideFunctions(sites);
@@ -755,6 +770,48 @@ final class ModuleScanner {
                         + "(), whose address is taken: every constant this module passes in "
                         + X86.parameterName(reg) + " to an indirect call (" + indirectCalls.n + " indirect calls)"));
             }
+        }
+    }
+
+    /** The first instruction that takes the address of an imported syscall(), or -1. */
+    private int syscallTaker;
+    /** Where data holds the address of an imported syscall(), or Long.MIN_VALUE. */
+    private long syscallInData;
+
+    /**
+     * This module holds a pointer to the imported {@code syscall()} (in data, or loaded by code),
+     * so any of its indirect calls may be a call to it with the number in rdi: every indirect call
+     * where rdi is a constant is a partial site of the calling function. When no indirect call has
+     * a constant there, one unresolved site says so, so the number is never silently lost.
+     */
+    private void numbersThroughSyscallPointer(IntList indirectCalls, BitSet[] numbers, byte[] flags,
+                                              List<SyscallSite> sites, Backtracker bt) {
+        String where = syscallTaker >= 0 ? String.format("loaded by code at 0x%x", addr[syscallTaker])
+                : String.format("stored in data at 0x%x", syscallInData);
+        int found = 0;
+        for (int k = 0; k < indirectCalls.n; k++) {
+            int i = indirectCalls.a[k];
+            if (kind[i] != X86.CALL && kind[i] != X86.JMP) {
+                continue;
+            }
+            int r = regionOf(addr[i]);
+            SyscallSite s = bt.site(i, r, SyscallSite.Kind.WRAPPER_CALL, X86.RDI, null);
+            if (s.numbers().length == 0) {
+                continue;
+            }
+            found++;
+            for (int nr : s.numbers()) {
+                numbers[r].set(nr);
+            }
+            flags[r] |= ModuleModel.FLAG_UNRESOLVED;
+            sites.add(new SyscallSite(addr[i], r, SyscallSite.Kind.WRAPPER_CALL, s.numbers(), SyscallSite.Status.PARTIAL,
+                    "indirect call with a constant in rdi: may be syscall(), whose address this module takes (" + where + ")"));
+        }
+        if (found == 0) {
+            long at = syscallTaker >= 0 ? addr[syscallTaker] : syscallInData;
+            int r = syscallTaker >= 0 ? regionOf(at) : 0;
+            sites.add(new SyscallSite(at, r, SyscallSite.Kind.WRAPPER_CALL, new int[0], SyscallSite.Status.UNRESOLVED,
+                    "this module takes the address of syscall() (" + where + ") and no indirect call passes a constant in rdi"));
         }
     }
 

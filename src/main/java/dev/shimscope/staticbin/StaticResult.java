@@ -14,7 +14,8 @@ import java.util.List;
  *     much the indirect-call fallback adds).</li>
  * <li>{@code allSites}: every site of every loaded module (the plain upper bound).</li>
  * </ul>
- * Unresolved sites are listed, never dropped; {@code int 0x80}/{@code sysenter} sites use i386
+ * Unresolved sites are listed, never dropped, and {@code warnings} name what the analysis could
+ * not follow (numbers passed to exported wrappers from other modules, modules not found); {@code int 0x80}/{@code sysenter} sites use i386
  * numbers and are listed apart.
  */
 public record StaticResult(
@@ -32,6 +33,7 @@ public record StaticResult(
         List<Site> argumentSites,
         List<String> unresolvedImports,
         List<ImportReach> imports,
+        List<String> warnings,
         String syscallTable,
         Timing timing) {
 
