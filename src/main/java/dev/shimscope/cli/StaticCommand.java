@@ -33,6 +33,15 @@ final class StaticCommand implements Callable<Integer> {
     @Option(names = "--all-sites", description = "Use every site of every loaded module (the plain upper bound) instead of the function-level set.")
     boolean allSites;
 
+    @Option(names = "--module", paramLabel = "FILE|DIR", description = {
+            "A shared object the program opens with dlopen (a directory: every one in it); repeatable.",
+            "Analysed with its own libraries; reported per module."})
+    java.util.List<Path> modules = new java.util.ArrayList<>();
+
+    @Option(names = "--no-presets", description = "Do not add the dlopen'd modules a program is known to use "
+            + "(python's lib-dynload, glibc's NSS and gconv modules).")
+    boolean noPresets;
+
     @Parameters(arity = "1", paramLabel = "BINARY", description = "The ELF executable to analyse.")
     Path binary;
 
@@ -57,7 +66,8 @@ final class StaticCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        StaticResult result = BinaryAnalyzer.standard().analyze(binary);
+        StaticResult result = BinaryAnalyzer.standard().analyze(binary,
+                new BinaryAnalyzer.Options(java.util.List.copyOf(modules), !noPresets));
         if (csv != null) {
             StaticReport.writeCsv(csv, StaticReport.chosenSet(result, allSites), SyscallTable.x86_64());
         }

@@ -53,6 +53,22 @@ public final class StaticReport {
         long reachedUnresolved = r.unresolvedSites().stream().filter(StaticResult.Site::reached).count();
         sb.append("unresolved sites: ").append(r.unresolvedSites().size()).append(" (").append(reachedUnresolved)
                 .append(" reachable); int 0x80/sysenter sites: ").append(r.i386Sites().size()).append('\n');
+        List<StaticResult.RuntimeModule> rm = r.runtimeModules();
+        if (!rm.isEmpty()) {
+            long adding = rm.stream().filter(x -> !x.added().isEmpty()).count();
+            sb.append("dlopen'd modules: ").append(rm.stream().filter(x -> x.role().equals("module")).count())
+                    .append(" and ").append(rm.stream().filter(x -> !x.role().equals("module")).count())
+                    .append(" libraries only they need (").append(adding)
+                    .append(" add syscalls the program alone does not make)\n");
+            for (StaticResult.RuntimeModule x : rm) {
+                if (!x.added().isEmpty()) {
+                    sb.append("  ").append(Path.of(x.path()).getFileName()).append(" (")
+                            .append(x.role().equals("module") ? x.reason() : "library of a module").append("): ")
+                            .append(x.syscalls().size()).append(" syscalls, adds ").append(String.join(" ", x.added()))
+                            .append('\n');
+                }
+            }
+        }
         for (String w : r.warnings()) {
             sb.append("warning: ").append(w).append('\n');
         }
@@ -91,6 +107,9 @@ public final class StaticReport {
         }
         if (!e.loaderRoots().isEmpty()) {
             parts.add("loader " + abbreviate(e.loaderRoots(), 1));
+        }
+        if (!e.onlyInRuntimeModules().isEmpty()) {
+            parts.add("dlopen'd " + abbreviate(e.onlyInRuntimeModules(), 2));
         }
         if (!e.lookedUpByName().isEmpty()) {
             parts.add("looked up by name " + abbreviate(e.lookedUpByName(), 1));

@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,11 +56,23 @@ public final class BinaryAnalyzer {
         }
     }
 
-    /** A module to analyse: where it is, who needed it, how it was found. */
-    record Load(Path path, String role, String neededBy, String via) {
+    /** A module to analyse: where it is, who needed it, how it was found; {@code runtime}: opened with dlopen. */
+    record Load(Path path, String role, String neededBy, String via, boolean runtime) {
+    }
+
+    /**
+     * What to analyse besides the binary and its DT_NEEDED libraries: modules it opens at run
+     * time ({@code --module}), whether to add the {@link RuntimeModules#presets} too.
+     */
+    public record Options(List<Path> modules, boolean presets) {
+        public static final Options DEFAULT = new Options(List.of(), true);
     }
 
     public StaticResult analyze(Path binary) throws IOException {
+        return analyze(binary, Options.DEFAULT);
+    }
+
+    public StaticResult analyze(Path binary, Options options) throws IOException {
         long t0 = System.nanoTime();
         BinaryInfo info;
         List<Load> loads = new ArrayList<>();
@@ -69,8 +83,24 @@ public final class BinaryAnalyzer {
                         + " ELF; syscall analysis supports x86_64 only (--bincompat still reports its loader facts)");
             }
             info = BinaryInfo.of(exe);
-            loads.add(new Load(binary, "executable", null, "command line"));
-            discoverLibraries(exe, binary, loads, missing);
+            loads.add(new Load(binary, "executable", null, "command line", false));
+            List<RuntimeModules.Module> extra = new ArrayList<>(RuntimeModules.fromUser(options.modules()));
+            discoverLibraries(exe, binary, loads, missing, List.of());
+            if (options.presets()) {
+                Set<String> imports = new HashSet<>();
+                for (Load l : loads) {
+                    try (ElfFile e = ElfFile.open(l.path())) {
+                        e.importedSymbols().forEach(sym -> imports.add(sym.name()));
+                    }
+                }
+                extra.addAll(RuntimeModules.presets(binary, imports));
+            }
+            if (!extra.isEmpty()) {
+                loads.clear();
+                missing.clear();
+                loads.add(new Load(binary, "executable", null, "command line", false));
+                discoverLibraries(exe, binary, loads, missing, extra);
+            }
         }
         List<ModuleModel> models = new ArrayList<>();
         int[] cacheHits = new int[1];
@@ -95,7 +125,8 @@ public final class BinaryAnalyzer {
      * it. A name that is the interpreter's own (its SONAME or file name) is the interpreter: musl's
      * dynamic linker is its libc, which programs need as {@code libc.so}.
      */
-    private void discoverLibraries(ElfFile exe, Path binary, List<Load> loads, List<String> missing) throws IOException {
+    private void discoverLibraries(ElfFile exe, Path binary, List<Load> loads, List<String> missing,
+                                   List<RuntimeModules.Module> modules) throws IOException {
         Map<Path, Boolean> seen = new HashMap<>();
         seen.put(binary.toRealPath(), true);
         Optional<String> interp = exe.interpreter();
@@ -114,7 +145,22 @@ public final class BinaryAnalyzer {
         List<String> exeRpath = exe.runpath().isEmpty() ? exe.rpath() : List.of();
         Deque<Object[]> queue = new ArrayDeque<>();
         queue.add(new Object[] {binary, exe.needed(), exe.rpath(), exe.runpath()});
-        while (!queue.isEmpty()) {
+        // the program's own link map first, then each dlopen'd module with what it needs
+        int next = 0;
+        boolean runtime = false;
+        while (!queue.isEmpty() || next < modules.size()) {
+            if (queue.isEmpty()) {
+                RuntimeModules.Module mod = modules.get(next++);
+                runtime = true;
+                if (seen.putIfAbsent(mod.path().toRealPath(), true) != null) {
+                    continue; // already loaded by the program itself
+                }
+                loads.add(new Load(mod.path(), "module", null, mod.reason(), true));
+                try (ElfFile lib = ElfFile.open(mod.path())) {
+                    queue.add(new Object[] {mod.path(), lib.needed(), lib.rpath(), lib.runpath()});
+                }
+                continue;
+            }
             Object[] q = queue.poll();
             Path loader = (Path) q[0];
             @SuppressWarnings("unchecked") List<String> needed = (List<String>) q[1];
@@ -135,7 +181,7 @@ public final class BinaryAnalyzer {
                 if (seen.putIfAbsent(real, true) != null) {
                     continue;
                 }
-                loads.add(new Load(c.get().path(), "library", loader.toString(), c.get().via()));
+                loads.add(new Load(c.get().path(), "library", loader.toString(), c.get().via(), runtime));
                 try (ElfFile lib = ElfFile.open(c.get().path())) {
                     queue.add(new Object[] {c.get().path(), lib.needed(), lib.rpath(), lib.runpath()});
                 }
@@ -150,12 +196,12 @@ public final class BinaryAnalyzer {
                 for (int i = 0; i < loads.size(); i++) {
                     if (loads.get(i).path().toRealPath().equals(real)) {
                         Load l = loads.get(i);
-                        loads.set(i, new Load(l.path(), "interpreter", l.neededBy(), l.via() + ", PT_INTERP"));
+                        loads.set(i, new Load(l.path(), "interpreter", l.neededBy(), l.via() + ", PT_INTERP", false));
                         found = true;
                     }
                 }
                 if (!found) {
-                    loads.add(new Load(interpPath, "interpreter", binary.toString(), "PT_INTERP"));
+                    loads.add(new Load(interpPath, "interpreter", binary.toString(), "PT_INTERP", false));
                 }
             }
         }

@@ -136,6 +136,10 @@ final class LinkedProgram {
 
     /** Reachable nodes from the roots; with {@code followIndirect}, indirect calls reach the data-referenced functions. */
     private BitSet reach(int[] roots, boolean followIndirect, boolean[] indirectReached) {
+        return reach(roots, followIndirect, indirectReached, poolNodes);
+    }
+
+    private BitSet reach(int[] roots, boolean followIndirect, boolean[] indirectReached, int[] pool) {
         BitSet seen = new BitSet(total);
         Deque stack = new Deque(total);
         for (int r : roots) {
@@ -152,7 +156,7 @@ final class LinkedProgram {
                 indirectReached[0] = true;
                 if (followIndirect) {
                     poolAdded = true;
-                    for (int p : poolNodes) {
+                    for (int p : pool) {
                         stack.push(p);
                     }
                 }
@@ -341,6 +345,36 @@ final class LinkedProgram {
                 }
             }
         }
+        // modules opened at run time: entered through any of their exports (dlsym) and their init functions
+        List<int[]> moduleRoots = new ArrayList<>(); // {node, module}
+        ModuleScanner.IntList programRoots = new ModuleScanner.IntList();
+        for (int k = 0; k < roots.n; k++) {
+            int node = roots.a[k];
+            if (loads.get(moduleOf(node)).runtime()) {
+                moduleRoots.add(new int[] {node, moduleOf(node)});
+            } else {
+                programRoots.add(node);
+            }
+        }
+        for (int m = 0; m < models.size(); m++) {
+            if (loads.get(m).role().equals("module")) {
+                for (int[] regions : models.get(m).exports.values()) {
+                    for (int r : regions) {
+                        roots.add(base[m] + r);
+                        moduleRoots.add(new int[] {base[m] + r, m});
+                    }
+                }
+            }
+        }
+        BitSet programSet = new BitSet();
+        if (!moduleRoots.isEmpty()) {
+            int[] programPool = Arrays.stream(poolNodes).filter(n -> !loads.get(moduleOf(n)).runtime()).toArray();
+            reach(programRoots.sortedUnique(), true, new boolean[1], programPool).stream().forEach(n -> {
+                for (int nr : numbers(n)) {
+                    programSet.set(nr);
+                }
+            });
+        }
         int[] rootArr = roots.sortedUnique();
         boolean[] indirectReached = new boolean[1];
         BitSet reached = reach(rootArr, true, indirectReached);
@@ -362,6 +396,24 @@ final class LinkedProgram {
             allSites.or(m.allSiteNumbers());
         }
         computeClosures();
+        List<StaticResult.RuntimeModule> runtimeModules = new ArrayList<>();
+        Map<Integer, BitSet> moduleClosure = new java.util.TreeMap<>();
+        for (int[] mr : moduleRoots) {
+            moduleClosure.computeIfAbsent(mr[1], x -> new BitSet()).or(componentNumbers[component[mr[0]]]);
+        }
+        // what a module reaches through its own function tables (Python's method tables) counts as its own
+        for (int p : poolNodes) {
+            BitSet c = moduleClosure.get(moduleOf(p));
+            if (c != null) {
+                c.or(componentNumbers[component[p]]);
+            }
+        }
+        moduleClosure.forEach((m, c) -> {
+            BitSet added = (BitSet) c.clone();
+            added.andNot(programSet);
+            runtimeModules.add(new StaticResult.RuntimeModule(models.get(m).path, loads.get(m).role(), loads.get(m).via(),
+                    names(c), names(added)));
+        });
 
         // what each imported symbol of the executable reaches
         List<StaticResult.ImportReach> importReach = new ArrayList<>();
@@ -419,6 +471,12 @@ final class LinkedProgram {
                     }
                 }
             }
+            List<String> fromModules = new ArrayList<>();
+            moduleClosure.forEach((m, c) -> {
+                if (c.get(nr) && !programSet.get(nr)) {
+                    fromModules.add(fileName(m));
+                }
+            });
             List<String> viaPool = new ArrayList<>();
             int poolCount = 0;
             if (indirectReached[0]) {
@@ -432,7 +490,7 @@ final class LinkedProgram {
                 }
             }
             entries.add(new StaticResult.SyscallEntry(nr, table.name(nr), directOnly.get(nr), own, imps, lr, named,
-                    viaPool, poolCount));
+                    fromModules, viaPool, poolCount));
         });
 
         List<StaticResult.Site> unresolved = new ArrayList<>();
@@ -476,7 +534,7 @@ final class LinkedProgram {
         }
         return new StaticResult(info, modules, missing, functionLevel.stream().toArray(), directOnly.stream().toArray(),
                 allSites.stream().toArray(), indirectReached[0], poolNodes.length, entries, unresolved, i386, argument,
-                List.copyOf(unresolvedImports), importReach, warnings, table.source(), timing);
+                List.copyOf(unresolvedImports), importReach, runtimeModules, warnings, table.source(), timing);
     }
 
     /** The other modules that import {@code name} and bind it to module {@code m}. */

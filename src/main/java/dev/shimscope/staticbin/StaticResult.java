@@ -33,6 +33,7 @@ public record StaticResult(
         List<Site> argumentSites,
         List<String> unresolvedImports,
         List<ImportReach> imports,
+        List<RuntimeModule> runtimeModules,
         List<String> warnings,
         String syscallTable,
         Timing timing) {
@@ -50,7 +51,7 @@ public record StaticResult(
      */
     public record SyscallEntry(int number, String name, boolean inDirectCallGraph, List<String> ownSites,
                                List<String> importedSymbols, List<String> loaderRoots, List<String> lookedUpByName,
-                               List<String> viaIndirectCalls, int viaIndirectCallsCount) {
+                               List<String> onlyInRuntimeModules, List<String> viaIndirectCalls, int viaIndirectCallsCount) {
     }
 
     /** One syscall site, as reported. */
@@ -60,6 +61,13 @@ public record StaticResult(
 
     /** What one symbol imported by the executable reaches (through direct calls only). */
     public record ImportReach(String symbol, String library, List<String> syscalls, boolean indirectCalls) {
+    }
+
+    /**
+     * A module opened at run time ({@code --module} or a preset) or a library only it needs: what
+     * its exports and init functions reach, and which of those the program alone does not.
+     */
+    public record RuntimeModule(String path, String role, String reason, List<String> syscalls, List<String> added) {
     }
 
     /** Where the time went. */
