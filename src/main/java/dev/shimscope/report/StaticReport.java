@@ -69,6 +69,9 @@ public final class StaticReport {
                 }
             }
         }
+        for (String n : r.traceNotes()) {
+            sb.append("trace: ").append(n).append('\n');
+        }
         for (String w : r.warnings()) {
             sb.append("warning: ").append(w).append('\n');
         }
@@ -79,7 +82,8 @@ public final class StaticReport {
         TextTable t = new TextTable("NR", "NAME", "WHERE FROM").right(0);
         for (int nr : chosenSet(r, allSites)) {
             StaticResult.SyscallEntry e = byNr.get(nr);
-            t.row(nr, table.name(nr), e == null ? "only at sites the program does not reach" : provenance(e));
+            t.row(nr, table.name(nr), e == null ? "only at sites the program does not reach"
+                    : provenance(e) + (e.traceNote() != null && e.traceNote().startsWith("vDSO") ? " [vDSO]" : ""));
         }
         sb.append(t.render());
         List<StaticResult.Site> shown = r.unresolvedSites().stream().filter(StaticResult.Site::reached).toList();

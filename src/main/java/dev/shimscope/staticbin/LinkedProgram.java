@@ -490,7 +490,7 @@ final class LinkedProgram {
                 }
             }
             entries.add(new StaticResult.SyscallEntry(nr, table.name(nr), directOnly.get(nr), own, imps, lr, named,
-                    fromModules, viaPool, poolCount));
+                    fromModules, viaPool, poolCount, TraceComparison.note(table.arch(), table.name(nr))));
         });
 
         List<StaticResult.Site> unresolved = new ArrayList<>();
@@ -534,7 +534,8 @@ final class LinkedProgram {
         }
         return new StaticResult(info, modules, missing, functionLevel.stream().toArray(), directOnly.stream().toArray(),
                 allSites.stream().toArray(), indirectReached[0], poolNodes.length, entries, unresolved, i386, argument,
-                List.copyOf(unresolvedImports), importReach, runtimeModules, warnings, table.source(), timing);
+                List.copyOf(unresolvedImports), importReach, runtimeModules, warnings,
+                TraceComparison.summary(table.arch(), names(functionLevel)), table.source(), timing);
     }
 
     /** The other modules that import {@code name} and bind it to module {@code m}. */

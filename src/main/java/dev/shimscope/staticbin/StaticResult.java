@@ -35,6 +35,7 @@ public record StaticResult(
         List<ImportReach> imports,
         List<RuntimeModule> runtimeModules,
         List<String> warnings,
+        List<String> traceNotes,
         String syscallTable,
         Timing timing) {
 
@@ -51,7 +52,8 @@ public record StaticResult(
      */
     public record SyscallEntry(int number, String name, boolean inDirectCallGraph, List<String> ownSites,
                                List<String> importedSymbols, List<String> loaderRoots, List<String> lookedUpByName,
-                               List<String> onlyInRuntimeModules, List<String> viaIndirectCalls, int viaIndirectCallsCount) {
+                               List<String> onlyInRuntimeModules, List<String> viaIndirectCalls, int viaIndirectCallsCount,
+                               String traceNote) {
     }
 
     /** One syscall site, as reported. */
