@@ -180,6 +180,10 @@ public final class StaticReport {
         StringBuilder sb = new StringBuilder();
         sb.append("arch:         ").append(b.arch()).append('\n');
         sb.append("class:        ").append(b.elfClass()).append('\n');
+        if (b.go() != null) {
+            sb.append("language:     Go (").append(b.go()).append(b.cgo() ? ", cgo: calls C code" : ", no cgo: pure Go")
+                    .append(")\n");
+        }
         sb.append("PIE:          ").append(b.pie() ? "yes" : "no").append('\n');
         sb.append("linking:      ").append(b.kind()).append(b.bindNow() ? " (BIND_NOW)" : "").append('\n');
         sb.append("interpreter:  ").append(b.interpreter() == null ? "none" : b.interpreter()).append('\n');
