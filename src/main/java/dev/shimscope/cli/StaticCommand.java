@@ -6,7 +6,6 @@ import dev.shimscope.staticbin.BinaryAnalyzer;
 import dev.shimscope.staticbin.BinaryInfo;
 import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.staticbin.StaticResult;
-import dev.shimscope.syscall.SyscallTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -42,6 +41,11 @@ final class StaticCommand implements Callable<Integer> {
             + "(python's lib-dynload, glibc's NSS and gconv modules).")
     boolean noPresets;
 
+    @Option(names = "--sysroot", paramLabel = "DIR", description = {
+            "The root filesystem the binary's libraries and interpreter come from (needed for a dynamic aarch64",
+            "binary: Debian's arm64 packages unpacked, a board's root filesystem, or /usr/aarch64-linux-gnu)."})
+    Path sysroot;
+
     @Parameters(arity = "1", paramLabel = "BINARY", description = "The ELF executable to analyse.")
     Path binary;
 
@@ -49,11 +53,11 @@ final class StaticCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         if (bincompat) {
             BinaryInfo info = BinaryAnalyzer.describe(binary);
-            if (!info.arch().equals("x86_64")) {
-                // the verdict needs no disassembly; syscall analysis is x86_64 only
+            if (!info.arch().equals("x86_64") && !info.isStatic() && sysroot == null) {
+                // the verdict needs no disassembly; the syscalls need the binary's own libraries
                 if (csv != null) {
-                    throw new IllegalArgumentException(binary + " is an " + info.arch()
-                            + " ELF; --csv needs syscall analysis, which supports x86_64 only");
+                    throw new IllegalArgumentException(binary + " is a dynamically linked " + info.arch()
+                            + " ELF; --csv needs its libraries: give --sysroot DIR");
                 }
                 if (json) {
                     Map<String, Object> root = new LinkedHashMap<>();
@@ -67,9 +71,9 @@ final class StaticCommand implements Callable<Integer> {
             }
         }
         StaticResult result = BinaryAnalyzer.standard().analyze(binary,
-                new BinaryAnalyzer.Options(java.util.List.copyOf(modules), !noPresets));
+                new BinaryAnalyzer.Options(java.util.List.copyOf(modules), !noPresets, sysroot));
         if (csv != null) {
-            StaticReport.writeCsv(csv, StaticReport.chosenSet(result, allSites), SyscallTable.x86_64());
+            StaticReport.writeCsv(csv, StaticReport.chosenSet(result, allSites), StaticReport.table(result));
         }
         if (json) {
             System.out.print(StaticReport.json(result, allSites, bincompat));

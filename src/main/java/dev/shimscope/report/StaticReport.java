@@ -3,6 +3,7 @@ package dev.shimscope.report;
 import dev.shimscope.staticbin.BinaryInfo;
 import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.staticbin.StaticResult;
+import dev.shimscope.syscall.Arch;
 import dev.shimscope.syscall.SyscallTable;
 
 import java.io.IOException;
@@ -24,6 +25,11 @@ import java.util.Map;
 public final class StaticReport {
 
     private StaticReport() {
+    }
+
+    /** The syscall table of the analysed binary's architecture. */
+    public static SyscallTable table(StaticResult r) {
+        return SyscallTable.of(Arch.parse(r.binary().arch()));
     }
 
     /** The set a report shows: the sound function-level set, or every site of every module. */
@@ -78,7 +84,7 @@ public final class StaticReport {
         sb.append(allSites ? "\nall sites of all modules:\n" : "\n");
         Map<Integer, StaticResult.SyscallEntry> byNr = new LinkedHashMap<>();
         r.syscalls().forEach(e -> byNr.put(e.number(), e));
-        SyscallTable table = SyscallTable.x86_64();
+        SyscallTable table = table(r);
         TextTable t = new TextTable("NR", "NAME", "WHERE FROM").right(0);
         for (int nr : chosenSet(r, allSites)) {
             StaticResult.SyscallEntry e = byNr.get(nr);
@@ -136,7 +142,7 @@ public final class StaticReport {
     public static String json(StaticResult r, boolean allSites, boolean bincompat) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("set", allSites ? "all-sites" : "function-level");
-        root.put("syscallNames", Arrays.stream(chosenSet(r, allSites)).mapToObj(n -> SyscallTable.x86_64().name(n)).toList());
+        root.put("syscallNames", Arrays.stream(chosenSet(r, allSites)).mapToObj(n -> table(r).name(n)).toList());
         if (bincompat) {
             root.put("bincompat", LoaderCompatibility.assess(r.binary()));
         }
@@ -200,7 +206,7 @@ public final class StaticReport {
             sb.append("  needs ").append(need).append('\n');
         }
         if (r != null) {
-            SyscallTable table = SyscallTable.x86_64();
+            SyscallTable table = table(r);
             List<String> names = Arrays.stream(r.functionLevel()).mapToObj(table::name).toList();
             sb.append("syscalls it would need (function-level, ").append(names.size()).append("): ")
                     .append(String.join(" ", names)).append('\n');

@@ -34,7 +34,6 @@ public final class BinaryAnalyzer {
     private final LibraryResolver resolver;
     private final ModelCache cache;
     private final int threads;
-    private final SyscallTable table = SyscallTable.x86_64();
 
     /** @param cache null to analyse everything afresh and store nothing */
     public BinaryAnalyzer(LibraryResolver resolver, ModelCache cache, int threads) {
@@ -62,10 +61,16 @@ public final class BinaryAnalyzer {
 
     /**
      * What to analyse besides the binary and its DT_NEEDED libraries: modules it opens at run
-     * time ({@code --module}), whether to add the {@link RuntimeModules#presets} too.
+     * time ({@code --module}), whether to add the {@link RuntimeModules#presets} too (this
+     * machine's x86_64 programs only), and the root filesystem its libraries come from
+     * ({@code --sysroot}; null: this machine's).
      */
-    public record Options(List<Path> modules, boolean presets) {
-        public static final Options DEFAULT = new Options(List.of(), true);
+    public record Options(List<Path> modules, boolean presets, Path sysroot) {
+        public static final Options DEFAULT = new Options(List.of(), true, null);
+
+        public Options(List<Path> modules, boolean presets) {
+            this(modules, presets, null);
+        }
     }
 
     public StaticResult analyze(Path binary) throws IOException {
@@ -77,16 +82,32 @@ public final class BinaryAnalyzer {
         BinaryInfo info;
         List<Load> loads = new ArrayList<>();
         List<String> missing = new ArrayList<>();
+        if (options.sysroot() != null && !Files.isDirectory(options.sysroot())) {
+            throw new IllegalArgumentException("--sysroot " + options.sysroot() + " is not a directory; give the root of "
+                    + "the filesystem the binary's libraries come from (e.g. Debian arm64 packages unpacked with dpkg -x)");
+        }
+        Arch arch;
+        LibraryResolver resolver;
         try (ElfFile exe = ElfFile.open(binary)) {
-            if (exe.arch() != Arch.X86_64) {
-                throw new IllegalArgumentException(binary + " is an " + exe.arch().id()
-                        + " ELF; syscall analysis supports x86_64 only (--bincompat still reports its loader facts)");
+            arch = exe.arch();
+            boolean needsLibraries = exe.interpreter().isPresent() || !exe.needed().isEmpty();
+            if (options.sysroot() != null) {
+                resolver = LibraryResolver.inSysroot(options.sysroot(), arch);
+            } else if (arch == Arch.X86_64) {
+                resolver = this.resolver;
+            } else if (needsLibraries) {
+                throw new IllegalArgumentException(binary + " is a dynamically linked " + arch.id() + " ELF: its "
+                        + "libraries are " + arch.id() + " ones; give --sysroot DIR (a root filesystem, or Debian's "
+                        + "arm64 packages unpacked" + (Files.isDirectory(Path.of("/usr/aarch64-linux-gnu"))
+                        ? ", or /usr/aarch64-linux-gnu from libc6-arm64-cross" : "") + ")");
+            } else {
+                resolver = this.resolver; // a static binary loads nothing
             }
             info = BinaryInfo.of(exe);
             loads.add(new Load(binary, "executable", null, "command line", false));
             List<RuntimeModules.Module> extra = new ArrayList<>(RuntimeModules.fromUser(options.modules()));
-            discoverLibraries(exe, binary, loads, missing, List.of());
-            if (options.presets()) {
+            discoverLibraries(exe, binary, loads, missing, List.of(), resolver);
+            if (options.presets() && options.sysroot() == null && arch == Arch.X86_64) {
                 Set<String> imports = new HashSet<>();
                 for (Load l : loads) {
                     try (ElfFile e = ElfFile.open(l.path())) {
@@ -99,16 +120,16 @@ public final class BinaryAnalyzer {
                 loads.clear();
                 missing.clear();
                 loads.add(new Load(binary, "executable", null, "command line", false));
-                discoverLibraries(exe, binary, loads, missing, extra);
+                discoverLibraries(exe, binary, loads, missing, extra, resolver);
             }
         }
         List<ModuleModel> models = new ArrayList<>();
         int[] cacheHits = new int[1];
         boolean[] fromCache = new boolean[loads.size()];
         long t1 = System.nanoTime();
-        scanAll(loads, models, fromCache, cacheHits);
+        scanAll(loads, models, fromCache, cacheHits, arch);
         long t2 = System.nanoTime();
-        LinkedProgram program = new LinkedProgram(models, loads, table);
+        LinkedProgram program = new LinkedProgram(models, loads, SyscallTable.of(arch));
         long t3 = System.nanoTime();
         StaticResult.Timing timing = new StaticResult.Timing((t3 - t0) / 1_000_000, loads.size() - cacheHits[0],
                 cacheHits[0], threads);
@@ -126,11 +147,11 @@ public final class BinaryAnalyzer {
      * dynamic linker is its libc, which programs need as {@code libc.so}.
      */
     private void discoverLibraries(ElfFile exe, Path binary, List<Load> loads, List<String> missing,
-                                   List<RuntimeModules.Module> modules) throws IOException {
+                                   List<RuntimeModules.Module> modules, LibraryResolver resolver) throws IOException {
         Map<Path, Boolean> seen = new HashMap<>();
         seen.put(binary.toRealPath(), true);
         Optional<String> interp = exe.interpreter();
-        Path interpPath = interp.map(Path::of).filter(Files::exists).orElse(null);
+        Path interpPath = interp.map(resolver::locate).filter(Files::exists).orElse(null);
         List<String> interpNames = new ArrayList<>();
         if (interpPath != null) {
             Path real = interpPath.toRealPath();
@@ -207,7 +228,8 @@ public final class BinaryAnalyzer {
         }
     }
 
-    private void scanAll(List<Load> loads, List<ModuleModel> models, boolean[] fromCache, int[] hits) throws IOException {
+    private void scanAll(List<Load> loads, List<ModuleModel> models, boolean[] fromCache, int[] hits, Arch arch)
+            throws IOException {
         ModuleModel[] out = new ModuleModel[loads.size()];
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < loads.size(); i++) {
@@ -228,8 +250,9 @@ public final class BinaryAnalyzer {
                             fromCache[i] = true;
                             return null;
                         }
-                        if (elf.arch() != Arch.X86_64) {
-                            throw new IllegalArgumentException(p + " is an " + elf.arch().id() + " library; expected x86_64");
+                        if (elf.arch() != arch) {
+                            throw new IllegalArgumentException(p + " is an " + elf.arch().id() + " ELF; the program is "
+                                    + arch.id() + (arch == Arch.X86_64 ? "" : ": give the --sysroot its libraries come from"));
                         }
                         if (elf.executableSections().isEmpty() && elf.segments().stream().anyMatch(
                                 g -> g.type() == dev.shimscope.elf.ElfSegment.PT_LOAD
@@ -238,8 +261,8 @@ public final class BinaryAnalyzer {
                                     + "(stripped with sstrip?); static analysis needs them: use the unstripped file");
                         }
                         ModuleModel m;
-                        try (Capstone cs = new Capstone()) {
-                            m = new ModuleScanner(elf, cs).scan(sha);
+                        try (Capstone cs = new Capstone(arch)) {
+                            m = arch == Arch.AARCH64 ? new Arm64Scanner(elf, cs).scan(sha) : new ModuleScanner(elf, cs).scan(sha);
                         }
                         if (cache != null) {
                             cache.store(m);

@@ -727,7 +727,7 @@ final class ModuleScanner {
         return new ModuleModel(elf.path().toString(), sha256, kd, elf.soname().orElse(null), elf.needed(),
                 elf.rpath(), elf.runpath(), interp, regionStart, names, calleeArr, importArr, nrArr, flags, params,
                 importIndex.keySet().toArray(String[]::new), exports, pool.sortedUnique(), poolImports.sortedUnique(),
-                roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect, lookupNames(importIndex));
+                roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect, lookupNames(elf, importIndex.keySet()));
     }
 
     /**
@@ -823,8 +823,8 @@ final class ModuleScanner {
      * read-only data of a module that imports {@code dlsym}/{@code dlvsym} or defines it (a
      * dynamic linker): the names it may look up at run time. Empty for other modules.
      */
-    private String[] lookupNames(Map<String, Integer> importIndex) {
-        boolean looksUp = importIndex.keySet().stream().anyMatch(LOOKUP_FUNCTIONS::contains)
+    static String[] lookupNames(ElfFile elf, Set<String> imports) {
+        boolean looksUp = imports.stream().anyMatch(LOOKUP_FUNCTIONS::contains)
                 || elf.exportedFunctions().stream().anyMatch(s -> LOOKUP_FUNCTIONS.contains(s.name()));
         if (!looksUp) {
             return new String[0];
@@ -955,7 +955,7 @@ final class ModuleScanner {
     }
 
     /** Prefers public-looking names: fewer leading underscores, then shorter. */
-    private static boolean better(String a, String b) {
+    static boolean better(String a, String b) {
         int ua = leadingUnderscores(a), ub = leadingUnderscores(b);
         return ua != ub ? ua < ub : a.length() < b.length();
     }

@@ -1,0 +1,853 @@
+package dev.shimscope.staticbin;
+
+import dev.shimscope.elf.ElfFile;
+import dev.shimscope.elf.ElfRelocation;
+import dev.shimscope.elf.ElfSection;
+import dev.shimscope.elf.ElfSymbol;
+import dev.shimscope.syscall.Arch;
+
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The {@link ModuleScanner} of aarch64 modules: disassembles the executable sections with
+ * capstone's ARM64 mode and builds the same {@link ModuleModel} — regions between function
+ * starts (symbols, .eh_frame_hdr, {@code bl} targets, PLT entries), edges ({@code bl}, branches
+ * that leave the region, fall-through, addresses made with {@code adrp}+{@code add} or
+ * {@code adr}), calls through the GOT ({@code adrp}+{@code ldr}, PLT stubs), indirect branches
+ * ({@code blr}, {@code br}), and {@code svc #0} sites whose number is backtracked in x8/w8
+ * (AAPCS64: arguments in x0–x7, x0–x18 clobbered by calls). Numbers passed as arguments are
+ * resolved at the callers, transitively, as on x86-64; calls to an imported {@code syscall()}
+ * are backtracked on x0.
+ */
+final class Arm64Scanner {
+
+    static final byte OTHER = 0, CALL = 1, JMP = 2, JCC = 3, RET = 4, SVC = 5, STOP = 6, CALLR = 7, JMPR = 8, ADRP = 9,
+            ADR = 10, ADD = 11, LDR = 12;
+    private static final int MAX_VALUES = 64, BUDGET = 600, XZR = 32, SP = 31;
+    private static final int CHUNK = 4096;
+
+    private static final String[] NAMES = Capstone.instructionNames(Arch.AARCH64);
+    private static final byte[] KINDS = kinds(NAMES);
+
+    private final ElfFile elf;
+    private final Capstone cs;
+    private final List<ElfSection> exec;
+    private final Map<Long, ElfRelocation> relocByOffset = new HashMap<>();
+
+    private int count;
+    private long[] addr;
+    private byte[] kind;
+    private long[] target;
+    private String[] mnemonic;
+    private String[] operands;
+    private long undecodable;
+    private long[] regionStart;
+    private int[] regionFirst;
+    private BitSet regionStartInsn;
+    private Map<Long, int[]> jumpsTo;
+
+    Arm64Scanner(ElfFile elf, Capstone cs) {
+        this.elf = elf;
+        this.cs = cs;
+        this.exec = elf.executableSections();
+        long bytes = exec.stream().mapToLong(ElfSection::size).sum();
+        int capacity = (int) Math.min(Integer.MAX_VALUE - 8, bytes / 4 + 16);
+        addr = new long[capacity];
+        kind = new byte[capacity];
+        target = new long[capacity];
+        mnemonic = new String[capacity];
+        operands = new String[capacity];
+        for (ElfRelocation r : elf.relocations()) {
+            relocByOffset.put(r.offset(), r);
+        }
+    }
+
+    static byte[] kinds(String[] names) {
+        byte[] k = new byte[names.length];
+        for (int id = 0; id < names.length; id++) {
+            String n = names[id];
+            if (n == null) {
+                continue;
+            }
+            k[id] = switch (n) {
+                case "bl" -> CALL;
+                case "b" -> JMP;
+                case "cbz", "cbnz", "tbz", "tbnz" -> JCC;
+                case "ret", "retaa", "retab", "eret" -> RET;
+                case "svc" -> SVC;
+                case "brk", "udf", "hlt" -> STOP;
+                case "blr", "blraa", "blraaz", "blrab", "blrabz" -> CALLR;
+                case "br", "braa", "braaz", "brab", "brabz" -> JMPR;
+                case "adrp" -> ADRP;
+                case "adr" -> ADR;
+                case "add" -> ADD;
+                case "ldr" -> LDR;
+                default -> OTHER;
+            };
+        }
+        return k;
+    }
+
+    boolean inExec(long a) {
+        for (ElfSection s : exec) {
+            if (s.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    ModuleModel scan(String sha256) {
+        long[] known = knownStarts();
+        for (ElfSection s : exec) {
+            decode(s);
+        }
+        buildRegions(known);
+        return buildModel(sha256);
+    }
+
+    // ---- decoding -----------------------------------------------------------------------------
+
+    private long[] knownStarts() {
+        ModuleScanner.LongList l = new ModuleScanner.LongList();
+        for (ElfSection s : exec) {
+            l.add(s.address());
+            if (s.name().startsWith(".plt") || s.name().equals(".iplt")) {
+                // PLT0 is 32 bytes, then one 16-byte stub per import
+                long first = s.name().equals(".plt") ? s.address() + 32 : s.address();
+                for (long a = first; a < s.address() + s.size(); a += 16) {
+                    l.add(a);
+                }
+            }
+        }
+        for (List<ElfSymbol> syms : List.of(elf.symbols(), elf.dynamicSymbols())) {
+            for (ElfSymbol sym : syms) {
+                if (sym.defined() && sym.isCode() && inExec(sym.value())) {
+                    l.add(sym.value());
+                }
+            }
+        }
+        for (long a : elf.unwindFunctionStarts()) {
+            if (inExec(a)) {
+                l.add(a);
+            }
+        }
+        for (long a : elf.initAndFiniFunctions()) {
+            if (inExec(a)) {
+                l.add(a);
+            }
+        }
+        for (ElfRelocation r : elf.relocations()) {
+            if ((r.type() == ElfRelocation.R_X86_64_RELATIVE || r.type() == ElfRelocation.R_X86_64_IRELATIVE)
+                    && inExec(r.addend())) {
+                l.add(r.addend());
+            }
+        }
+        if (inExec(elf.entry())) {
+            l.add(elf.entry());
+        }
+        return l.sortedUnique();
+    }
+
+    private void decode(ElfSection s) {
+        long end = s.address() + s.size();
+        long pos = s.address();
+        while (pos + 4 <= end) {
+            int n = cs.decode(elf.bytes(), s.offset() + (pos - s.address()), end - pos, pos, CHUNK);
+            if (n == 0) {
+                undecodable += 4; // fixed-size instructions: skip one word (data, or an encoding capstone 4 lacks)
+                pos += 4;
+                continue;
+            }
+            for (int j = 0; j < n; j++) {
+                int id = cs.id(j);
+                byte k = id < KINDS.length ? KINDS[id] : OTHER;
+                String ops = cs.operands(j);
+                long t = 0;
+                if (k == CALL || k == JMP || k == JCC || k == ADRP || k == ADR) {
+                    t = lastImmediate(ops);
+                } else if (k == OTHER && id < NAMES.length && NAMES[id] != null && NAMES[id].equals("b")) {
+                    k = JMP;
+                }
+                String mn = cs.mnemonic(j);
+                if (k == OTHER && mn.startsWith("b.")) {
+                    k = JCC;
+                    t = lastImmediate(ops);
+                }
+                append(cs.address(j), k, t, mn, ops);
+                pos = cs.address(j) + 4;
+            }
+        }
+    }
+
+    private void append(long a, byte k, long t, String mn, String ops) {
+        if (count == addr.length) {
+            int n = count * 2;
+            addr = Arrays.copyOf(addr, n);
+            kind = Arrays.copyOf(kind, n);
+            target = Arrays.copyOf(target, n);
+            mnemonic = Arrays.copyOf(mnemonic, n);
+            operands = Arrays.copyOf(operands, n);
+        }
+        addr[count] = a;
+        kind[count] = k;
+        target[count] = t;
+        mnemonic[count] = mn;
+        operands[count] = ops;
+        count++;
+    }
+
+    /** The last {@code #imm} operand (a branch or adrp target), or 0. */
+    static long lastImmediate(String ops) {
+        int h = ops.lastIndexOf('#');
+        if (h < 0) {
+            return 0;
+        }
+        Long v = X86.immediate(ops.substring(h + 1).trim());
+        return v == null ? 0 : v;
+    }
+
+    private void buildRegions(long[] known) {
+        ModuleScanner.LongList starts = new ModuleScanner.LongList();
+        for (long k : known) {
+            starts.add(k);
+        }
+        jumpsTo = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            if (kind[i] == CALL && inExec(target[i])) {
+                starts.add(target[i]);
+            }
+        }
+        regionStart = starts.sortedUnique();
+        regionFirst = new int[regionStart.length + 1];
+        regionStartInsn = new BitSet(count);
+        for (int r = 0; r < regionStart.length; r++) {
+            regionFirst[r] = ModuleScanner.lowerBound(addr, count, regionStart[r]);
+            if (regionFirst[r] < count) {
+                regionStartInsn.set(regionFirst[r]);
+            }
+        }
+        regionFirst[regionStart.length] = count;
+        Map<Long, ModuleScanner.IntList> j = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            if ((kind[i] == JMP || kind[i] == JCC) && inExec(target[i])) {
+                j.computeIfAbsent(target[i], x -> new ModuleScanner.IntList()).add(i);
+            }
+        }
+        j.forEach((t, l) -> jumpsTo.put(t, Arrays.copyOf(l.a, l.n)));
+    }
+
+    int regionOf(long a) {
+        int i = Arrays.binarySearch(regionStart, a);
+        return i >= 0 ? i : -i - 2;
+    }
+
+    private boolean fallsThrough(int i) {
+        byte k = kind[i];
+        return k != JMP && k != RET && k != JMPR && k != STOP;
+    }
+
+    // ---- model --------------------------------------------------------------------------------
+
+    /** What a GOT slot holds: an import (name), a function of this module (address) or data. */
+    private Object slot(long slot) {
+        ElfRelocation r = relocByOffset.get(slot);
+        if (r == null) {
+            Long w = elf.type() == ElfFile.ET_EXEC ? elf.wordAt(slot).orElse(null) : null;
+            return w != null && inExec(w) ? w : null;
+        }
+        ElfSymbol s = r.symbol();
+        if (s == null) {
+            return inExec(r.addend()) ? (Object) r.addend() : null;
+        }
+        if (s.type() == ElfSymbol.STT_OBJECT || s.type() == ElfSymbol.STT_TLS) {
+            return null;
+        }
+        if (s.defined() && !s.exported()) {
+            long t = s.value() + r.addend();
+            return inExec(t) ? (Object) t : null;
+        }
+        return s.name();
+    }
+
+    private ModuleModel buildModel(String sha256) {
+        int n = regionStart.length;
+        Map<String, Integer> importIndex = new LinkedHashMap<>();
+        ModuleScanner.IntList[] callees = new ModuleScanner.IntList[n];
+        ModuleScanner.IntList[] imports = new ModuleScanner.IntList[n];
+        BitSet[] numbers = new BitSet[n];
+        byte[] flags = new byte[n];
+        int[] params = new int[n];
+        String[] names = regionNames();
+        String[] pltImport = new String[n];
+        List<SyscallSite> sites = new ArrayList<>();
+        Map<Integer, List<int[]>> callersOf = new HashMap<>();
+        List<int[]> syscallFunctionCalls = new ArrayList<>();
+        long indirect = 0;
+        for (int r = 0; r < n; r++) {
+            callees[r] = new ModuleScanner.IntList();
+            imports[r] = new ModuleScanner.IntList();
+            numbers[r] = new BitSet();
+        }
+        long[] page = new long[33];
+        for (int r = 0; r < n; r++) {
+            Arrays.fill(page, Long.MIN_VALUE);
+            ElfSection sec = elf.sectionAt(regionStart[r]).orElse(null);
+            boolean inPlt = sec != null && (sec.name().startsWith(".plt") || sec.name().equals(".iplt"));
+            for (int i = regionFirst[r]; i < regionFirst[r + 1]; i++) {
+                scanInstruction(i, r, inPlt, page, names, pltImport, sites, numbers, flags, params, callees, imports,
+                        importIndex, callersOf, syscallFunctionCalls);
+                if (kind[i] == CALLR || kind[i] == JMPR) {
+                    indirect += inPlt ? 0 : 1;
+                }
+                // a register written by anything but adrp no longer holds a page address
+                if (kind[i] != ADRP && kind[i] != CALL && kind[i] != JMP && kind[i] != JCC && !isStore(mnemonic[i])) {
+                    int d = register(firstOperand(operands[i]));
+                    if (d >= 0 && d < 33) {
+                        page[d] = Long.MIN_VALUE;
+                    }
+                }
+                if (kind[i] == CALL || kind[i] == CALLR) {
+                    for (int x = 0; x <= 18; x++) {
+                        page[x] = Long.MIN_VALUE;
+                    }
+                }
+            }
+            int last = regionFirst[r + 1] - 1;
+            while (last >= regionFirst[r] && mnemonic[last].equals("nop")) {
+                last--; // alignment padding between functions
+            }
+            // compiled code never ends a function with a call that returns: a final bl is to a
+            // function that does not return (abort, __stack_chk_fail), so no fall-through edge
+            if (last >= regionFirst[r] && r + 1 < n && fallsThrough(last) && kind[last] != CALL) {
+                callees[r].add(r + 1);
+            }
+        }
+        // PLT stubs stand for their import; calls to syscall@plt carry the number in x0
+        for (int r = 0; r < n; r++) {
+            if (pltImport[r] != null) {
+                imports[r].add(importIndex.computeIfAbsent(pltImport[r], x -> importIndex.size()));
+                if (ModuleScanner.SYSCALL_FUNCTIONS.contains(pltImport[r])) {
+                    for (int[] c : callersOf.getOrDefault(r, List.of())) {
+                        syscallFunctionCalls.add(c);
+                    }
+                }
+            }
+        }
+        Deque<Integer> work = new ArrayDeque<>();
+        for (int r = 0; r < n; r++) {
+            if (params[r] != 0) {
+                work.add(r);
+            }
+        }
+        for (int[] c : syscallFunctionCalls) {
+            SyscallSite site = site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, 0, "syscall()");
+            sites.add(site);
+            if (record(site, c[0], numbers, flags, params)) {
+                work.add(c[0]);
+            }
+        }
+        Set<Long> done = new HashSet<>();
+        while (!work.isEmpty()) {
+            int t = work.poll();
+            for (int[] c : callersOf.getOrDefault(t, List.of())) {
+                for (int reg = 0; reg < 8; reg++) {
+                    if ((params[t] & (1 << reg)) == 0 || !done.add(((long) c[1] << 5) | reg)) {
+                        continue;
+                    }
+                    String callee = (names[t] != null ? names[t] : "fn_" + Long.toHexString(regionStart[t])) + "()";
+                    SyscallSite site = site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, reg, callee);
+                    sites.add(site);
+                    if (record(site, c[0], numbers, flags, params)) {
+                        work.add(c[0]);
+                    }
+                }
+            }
+        }
+
+        Map<String, int[]> exports = new LinkedHashMap<>();
+        for (ElfSymbol s : elf.dynamicSymbols()) {
+            if (s.exported() && s.isCode() && inExec(s.value())) {
+                int r = regionOf(s.value());
+                int[] prev = exports.get(s.name());
+                if (prev == null) {
+                    exports.put(s.name(), new int[] {r});
+                } else if (Arrays.stream(prev).noneMatch(x -> x == r)) {
+                    int[] m = Arrays.copyOf(prev, prev.length + 1);
+                    m[prev.length] = r;
+                    exports.put(s.name(), m);
+                }
+            }
+        }
+        ModuleScanner.IntList pool = new ModuleScanner.IntList();
+        ModuleScanner.IntList poolImports = new ModuleScanner.IntList();
+        ModuleScanner.IntList roots = new ModuleScanner.IntList();
+        for (ElfRelocation rel : elf.relocations()) {
+            if (rel.type() == ElfRelocation.R_X86_64_IRELATIVE && inExec(rel.addend())) {
+                roots.add(regionOf(rel.addend()));
+            }
+            ElfSection at = elf.sectionAt(rel.offset()).orElse(null);
+            if (at != null && (at.name().equals(".got") || at.name().equals(".got.plt"))) {
+                continue;
+            }
+            Object s = switch (rel.type()) {
+                case ElfRelocation.R_X86_64_RELATIVE, ElfRelocation.R_X86_64_IRELATIVE ->
+                        inExec(rel.addend()) ? (Object) rel.addend() : null;
+                case ElfRelocation.R_X86_64_64, ElfRelocation.R_X86_64_GLOB_DAT, ElfRelocation.R_X86_64_JUMP_SLOT ->
+                        slot(rel.offset());
+                default -> null;
+            };
+            if (s instanceof Long a) {
+                pool.add(regionOf(a));
+            } else if (s instanceof String name) {
+                poolImports.add(importIndex.computeIfAbsent(name, x -> importIndex.size()));
+            }
+        }
+        if (elf.type() == ElfFile.ET_EXEC) {
+            scanDataWords(pool);
+        }
+        for (long a : elf.initAndFiniFunctions()) {
+            if (inExec(a)) {
+                roots.add(regionOf(a));
+            }
+        }
+        int entryRegion = inExec(elf.entry()) ? regionOf(elf.entry()) : -1;
+        int[][] calleeArr = new int[n][];
+        int[][] importArr = new int[n][];
+        int[][] nrArr = new int[n][];
+        for (int r = 0; r < n; r++) {
+            calleeArr[r] = callees[r].sortedUnique();
+            importArr[r] = imports[r].sortedUnique();
+            nrArr[r] = numbers[r].stream().toArray();
+        }
+        return new ModuleModel(elf.path().toString(), sha256, elf.kind(), elf.soname().orElse(null), elf.needed(),
+                elf.rpath(), elf.runpath(), elf.interpreter().orElse(null), regionStart, names, calleeArr, importArr,
+                nrArr, flags, params, importIndex.keySet().toArray(String[]::new), exports, pool.sortedUnique(),
+                poolImports.sortedUnique(), roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect,
+                ModuleScanner.lookupNames(elf, importIndex.keySet()));
+    }
+
+    private void scanInstruction(int i, int r, boolean inPlt, long[] page, String[] names, String[] pltImport,
+                                 List<SyscallSite> sites, BitSet[] numbers, byte[] flags, int[] params,
+                                 ModuleScanner.IntList[] callees, ModuleScanner.IntList[] imports,
+                                 Map<String, Integer> importIndex, Map<Integer, List<int[]>> callersOf,
+                                 List<int[]> syscallFunctionCalls) {
+        switch (kind[i]) {
+            case SVC -> {
+                SyscallSite site = site(i, r, SyscallSite.Kind.SVC, 8, null);
+                sites.add(site);
+                record(site, r, numbers, flags, params);
+            }
+            case CALL, JMP, JCC -> {
+                long t = target[i];
+                if (!inExec(t)) {
+                    return;
+                }
+                int tr = regionOf(t);
+                if (tr != r || kind[i] == CALL) {
+                    callees[r].add(tr);
+                }
+                if (regionStart[tr] == t && (tr != r || kind[i] == CALL) && kind[i] != JCC) {
+                    callersOf.computeIfAbsent(tr, x -> new ArrayList<>()).add(new int[] {r, i});
+                }
+            }
+            case CALLR, JMPR -> {
+                if (!inPlt) {
+                    flags[r] |= ModuleModel.FLAG_INDIRECT;
+                }
+            }
+            case ADRP -> {
+                int d = register(firstOperand(operands[i]));
+                if (d >= 0 && d < 33) {
+                    page[d] = target[i];
+                }
+            }
+            case ADR -> takeAddress(target[i], r, callees);
+            case ADD, LDR -> {
+                String[] ops = split(operands[i]);
+                if (ops.length < 2) {
+                    return;
+                }
+                int base;
+                long off;
+                if (kind[i] == ADD) {
+                    if (ops.length != 3 || !ops[2].startsWith("#")) {
+                        return;
+                    }
+                    base = register(ops[1]);
+                    off = lastImmediate(ops[2]);
+                } else {
+                    if (!ops[1].startsWith("[") || ops[1].endsWith("!") || ops.length > 2) {
+                        return;
+                    }
+                    String[] mem = split(ops[1].substring(1, ops[1].length() - 1));
+                    base = register(mem[0]);
+                    off = mem.length > 1 ? lastImmediate(mem[1]) : 0;
+                }
+                if (base < 0 || base >= 33 || page[base] == Long.MIN_VALUE) {
+                    return;
+                }
+                long a = page[base] + off;
+                if (kind[i] == ADD) {
+                    takeAddress(a, r, callees);
+                    return;
+                }
+                Object s = slot(a);
+                if (s instanceof String name) {
+                    if (inPlt) {
+                        pltImport[r] = name;
+                        if (names[r] == null) {
+                            names[r] = name + "@plt";
+                        }
+                    } else {
+                        imports[r].add(importIndex.computeIfAbsent(name, x -> importIndex.size()));
+                        if (ModuleScanner.SYSCALL_FUNCTIONS.contains(name) && i + 1 < count && kind[i + 1] == CALLR) {
+                            syscallFunctionCalls.add(new int[] {r, i + 1});
+                        }
+                    }
+                } else if (s instanceof Long local) {
+                    takeAddress(local, r, callees);
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static boolean isStore(String mn) {
+        return (mn.startsWith("st") && !mn.contains("xr") && !mn.contains("xp")) || mn.startsWith("cmp")
+                || mn.startsWith("cmn") || mn.startsWith("tst") || mn.startsWith("ccm") || mn.startsWith("prfm")
+                || mn.startsWith("fcmp") || mn.equals("msr") || mn.startsWith("dmb") || mn.startsWith("dsb");
+    }
+
+    private void takeAddress(long a, int r, ModuleScanner.IntList[] callees) {
+        if (inExec(a)) {
+            int tr = regionOf(a);
+            if (tr != r) {
+                callees[r].add(tr);
+            }
+        }
+    }
+
+    private boolean record(SyscallSite site, int r, BitSet[] numbers, byte[] flags, int[] params) {
+        for (int nr : site.numbers()) {
+            numbers[r].set(nr);
+        }
+        if (site.status() == SyscallSite.Status.UNRESOLVED || site.status() == SyscallSite.Status.PARTIAL) {
+            flags[r] |= ModuleModel.FLAG_UNRESOLVED;
+        }
+        int before = params[r];
+        params[r] |= lastParams;
+        return params[r] != before;
+    }
+
+    private String[] regionNames() {
+        String[] out = new String[regionStart.length];
+        for (ElfSymbol s : elf.symbols()) {
+            if (s.defined() && s.isCode() && !s.name().isEmpty() && !s.name().startsWith("$")) {
+                int i = Arrays.binarySearch(regionStart, s.value());
+                if (i >= 0 && (out[i] == null || ModuleScanner.better(s.name(), out[i]))) {
+                    out[i] = s.name();
+                }
+            }
+        }
+        for (ElfSymbol s : elf.dynamicSymbols()) {
+            if (s.exported() && s.isCode() && !s.name().isEmpty()) {
+                int i = Arrays.binarySearch(regionStart, s.value());
+                if (i >= 0) {
+                    out[i] = s.name();
+                }
+            }
+        }
+        for (int i = 0; i < regionStart.length; i++) {
+            if (out[i] == null && regionStart[i] == elf.entry()) {
+                out[i] = "_start";
+            }
+        }
+        return out;
+    }
+
+    /** Non-PIE code has no relocations for its own function pointers: look at every aligned data word. */
+    private void scanDataWords(ModuleScanner.IntList pool) {
+        for (ElfSection s : elf.sections()) {
+            String nm = s.name();
+            if (!s.allocated() || s.executable() || !s.hasFileBytes() || s.size() < 8 || nm.startsWith(".eh_frame")
+                    || nm.startsWith(".gcc_except") || nm.startsWith(".note") || nm.startsWith(".rela")) {
+                continue;
+            }
+            for (long a = (s.address() + 7) & ~7L; a + 8 <= s.address() + s.size(); a += 8) {
+                long w = elf.bytes().get(ValueLayout.JAVA_LONG_UNALIGNED, s.offset() + (a - s.address()));
+                if (inExec(w)) {
+                    pool.add(regionOf(w));
+                }
+            }
+        }
+    }
+
+    // ---- backtracking x8 / x0 -----------------------------------------------------------------
+
+    private Set<Long> visited;
+    private int budget;
+    private int lastParams;
+
+    /** Backtracks register {@code reg} (x0..x30) before instruction {@code i} and describes the site. */
+    private SyscallSite site(int i, int region, SyscallSite.Kind k, int reg, String callee) {
+        visited = new HashSet<>();
+        budget = BUDGET;
+        Backtracker.Values v = before(i, reg, region);
+        List<Integer> nrs = new ArrayList<>();
+        boolean odd = false;
+        for (long c : v.constants) {
+            if (c >= 0 && c < 4096) {
+                nrs.add((int) c);
+            } else {
+                odd = true;
+            }
+        }
+        lastParams = v.params;
+        StringBuilder note = new StringBuilder();
+        if (callee != null) {
+            note.append("number passed to ").append(callee).append(" in x").append(reg);
+        }
+        SyscallSite.Status status;
+        if (v.unknown || odd) {
+            status = nrs.isEmpty() && v.params == 0 ? SyscallSite.Status.UNRESOLVED : SyscallSite.Status.PARTIAL;
+            (note.isEmpty() ? note : note.append("; ")).append(odd && !v.unknown ? "a constant that is no syscall number" : v.why);
+        } else if (v.params != 0) {
+            status = SyscallSite.Status.ARGUMENT;
+            List<String> regs = new ArrayList<>();
+            for (int r = 0; r < 8; r++) {
+                if ((v.params & (1 << r)) != 0) {
+                    regs.add("x" + r);
+                }
+            }
+            (note.isEmpty() ? note : note.append("; ")).append("number from argument ").append(String.join("/", regs))
+                    .append(", resolved at the callers");
+        } else if (nrs.isEmpty()) {
+            status = SyscallSite.Status.UNRESOLVED;
+            (note.isEmpty() ? note : note.append("; ")).append("no path to the site sets the number");
+        } else {
+            status = SyscallSite.Status.RESOLVED;
+        }
+        return new SyscallSite(addr[i], region, k, nrs.stream().mapToInt(Integer::intValue).toArray(), status,
+                note.toString());
+    }
+
+    private Backtracker.Values before(int i, int reg, int region) {
+        if (!visited.add(((long) i << 6) | reg)) {
+            return new Backtracker.Values();
+        }
+        if (--budget < 0) {
+            return Backtracker.Values.unknown("backtracking budget exhausted");
+        }
+        Backtracker.Values out = new Backtracker.Values();
+        int[] preds = jumpsTo.getOrDefault(addr[i], new int[0]);
+        boolean fall = i > 0 && fallsThrough(i - 1) && addr[i - 1] + 4 == addr[i];
+        if (i <= 0 || regionStartInsn.get(i)) {
+            if (regionOf(addr[i]) != region) {
+                out.add(Backtracker.Values.unknown("value comes from the start of another function"));
+            } else if (reg < 8) {
+                out.params |= 1 << reg;
+            } else {
+                out.add(Backtracker.Values.unknown("x" + reg + " at the start of the function"));
+            }
+            if (fall) {
+                out.add(after(i - 1, reg, region));
+            }
+            for (int p : preds) {
+                if (regionOf(addr[p]) == region) {
+                    out.add(before(p, reg, region));
+                }
+            }
+            return out;
+        }
+        if (preds.length == 0 && !fall) {
+            return Backtracker.Values.unknown("block entered by an indirect jump");
+        }
+        if (fall) {
+            out.add(after(i - 1, reg, region));
+        }
+        for (int p : preds) {
+            out.add(before(p, reg, region));
+        }
+        return out;
+    }
+
+    private Backtracker.Values after(int j, int reg, int region) {
+        byte k = kind[j];
+        if (k == CALL || k == CALLR) {
+            return reg <= 18 ? Backtracker.Values.unknown(reg == 0 ? "return value of a call" : "register clobbered by a call")
+                    : before(j, reg, region);
+        }
+        if (k == SVC) {
+            return reg == 0 ? Backtracker.Values.unknown("result of an earlier syscall") : before(j, reg, region);
+        }
+        if (k == JMP || k == JCC) {
+            return before(j, reg, region);
+        }
+        String mn = mnemonic[j];
+        String[] ops = split(operands[j]);
+        if (ops.length == 0) {
+            return before(j, reg, region);
+        }
+        boolean store = isStore(mn);
+        // pre-indexed ([x1, #16]!) and post-indexed ([x1], #16) addressing writes the base register
+        for (int o = 0; o < ops.length; o++) {
+            boolean pre = ops[o].startsWith("[") && ops[o].endsWith("!");
+            boolean post = ops[o].startsWith("[") && ops[o].endsWith("]") && o + 1 < ops.length && ops[o + 1].startsWith("#");
+            if ((pre || post) && register(split(ops[o].substring(1, ops[o].indexOf(']')))[0]) == reg) {
+                return Backtracker.Values.unknown("base register written back by " + mn);
+            }
+        }
+        if (store) {
+            return before(j, reg, region);
+        }
+        int dst = register(ops[0]);
+        boolean pair = mn.startsWith("ldp") || mn.startsWith("ldnp") || mn.startsWith("ldxp") || mn.startsWith("ldaxp");
+        if (pair && ops.length > 1 && register(ops[1]) == reg) {
+            return Backtracker.Values.unknown("loaded from memory by " + mn);
+        }
+        if (dst != reg) {
+            return before(j, reg, region);
+        }
+        boolean w = ops[0].startsWith("w");
+        long mask = w ? 0xffffffffL : -1L;
+        switch (mn) {
+            case "mov", "movz" -> {
+                if (ops.length >= 2 && ops[1].startsWith("#")) {
+                    long v = lastImmediate(ops[1]);
+                    if (ops.length == 3 && ops[2].startsWith("lsl #")) {
+                        v <<= lastImmediate(ops[2]);
+                    }
+                    return Backtracker.Values.of(v & mask);
+                }
+                int src = ops.length >= 2 ? register(ops[1]) : -1;
+                if (src == XZR) {
+                    return Backtracker.Values.of(0);
+                }
+                if (src >= 0 && src < SP) {
+                    return low32(before(j, src, region), w);
+                }
+                return Backtracker.Values.unknown("computed by " + mn);
+            }
+            case "uxtw", "sxtw" -> {
+                int src = ops.length >= 2 ? register(ops[1]) : -1;
+                return src >= 0 && src < SP ? low32(before(j, src, region), true)
+                        : Backtracker.Values.unknown("computed by " + mn);
+            }
+            case "orr" -> {
+                if (ops.length == 3 && register(ops[1]) == XZR && ops[2].startsWith("#")) {
+                    return Backtracker.Values.of(lastImmediate(ops[2]) & mask);
+                }
+                return Backtracker.Values.unknown("computed by orr");
+            }
+            case "add", "sub" -> {
+                int src = register(ops[1]);
+                if (ops.length == 3 && ops[2].startsWith("#") && src >= 0 && src < SP) {
+                    long c = lastImmediate(ops[2]);
+                    long d = mn.equals("add") ? c : -c;
+                    return before(j, src, region).map(x -> (x + d) & mask, mn);
+                }
+                return Backtracker.Values.unknown("computed by " + mn);
+            }
+            case "csel", "csinc" -> {
+                Backtracker.Values v = new Backtracker.Values();
+                for (int o = 1; o <= 2 && o < ops.length; o++) {
+                    int src = register(ops[o]);
+                    long inc = mn.equals("csinc") && o == 2 ? 1 : 0;
+                    v.add(src == XZR ? Backtracker.Values.of(inc) : src >= 0 && src < SP
+                            ? before(j, src, region).map(x -> (x + inc) & mask, mn) : Backtracker.Values.unknown("computed by " + mn));
+                }
+                return v;
+            }
+            case "cset" -> {
+                Backtracker.Values v = Backtracker.Values.of(0);
+                v.constants.add(1L);
+                return v;
+            }
+            default -> {
+                return Backtracker.Values.unknown(mn.startsWith("ld") ? "loaded from memory" : "computed by " + mn);
+            }
+        }
+    }
+
+    /**
+     * A 32-bit copy: constants keep their low half; an argument stays an argument (a syscall
+     * number fits in 32 bits, so the callers' constants are the numbers).
+     */
+    private static Backtracker.Values low32(Backtracker.Values v, boolean w) {
+        if (!w) {
+            return v;
+        }
+        Backtracker.Values out = new Backtracker.Values();
+        v.constants.forEach(c -> out.constants.add(c & 0xffffffffL));
+        out.unknown = v.unknown;
+        out.why = v.why;
+        out.params = v.params;
+        return out;
+    }
+
+    /** Register number of {@code x5}/{@code w5} (0..30), 31 for sp, {@link #XZR} for xzr/wzr, else -1. */
+    static int register(String op) {
+        String o = op.trim();
+        if (o.equals("xzr") || o.equals("wzr")) {
+            return XZR;
+        }
+        if (o.equals("sp") || o.equals("wsp")) {
+            return SP;
+        }
+        if (o.equals("x29") || o.equals("fp")) {
+            return 29;
+        }
+        if (o.equals("x30") || o.equals("lr")) {
+            return 30;
+        }
+        if (o.length() >= 2 && o.length() <= 3 && (o.charAt(0) == 'x' || o.charAt(0) == 'w')) {
+            try {
+                int n = Integer.parseInt(o.substring(1));
+                return n <= 30 ? n : -1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return -1;
+    }
+
+    private static String firstOperand(String ops) {
+        int c = ops.indexOf(',');
+        return c < 0 ? ops : ops.substring(0, c);
+    }
+
+    /** Splits operand text at top-level ", " (not inside [...]). */
+    static String[] split(String ops) {
+        List<String> out = new ArrayList<>(4);
+        int depth = 0, from = 0;
+        for (int i = 0; i < ops.length(); i++) {
+            char c = ops.charAt(i);
+            if (c == '[') {
+                depth++;
+            } else if (c == ']') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(ops.substring(from, i).trim());
+                from = i + 1;
+            }
+        }
+        String last = ops.substring(from).trim();
+        if (!last.isEmpty()) {
+            out.add(last);
+        }
+        return out.toArray(String[]::new);
+    }
+}
