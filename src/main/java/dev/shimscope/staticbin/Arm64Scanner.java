@@ -181,7 +181,7 @@ final class Arm64Scanner {
                     k = JMP;
                 }
                 String mn = cs.mnemonic(j);
-                if (k == OTHER && mn.startsWith("b.")) {
+                if (mn.startsWith("b.")) { // capstone gives b.cond the id of b
                     k = JCC;
                     t = lastImmediate(ops);
                 }
@@ -531,6 +531,16 @@ final class Arm64Scanner {
                 || mn.startsWith("fcmp") || mn.equals("msr") || mn.startsWith("dmb") || mn.startsWith("dsb");
     }
 
+    /** Debugging aid: the decoded instructions in [from, to). */
+    void dump(long from, long to) {
+        for (int i = 0; i < count; i++) {
+            if (addr[i] >= from && addr[i] < to) {
+                System.out.printf("%x %d %s %s%s%n", addr[i], kind[i], mnemonic[i], operands[i],
+                        regionStartInsn.get(i) ? "  <region start>" : "");
+            }
+        }
+    }
+
     private void takeAddress(long a, int r, ModuleScanner.IntList[] callees) {
         if (inExec(a)) {
             int tr = regionOf(a);
@@ -673,6 +683,9 @@ final class Arm64Scanner {
             return out;
         }
         if (preds.length == 0 && !fall) {
+            if (mnemonic[i].equals("nop")) {
+                return out; // padding after a branch: never executed on the way to the site
+            }
             return Backtracker.Values.unknown("block entered by an indirect jump");
         }
         if (fall) {
