@@ -109,12 +109,14 @@ public final class BinaryAnalyzer {
             discoverLibraries(exe, binary, loads, missing, List.of(), resolver);
             if (options.presets() && options.sysroot() == null && arch == Arch.X86_64) {
                 Set<String> imports = new HashSet<>();
+                Set<String> own = new HashSet<>();
                 for (Load l : loads) {
                     try (ElfFile e = ElfFile.open(l.path())) {
                         e.importedSymbols().forEach(sym -> imports.add(sym.name()));
                     }
                 }
-                extra.addAll(RuntimeModules.presets(binary, imports));
+                exe.importedSymbols().forEach(sym -> own.add(sym.name()));
+                extra.addAll(RuntimeModules.presets(binary, imports, own));
             }
             if (!extra.isEmpty()) {
                 loads.clear();

@@ -19,7 +19,7 @@ import java.util.stream.Stream;
  * static analysis can include them: the ones a user names ({@code --module FILE|DIR}) and the
  * presets a user would expect — Python's {@code lib-dynload} extension modules for a python
  * binary, glibc's NSS modules (the services of {@code /etc/nsswitch.conf}) for a program that
- * looks up users, groups or hosts, and glibc's gconv modules for a program that uses iconv.
+ * looks up users, groups or hosts, and glibc's gconv modules for an executable that uses iconv.
  */
 public final class RuntimeModules {
 
@@ -71,9 +71,12 @@ public final class RuntimeModules {
 
     /**
      * The presets for a program: {@code binary} is the executable, {@code imports} the symbols
-     * the executable and its libraries import.
+     * the executable and its libraries import, {@code ownImports} those of the executable alone.
+     * NSS modules follow any module's lookups (libraries such as libsasl or libkrb5 look users
+     * up); gconv modules only the executable's own iconv use, because libstdc++ imports
+     * iconv_open for std::codecvt, which would add glibc's 250 gconv modules to every C++ program.
      */
-    public static List<Module> presets(Path binary, Set<String> imports) throws IOException {
+    public static List<Module> presets(Path binary, Set<String> imports, Set<String> ownImports) throws IOException {
         List<Module> out = new ArrayList<>();
         Path real = binary.toRealPath();
         Matcher m = PYTHON.matcher(real.getFileName().toString());
@@ -96,7 +99,7 @@ public final class RuntimeModules {
                 }
             }
         }
-        if (imports.stream().anyMatch(ICONV_USERS::contains)) {
+        if (ownImports.stream().anyMatch(ICONV_USERS::contains)) {
             for (String dir : LIBRARY_DIRECTORIES) {
                 Path gconv = Path.of(dir, "gconv");
                 if (Files.isDirectory(gconv)) {
