@@ -269,7 +269,7 @@ final class Backtracker {
                     Values v = before(j, srcReg[0], region);
                     return width == 4 ? v.map(c -> c & 0xffffffffL, "mov") : v;
                 }
-                return Values.unknown("loaded from memory");
+                return src == null ? Values.unknown("loaded from memory") : initialValue(j, src, width);
             }
             case "movzx", "movsx", "movsxd" -> {
                 if (srcReg != null) {
@@ -332,6 +332,32 @@ final class Backtracker {
                 return Values.unknown("computed by " + mn);
             }
         }
+    }
+
+    /**
+     * A number loaded from a global variable (Go keeps some syscall numbers in package variables,
+     * e.g. internal/syscall/unix's fcntl number): the variable's initial value in the file is
+     * counted, and the site stays partial because the program may have changed it.
+     */
+    private Values initialValue(int j, String src, int width) {
+        Long disp = X86.ripDisplacement(src);
+        Long abs = disp == null ? X86.absoluteAddress(src) : null;
+        if (disp == null && abs == null) {
+            return Values.unknown("loaded from memory");
+        }
+        long at = disp != null ? m.addr[j] + m.size[j] + disp : abs;
+        var sec = elf.sectionAt(at).orElse(null);
+        if (sec == null || sec.executable() || !sec.hasFileBytes() || at + width > sec.address() + sec.size()
+                || elf.relocationAt(at) != null) {
+            return Values.unknown("loaded from memory");
+        }
+        long off = sec.offset() + (at - sec.address());
+        long v = width == 8 ? elf.bytes().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off)
+                : Integer.toUnsignedLong(elf.bytes().get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, off));
+        Values out = Values.of(v);
+        out.unknown = true;
+        out.why = String.format("loaded from the variable at 0x%x: its initial value %d counted", at, v);
+        return out;
     }
 
     /** Values of the stack slot {@code slot} just after instruction {@code j}: stores, pushes, pops and rsp arithmetic. */
