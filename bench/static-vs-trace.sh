@@ -7,6 +7,7 @@
 # where a miss is a traced syscall missing from the static set; the launch's execve (made by
 # strace before the program runs) and restart_syscall (made by the kernel) are shown apart.
 # Usage: bench/static-vs-trace.sh [NAME...]   (default: every row; names as in the first column)
+#   SHIMSCOPE=/path/to/bin/shimscope bench/static-vs-trace.sh   compares another build (e.g. an older one)
 # Needs: strace, gcc, g++, musl-gcc, and the Debian packages of the binaries
 #   (tools/install-deps.sh test installs them: shfmt age fzf ripgrep fd-find busybox-static ...).
 set -euo pipefail
@@ -14,7 +15,8 @@ here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export SHIMSCOPE_CACHE=$work/cache
-"$here/bin/shimscope" --version >/dev/null
+shimscope=${SHIMSCOPE:-$here/bin/shimscope}
+"$shimscope" --version >/dev/null
 src=$here/src/test/c
 cd "$work"
 
@@ -96,7 +98,10 @@ while IFS='|' read -r name binary opts cmds; do
     [ $keep = 1 ] || continue
   fi
   # shellcheck disable=SC2086
-  "$here/bin/shimscope" static --json $opts "$binary" > static.json
+  if ! "$shimscope" static --json $opts "$binary" > static.json 2> static.err; then
+    echo "| $name | - | error: $(head -c 120 static.err) | | |"
+    continue
+  fi
   : > all.traced
   IFS=$'\n' read -r -d '' -a runs < <(printf '%s' "$cmds" | sed 's/;;/\n/g'; printf '\0') || true
   for run in "${runs[@]}"; do

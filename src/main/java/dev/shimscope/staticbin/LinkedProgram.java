@@ -376,6 +376,9 @@ final class LinkedProgram {
             });
         }
         int[] rootArr = roots.sortedUnique();
+        if (Boolean.getBoolean("shimscope.timing")) {
+            System.err.printf("roots %d, loader roots %d, lookup roots %d, module roots %d%n", rootArr.length, loaderRoots.size(), lookupRoots.size(), moduleRoots.size());
+        }
         boolean[] indirectReached = new boolean[1];
         BitSet reached = reach(rootArr, true, indirectReached);
         BitSet reachedDirect = reach(rootArr, false, new boolean[1]);
@@ -545,13 +548,24 @@ final class LinkedProgram {
         if (d == null || d != m) {
             return out;
         }
-        for (int i = 0; i < models.size(); i++) {
-            if (i != m && List.of(models.get(i).imports).contains(name)) {
+        if (importers == null) {
+            importers = new HashMap<>();
+            for (int i = 0; i < models.size(); i++) {
+                for (String imp : models.get(i).imports) {
+                    importers.computeIfAbsent(imp, x -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        for (int i : importers.getOrDefault(name, List.of())) {
+            if (i != m) {
                 out.add(fileName(i));
             }
         }
         return out;
     }
+
+    /** Which modules import each name (built on first use). */
+    private Map<String, List<Integer>> importers;
 
     private static boolean contains(int[] a, int v) {
         for (int x : a) {
