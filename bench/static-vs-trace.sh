@@ -10,6 +10,10 @@
 #   SHIMSCOPE=/path/to/bin/shimscope bench/static-vs-trace.sh   compares another build (e.g. an older one)
 # Needs: strace, gcc, g++, musl-gcc, and the Debian packages of the binaries
 #   (tools/install-deps.sh test installs them: shfmt age fzf ripgrep fd-find busybox-static ...).
+# aarch64 rows follow when qemu-user is installed and apt can download arm64 packages
+# (dpkg --add-architecture arm64 && apt-get update): Debian's arm64 coreutils and busybox-static
+# unpacked into a sysroot, and the arm64_sites.c fixture built with gcc-aarch64-linux-gnu; those
+# are traced with qemu-aarch64 -strace (the guest's syscalls, not qemu's own).
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 work=$(mktemp -d)
@@ -90,6 +94,27 @@ print(' '.join(sorted(names)))
 PY
 }
 
+# the python cell: misses, with the launch's execve and restart_syscall shown apart
+row() {
+  python3 - "$1" static.json all.traced <<'PY'
+import json, sys
+name, sj, tr = sys.argv[1:]
+d = json.load(open(sj))
+static = set(d['syscallNames'])
+traced = set(x for x in open(tr).read().split() if x)
+b = d['result']['binary']
+kind = b['kind'] + (', ' + b['go'] + (' cgo' if b['cgo'] else '') if b.get('go') else '')
+if b['arch'] != 'x86_64':
+    kind = b['arch'] + ' ' + kind
+miss = sorted(traced - static)
+aside = [m for m in miss if m in ('execve', 'restart_syscall')]
+real = [m for m in miss if m not in aside]
+cell = (', '.join(real) if real else '0') + (' (and execve: the launch)' if 'execve' in aside else '') \
+    + (' (restart_syscall: kernel-only)' if 'restart_syscall' in aside else '')
+print(f"| {name} | {kind} | {len(static)} | {len(traced)} | {cell} |")
+PY
+}
+
 echo "| binary | kind | static | traced | misses |"
 echo "|---|---|---|---|---|"
 while IFS='|' read -r name binary opts cmds; do
@@ -114,19 +139,42 @@ while IFS='|' read -r name binary opts cmds; do
     strace -f -qq -o trace.log "$prog" "${args[@]}" <"$input" >/dev/null 2>&1 || true
     traced trace.log "$binary" | tr ' ' '\n' >> all.traced
   done
-  python3 - "$name" static.json all.traced <<'PY'
-import json, sys
-name, sj, tr = sys.argv[1:]
-d = json.load(open(sj))
-static = set(d['syscallNames'])
-traced = set(x for x in open(tr).read().split() if x)
-b = d['result']['binary']
-kind = b['kind'] + (', ' + b['go'] + (' cgo' if b['cgo'] else '') if b.get('go') else '')
-miss = sorted(traced - static)
-aside = [m for m in miss if m in ('execve', 'restart_syscall')]
-real = [m for m in miss if m not in aside]
-cell = (', '.join(real) if real else '0') + (' (and ' + ', '.join(aside) + ': the launch)' if 'execve' in aside else '') \
-    + (' (restart_syscall: kernel-only)' if 'restart_syscall' in aside else '')
-print(f"| {name} | {kind} | {len(static)} | {len(traced)} | {cell} |")
-PY
+  row "$name"
 done <<<"$rows"
+
+# aarch64: Debian arm64 packages in a sysroot, traced with qemu-aarch64
+if command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null && mkdir -p arm64/debs \
+    && (cd arm64/debs && apt-get download -qq busybox-static:arm64 libc6:arm64 coreutils:arm64 libselinux1:arm64 \
+        libpcre2-8-0:arm64 libacl1:arm64 libattr1:arm64 libgmp10:arm64 libssl3:arm64 libcap2:arm64 >/dev/null 2>&1); then
+  for d in arm64/debs/*.deb; do dpkg -x "$d" arm64/root; done
+  aarch64-linux-gnu-gcc -O1 -static -o arm64_sites-static "$src/arm64_sites.c"
+  aarch64-linux-gnu-gcc -O1 -o arm64_sites "$src/arm64_sites.c"
+  arows=$(cat <<'ROWS'
+ls (Debian arm64 coreutils)|arm64/root/bin/ls|--sysroot arm64/root|arm64/root/bin/ls -la tree/a;;arm64/root/bin/ls -R tree
+sort (Debian arm64 coreutils)|arm64/root/usr/bin/sort|--sysroot arm64/root|arm64/root/usr/bin/sort -r -o sorted64.txt lines.txt
+busybox-static (Debian arm64)|arm64/root/bin/busybox||arm64/root/bin/busybox ls -l /etc;;arm64/root/bin/busybox sha256sum plain.txt
+arm64_sites.c, -static (cross gcc)|./arm64_sites-static||./arm64_sites-static
+arm64_sites.c, dynamic (cross gcc, cross libc as sysroot)|./arm64_sites|--sysroot /usr/aarch64-linux-gnu|./arm64_sites
+ROWS
+)
+  while IFS='|' read -r name binary opts cmds; do
+    if [ $# -gt 0 ]; then
+      keep=0; for want in "$@"; do [ "$name" = "$want" ] && keep=1; done
+      [ $keep = 1 ] || continue
+    fi
+    # shellcheck disable=SC2086
+    "$shimscope" static --json $opts "$binary" > static.json 2> static.err || { echo "| $name | - | error: $(head -c 120 static.err) | | |"; continue; }
+    root=arm64/root
+    [[ "$opts" == *aarch64-linux-gnu* ]] && root=/usr/aarch64-linux-gnu
+    : > all.traced
+    IFS=$'\n' read -r -d '' -a runs < <(printf '%s' "$cmds" | sed 's/;;/\n/g'; printf '\0') || true
+    for run in "${runs[@]}"; do
+      read -r -a words <<<"$run"
+      qemu-aarch64 -L "$root" -strace -D qemu.log "${words[@]}" </dev/null >/dev/null 2>&1 || true
+      grep -oE '^[0-9]+ [a-z_0-9]+\(' qemu.log | sed -E 's/^[0-9]+ //; s/\($//' | sort -u >> all.traced
+    done
+    row "$name"
+  done <<<"$arows"
+else
+  echo "| aarch64 rows | skipped: need qemu-user, gcc-aarch64-linux-gnu and arm64 packages (dpkg --add-architecture arm64 && apt-get update) | | | |"
+fi

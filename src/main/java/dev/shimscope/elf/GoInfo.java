@@ -199,7 +199,8 @@ public final class GoInfo {
                 int magic = d.get(U32, o);
                 if ((magic == MAGIC_118 || magic == MAGIC_120 || magic == MAGIC_116)
                         && d.get(ValueLayout.JAVA_BYTE, o + 4) == 0 && d.get(ValueLayout.JAVA_BYTE, o + 5) == 0
-                        && d.get(ValueLayout.JAVA_BYTE, o + 6) == 1 && d.get(ValueLayout.JAVA_BYTE, o + 7) == 8) {
+                        && (d.get(ValueLayout.JAVA_BYTE, o + 6) == 1 || d.get(ValueLayout.JAVA_BYTE, o + 6) == 4)
+                        && d.get(ValueLayout.JAVA_BYTE, o + 7) == 8) { // instruction quantum: 1 on x86, 4 on arm64
                     Table t = parse(elf, s.address() + (o - s.offset()), o, end);
                     if (t != null) {
                         return t;

@@ -531,16 +531,6 @@ final class Arm64Scanner {
                 || mn.startsWith("fcmp") || mn.equals("msr") || mn.startsWith("dmb") || mn.startsWith("dsb");
     }
 
-    /** Debugging aid: the decoded instructions in [from, to). */
-    void dump(long from, long to) {
-        for (int i = 0; i < count; i++) {
-            if (addr[i] >= from && addr[i] < to) {
-                System.out.printf("%x %d %s %s%s%n", addr[i], kind[i], mnemonic[i], operands[i],
-                        regionStartInsn.get(i) ? "  <region start>" : "");
-            }
-        }
-    }
-
     private void takeAddress(long a, int r, ModuleScanner.IntList[] callees) {
         if (inExec(a)) {
             int tr = regionOf(a);
