@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -26,7 +28,7 @@ final class StaticCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Write the set in Loupe's static_binary.csv format.")
     Path csv;
 
-    @Option(names = "--bincompat", description = "Report ELF-loader facts (arch, PIE, interpreter, TLS) and a verdict for a loader that needs x86_64 PIE.")
+    @Option(names = "--bincompat", description = "Report ELF-loader facts (arch, PIE, interpreter, TLS, Go) and a verdict for a PIE loader of the binary's architecture.")
     boolean bincompat;
 
     @Option(names = "--all-sites", description = "Use every site of every loaded module (the plain upper bound) instead of the function-level set.")
@@ -35,15 +37,15 @@ final class StaticCommand implements Callable<Integer> {
     @Option(names = "--module", paramLabel = "FILE|DIR", description = {
             "A shared object the program opens with dlopen (a directory: every one in it); repeatable.",
             "Analysed with its own libraries; reported per module."})
-    java.util.List<Path> modules = new java.util.ArrayList<>();
+    List<Path> modules = new ArrayList<>();
 
     @Option(names = "--no-presets", description = "Do not add the dlopen'd modules a program is known to use "
             + "(python's lib-dynload, glibc's NSS and gconv modules).")
     boolean noPresets;
 
     @Option(names = "--sysroot", paramLabel = "DIR", description = {
-            "The root filesystem the binary's libraries and interpreter come from (needed for a dynamic aarch64",
-            "binary: Debian's arm64 packages unpacked, a board's root filesystem, or /usr/aarch64-linux-gnu)."})
+            "The root filesystem the binary's libraries and interpreter come from; a dynamic aarch64 binary",
+            "needs one (Debian's arm64 packages unpacked, a board's root filesystem, /usr/aarch64-linux-gnu)."})
     Path sysroot;
 
     @Parameters(arity = "1", paramLabel = "BINARY", description = "The ELF executable to analyse.")
@@ -71,7 +73,7 @@ final class StaticCommand implements Callable<Integer> {
             }
         }
         StaticResult result = BinaryAnalyzer.standard().analyze(binary,
-                new BinaryAnalyzer.Options(java.util.List.copyOf(modules), !noPresets, sysroot));
+                new BinaryAnalyzer.Options(List.copyOf(modules), !noPresets, sysroot));
         if (csv != null) {
             StaticReport.writeCsv(csv, StaticReport.chosenSet(result, allSites), StaticReport.table(result));
         }

@@ -24,10 +24,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Binary-level static syscall analysis of an ELF program: finds the shared libraries it loads
- * as ld.so would ({@link LibraryResolver}), builds or loads from the {@link ModelCache} a
- * {@link ModuleModel} of each (in parallel, biggest first), links them by symbol and computes
- * the syscall sets of a {@link StaticResult} ({@link LinkedProgram}).
+ * Binary-level static syscall analysis of an x86_64 or aarch64 ELF program: finds the shared
+ * libraries it loads as ld.so would ({@link LibraryResolver}, inside a sysroot if given), adds the
+ * modules it opens with dlopen ({@link RuntimeModules}: given or preset), builds or loads from the
+ * {@link ModelCache} a {@link ModuleModel} of each ({@link ModuleScanner} or {@link Arm64Scanner},
+ * in parallel, biggest first), links them by symbol and computes the syscall sets of a
+ * {@link StaticResult} ({@link LinkedProgram}) with the syscall table of the program's architecture.
  */
 public final class BinaryAnalyzer {
 

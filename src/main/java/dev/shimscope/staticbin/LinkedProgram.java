@@ -18,8 +18,9 @@ import java.util.TreeSet;
  * a node; a module's reference to a symbol it imports becomes edges to the definition ld.so
  * would bind it to (the first module in load order that exports the name). From the roots —
  * the executable's code, what the loader runs (interpreter entry, init/fini functions, IFUNC
- * resolvers) — it computes what is reachable by direct calls, jumps and taken addresses, and,
- * as soon as reached code makes an indirect call, everything reachable from the functions whose
+ * resolvers, the interpreter's exports), functions looked up by name with dlsym, the exports of
+ * modules opened with dlopen — it computes what is reachable by direct calls, jumps and taken
+ * addresses, and, as soon as reached code makes an indirect call, everything reachable from the functions whose
  * addresses are stored in any module's data (the only targets an indirect call can have that
  * code did not materialise itself). Per-node closures over strongly connected components give
  * the provenance of each syscall.

@@ -21,7 +21,8 @@ import java.util.Map;
  * sites make, the regions it calls or jumps to or whose address it takes, the symbols it uses
  * from other modules, whether it makes indirect calls; the exported symbols; the functions
  * whose addresses sit in data (reachable through any indirect call); the functions the loader
- * runs (init/fini arrays, IFUNC resolvers); and every syscall site.
+ * runs (init/fini arrays, IFUNC resolvers); every syscall site; and, for a module that looks
+ * symbols up by name, the names in its strings.
  */
 public final class ModuleModel {
 
