@@ -45,7 +45,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WorkloadSelection selection = selectionOptions.selection();
-        OsSupport base = os == null ? null : OsSupport.load(os);
+        OsSupport base = os == null ? null : selectionOptions.support(os);
         List<AppNeeds> needs = selectionOptions.needs(db);
         SupportPlan greedy = new GreedyPlanner().plan(needs, base);
         SupportPlan unlock = new UnlockPlanner().plan(needs, base);
@@ -54,7 +54,9 @@ final class PlanCommand implements Callable<Integer> {
         if (json) {
             out.print(PlanReport.json(selection.id(), osName, greedy, unlock));
         } else {
-            String header = "Support plan for " + needs.size() + " apps (" + selection.id() + " workloads), starting from "
+            String header = "Support plan for " + needs.size() + " apps (" + selection.id() + " workloads"
+                    + (selectionOptions.arch() == dev.shimscope.syscall.Arch.X86_64 ? "" : ", " + selectionOptions.arch() + " syscalls")
+                    + "), starting from "
                     + (base == null ? "an OS that implements nothing" : "OS " + base.name() + " (" + base.syscalls().size() + " syscalls)");
             out.print(PlanReport.text(header, greedy, unlock, !summary));
         }
