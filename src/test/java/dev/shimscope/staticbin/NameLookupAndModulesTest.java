@@ -62,6 +62,8 @@ class NameLookupAndModulesTest {
         assertThat(r.modules()).hasSize(2);
         assertThat(r.modules().get(1).role()).isEqualTo("interpreter");
         assertThat(r.modules().get(1).foundVia()).contains("interpreter's own name");
+        // the executable's own sites are exactly the fixture's, as with glibc
+        assertThat(BinaryAnalyzerTest.ownSiteNumbers(r)).isEqualTo(BinaryAnalyzerTest.OWN);
         // __init_tp (arch_prctl) is reached from __dls2b/__dls3, which musl finds by name
         assertThat(entry(r, ARCH_PRCTL).loaderRoots()).anySatisfy(s -> assertThat(s).contains("__dls"));
         // its libc's other exports are not roots: unused functions of musl stay out
