@@ -96,6 +96,24 @@ final class Backtracker {
         }
     }
 
+    /** While set, {@code lea r, [rip + X]} gives the address X as a constant (for the names passed to dlsym). */
+    private boolean addresses;
+
+    /**
+     * The values of location {@code fam} before instruction {@code i}, with rip-relative
+     * addresses as constants: what a call passes as a pointer to a string.
+     */
+    Values addressesBefore(int i, int region, int fam) {
+        visited = new HashSet<>();
+        budget = BUDGET;
+        addresses = true;
+        try {
+            return before(i, fam, region);
+        } finally {
+            addresses = false;
+        }
+    }
+
     /** Backtracks location {@code fam} (see {@link X86#STACK}) before instruction {@code i} and describes the site. */
     SyscallSite site(int i, int region, SyscallSite.Kind kind, int fam, String callee) {
         visited = new HashSet<>();
@@ -313,6 +331,12 @@ final class Backtracker {
                 return before(j, fam, region).map(x -> x + c, mn);
             }
             case "lea" -> {
+                if (addresses && src != null && width == 8) {
+                    Long disp = X86.ripDisplacement(src);
+                    if (disp != null) {
+                        return Values.of(m.addr[j] + m.size[j] + disp);
+                    }
+                }
                 if (src != null && width >= 4) {
                     Object[] base = leaBase(src);
                     if (base != null) {

@@ -458,6 +458,7 @@ final class ModuleScanner {
         List<SyscallSite> sites = new ArrayList<>();
         Map<Integer, List<int[]>> callersOf = new HashMap<>();
         List<int[]> syscallFunctionCalls = new ArrayList<>();
+        List<int[]> lookupCalls = new ArrayList<>();
         long indirect = 0;
         syscallTaker = -1;
         syscallInData = Long.MIN_VALUE;
@@ -522,6 +523,9 @@ final class ModuleScanner {
                                 if (pltImport[tr] != null && SYSCALL_FUNCTIONS.contains(pltImport[tr])) {
                                     syscallFunctionCalls.add(new int[] {r, i});
                                 }
+                                if (pltImport[tr] != null && LOOKUP_FUNCTIONS.contains(pltImport[tr])) {
+                                    lookupCalls.add(new int[] {r, i});
+                                }
                                 callersOf.computeIfAbsent(tr, x -> new ArrayList<>()).add(new int[] {r, i});
                             }
                         } else if (auxKind[i] == AUX_SLOT) {
@@ -531,6 +535,9 @@ final class ModuleScanner {
                                     imports[r].add(importIndex.computeIfAbsent(t.name(), x -> importIndex.size()));
                                     if (SYSCALL_FUNCTIONS.contains(t.name()) && !inPlt) {
                                         syscallFunctionCalls.add(new int[] {r, i});
+                                    }
+                                    if (LOOKUP_FUNCTIONS.contains(t.name()) && !inPlt) {
+                                        lookupCalls.add(new int[] {r, i});
                                     }
                                 }
                                 case SlotTarget.LOCAL -> {
@@ -727,7 +734,7 @@ final class ModuleScanner {
         return new ModuleModel(elf.path().toString(), sha256, kd, elf.soname().orElse(null), elf.needed(),
                 elf.rpath(), elf.runpath(), interp, regionStart, names, calleeArr, importArr, nrArr, flags, params,
                 importIndex.keySet().toArray(String[]::new), exports, pool.sortedUnique(), poolImports.sortedUnique(),
-                roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect, lookupNames(elf, importIndex.keySet()));
+                roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect, lookupNames(elf, importIndex.keySet(), namesPassedToLookups(lookupCalls, bt)));
     }
 
     /**
@@ -824,10 +831,18 @@ final class ModuleScanner {
      * dynamic linker): the names it may look up at run time. Empty for other modules.
      */
     static String[] lookupNames(ElfFile elf, Set<String> imports) {
+        return lookupNames(elf, imports, null);
+    }
+
+    /** As above; {@code passed}, when not null, are the names every dlsym call is known to pass. */
+    static String[] lookupNames(ElfFile elf, Set<String> imports, Set<String> passed) {
         boolean looksUp = imports.stream().anyMatch(LOOKUP_FUNCTIONS::contains)
                 || elf.exportedFunctions().stream().anyMatch(s -> LOOKUP_FUNCTIONS.contains(s.name()));
         if (!looksUp) {
             return new String[0];
+        }
+        if (passed != null) {
+            return passed.stream().sorted().toArray(String[]::new);
         }
         Set<String> out = new java.util.TreeSet<>();
         java.lang.foreign.MemorySegment d = elf.bytes();
@@ -851,6 +866,53 @@ final class ModuleScanner {
             }
         }
         return out.toArray(String[]::new);
+    }
+
+    /**
+     * The names this module passes to dlsym/dlvsym when every such call passes a string constant
+     * of its read-only data (backtracking rsi to a {@code lea [rip + X]}); null when some call
+     * passes a name computed at run time, or when there is no call to see (then every
+     * identifier string of the module counts).
+     */
+    private Set<String> namesPassedToLookups(List<int[]> calls, Backtracker bt) {
+        if (calls.isEmpty()) {
+            return null;
+        }
+        Set<String> out = new java.util.TreeSet<>();
+        for (int[] c : calls) {
+            Backtracker.Values v = bt.addressesBefore(c[1], c[0], X86.RSI);
+            if (v.unknown || v.params != 0 || v.constants.isEmpty()) {
+                return null;
+            }
+            for (long a : v.constants) {
+                String name = stringAt(a);
+                if (name == null) {
+                    return null;
+                }
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** The NUL-terminated identifier at address {@code a} of a read-only data section, or null. */
+    private String stringAt(long a) {
+        ElfSection s = elf.sectionAt(a).orElse(null);
+        if (s == null || s.executable() || !s.hasFileBytes()) {
+            return null;
+        }
+        long from = s.offset() + (a - s.address());
+        long end = from;
+        long limit = s.offset() + s.size();
+        java.lang.foreign.MemorySegment d = elf.bytes();
+        while (end < limit && end - from <= 80 && d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, end) != 0) {
+            end++;
+        }
+        if (end >= limit || end == from || !identifier(d, from, end)) {
+            return null;
+        }
+        return new String(d.asSlice(from, end - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     private static boolean identifier(java.lang.foreign.MemorySegment d, long from, long to) {
