@@ -461,6 +461,7 @@ final class ModuleScanner {
         List<int[]> lookupCalls = new ArrayList<>();
         long indirect = 0;
         syscallTaker = -1;
+        syscallTakers = new BitSet(n);
         syscallInData = Long.MIN_VALUE;
         BitSet taken = new BitSet(n);
         IntList indirectCalls = new IntList();
@@ -565,9 +566,9 @@ final class ModuleScanner {
                     case X86.LEA, X86.MOV, X86.PUSH -> {
                         if (auxKind[i] == AUX_ADDR) {
                             int tr = regionOf(aux[i]);
-                            if (tr >= 0 && pltImport[tr] != null && SYSCALL_FUNCTIONS.contains(pltImport[tr])
-                                    && syscallTaker < 0) {
-                                syscallTaker = i;
+                            if (tr >= 0 && pltImport[tr] != null && SYSCALL_FUNCTIONS.contains(pltImport[tr])) {
+                                syscallTaker = syscallTaker < 0 ? i : syscallTaker;
+                                syscallTakers.set(r);
                             }
                             if (tr >= 0) {
                                 taken.set(tr);
@@ -579,8 +580,9 @@ final class ModuleScanner {
                             SlotTarget t = resolveSlot(aux[i]);
                             if (t.kind() == SlotTarget.IMPORT) {
                                 imports[r].add(importIndex.computeIfAbsent(t.name(), x -> importIndex.size()));
-                                if (SYSCALL_FUNCTIONS.contains(t.name()) && syscallTaker < 0) {
-                                    syscallTaker = i;
+                                if (SYSCALL_FUNCTIONS.contains(t.name())) {
+                                    syscallTaker = syscallTaker < 0 ? i : syscallTaker;
+                                    syscallTakers.set(r);
                                 }
                             } else if (t.kind() == SlotTarget.LOCAL) {
                                 int tr = regionOf(t.address());
@@ -782,14 +784,19 @@ final class ModuleScanner {
 
     /** The first instruction that takes the address of an imported syscall(), or -1. */
     private int syscallTaker;
+    /** The regions whose code loads the address of an imported syscall(). */
+    private BitSet syscallTakers;
     /** Where data holds the address of an imported syscall(), or Long.MIN_VALUE. */
     private long syscallInData;
 
     /**
-     * This module holds a pointer to the imported {@code syscall()} (in data, or loaded by code),
-     * so any of its indirect calls may be a call to it with the number in rdi: every indirect call
-     * where rdi is a constant is a partial site of the calling function. When no indirect call has
-     * a constant there, one unresolved site says so, so the number is never silently lost.
+     * This module holds a pointer to the imported {@code syscall()}, so an indirect call may be a
+     * call to it with the number in rdi: every such call where rdi is a constant is a partial site
+     * of the calling function. A pointer stored in data can reach any indirect call of the module;
+     * one that code loads from the GOT is kept in a register and called by the function that
+     * loaded it (Rust's std hoists {@code syscall} out of its futex loop into r12), so only that
+     * function's indirect calls count. When no indirect call has a constant there, one unresolved
+     * site says so, so the number is never silently lost.
      */
     private void numbersThroughSyscallPointer(IntList indirectCalls, BitSet[] numbers, byte[] flags,
                                               List<SyscallSite> sites, Backtracker bt) {
@@ -802,6 +809,9 @@ final class ModuleScanner {
                 continue;
             }
             int r = regionOf(addr[i]);
+            if (syscallInData == Long.MIN_VALUE && !syscallTakers.get(r)) {
+                continue;
+            }
             SyscallSite s = bt.site(i, r, SyscallSite.Kind.WRAPPER_CALL, X86.RDI, null);
             if (s.numbers().length == 0) {
                 continue;

@@ -78,6 +78,19 @@ class NameLookupAndModulesTest {
     }
 
     @Test
+    void functionsLookedUpWithDlsymAreRootsPreciselyWhenTheNamesAreConstants() throws IOException {
+        int pkeyAlloc = 330, getsid = 124;
+        StaticResult exact = analyzer.analyze(Fixtures.gcc("dlsym_names"), new BinaryAnalyzer.Options(List.of(), false));
+        assertThat(set(exact.functionLevel())).contains(pkeyAlloc).doesNotContain(getsid);
+        assertThat(entry(exact, pkeyAlloc).lookedUpByName()).containsExactly("libc.so.6:pkey_alloc (named in dlsym_names)");
+        // a name that may come from argv: every identifier string of the program may be looked up
+        StaticResult any = analyzer.analyze(Fixtures.compile("gcc", "dlsym_names", "dlsym_names-argv", "-DNAME_FROM_ARGV"),
+                new BinaryAnalyzer.Options(List.of(), false));
+        assertThat(set(any.functionLevel())).contains(pkeyAlloc, getsid);
+        assertThat(entry(any, getsid).lookedUpByName()).containsExactly("libc.so.6:getsid (named in dlsym_names-argv)");
+    }
+
+    @Test
     void syscallThroughAPointerInDataIsCountedAtTheIndirectCall() throws IOException {
         StaticResult r = analyzer.analyze(Fixtures.gcc("syscall_pointer"));
         assertThat(set(r.functionLevel())).contains(GETPGRP);
