@@ -107,31 +107,48 @@ public final class BinaryAnalyzer {
             }
             info = BinaryInfo.of(exe);
             loads.add(new Load(binary, "executable", null, "command line", false));
-            List<RuntimeModules.Module> extra = new ArrayList<>(RuntimeModules.fromUser(options.modules()));
-            discoverLibraries(exe, binary, loads, missing, List.of(), resolver);
-            if (options.presets() && options.sysroot() == null && arch == Arch.X86_64) {
-                Set<String> imports = new HashSet<>();
-                Set<String> own = new HashSet<>();
-                for (Load l : loads) {
-                    try (ElfFile e = ElfFile.open(l.path())) {
-                        e.importedSymbols().forEach(sym -> imports.add(sym.name()));
-                    }
-                }
-                exe.importedSymbols().forEach(sym -> own.add(sym.name()));
-                extra.addAll(RuntimeModules.presets(binary, imports, own));
-            }
-            if (!extra.isEmpty()) {
-                loads.clear();
-                missing.clear();
-                loads.add(new Load(binary, "executable", null, "command line", false));
-                discoverLibraries(exe, binary, loads, missing, extra, resolver);
-            }
+            discoverLibraries(exe, binary, loads, missing, RuntimeModules.fromUser(options.modules()), resolver);
         }
         List<ModuleModel> models = new ArrayList<>();
         int[] cacheHits = new int[1];
         boolean[] fromCache = new boolean[loads.size()];
         long t1 = System.nanoTime();
-        scanAll(loads, models, fromCache, cacheHits, arch);
+        scanAll(loads, models, fromCache, cacheHits, arch, Map.of());
+        if (options.presets() && options.sysroot() == null && arch == Arch.X86_64) {
+            // the presets follow what the program imports, which its models say (no second symbol read)
+            Set<String> imports = new HashSet<>();
+            for (ModuleModel m : models) {
+                imports.addAll(List.of(m.imports));
+            }
+            List<RuntimeModules.Module> presets = RuntimeModules.presets(binary, imports, Set.of(models.getFirst().imports));
+            if (!presets.isEmpty()) {
+                List<RuntimeModules.Module> extra = new ArrayList<>(RuntimeModules.fromUser(options.modules()));
+                extra.addAll(presets);
+                Map<String, ModuleModel> done = new HashMap<>();
+                Map<String, Boolean> doneFromCache = new HashMap<>();
+                for (int i = 0; i < models.size(); i++) {
+                    done.put(loads.get(i).path().toString(), models.get(i));
+                    doneFromCache.put(loads.get(i).path().toString(), fromCache[i]);
+                }
+                loads.clear();
+                missing.clear();
+                loads.add(new Load(binary, "executable", null, "command line", false));
+                try (ElfFile exe = ElfFile.open(binary)) {
+                    discoverLibraries(exe, binary, loads, missing, extra, resolver);
+                }
+                models.clear();
+                cacheHits[0] = 0;
+                fromCache = new boolean[loads.size()];
+                scanAll(loads, models, fromCache, cacheHits, arch, done);
+                for (int i = 0; i < loads.size(); i++) {
+                    Boolean c = doneFromCache.get(loads.get(i).path().toString());
+                    if (c != null && !fromCache[i]) {
+                        fromCache[i] = c; // analysed in the first round: keep where it came from
+                        cacheHits[0] += c ? 1 : 0;
+                    }
+                }
+            }
+        }
         long t2 = System.nanoTime();
         LinkedProgram program = new LinkedProgram(models, loads, SyscallTable.of(arch));
         long t3 = System.nanoTime();
@@ -232,8 +249,9 @@ public final class BinaryAnalyzer {
         }
     }
 
-    private void scanAll(List<Load> loads, List<ModuleModel> models, boolean[] fromCache, int[] hits, Arch arch)
-            throws IOException {
+    /** Models of {@code loads} in order, in parallel; {@code done} holds models already built, by path. */
+    private void scanAll(List<Load> loads, List<ModuleModel> models, boolean[] fromCache, int[] hits, Arch arch,
+                         Map<String, ModuleModel> done) throws IOException {
         ModuleModel[] out = new ModuleModel[loads.size()];
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < loads.size(); i++) {
@@ -244,6 +262,11 @@ public final class BinaryAnalyzer {
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i : order) {
+                ModuleModel known = done.get(loads.get(i).path().toString());
+                if (known != null) {
+                    out[i] = known;
+                    continue;
+                }
                 futures.add(pool.submit(() -> {
                     Path p = loads.get(i).path();
                     try (ElfFile elf = ElfFile.open(p)) {
