@@ -25,37 +25,34 @@ import java.util.Set;
  * starts (symbols, .eh_frame_hdr, {@code bl} targets, PLT entries), edges ({@code bl}, branches
  * that leave the region, fall-through, addresses made with {@code adrp}+{@code add} or
  * {@code adr}), calls through the GOT ({@code adrp}+{@code ldr}, PLT stubs), indirect branches
- * ({@code blr}, {@code br}), and {@code svc #0} sites whose number is backtracked in x8/w8
- * (AAPCS64: arguments in x0–x7, x0–x18 clobbered by calls). Numbers passed as arguments are
+ * ({@code blr}, {@code br}), and {@code svc #0} sites whose number is backtracked in x8/w8 by
+ * {@link Arm64Backtracker} (AAPCS64: arguments in x0–x7, x0–x18 clobbered by calls). Numbers passed as arguments are
  * resolved at the callers, transitively, as on x86-64; calls to an imported {@code syscall()}
  * are backtracked on x0.
  */
 final class Arm64Scanner {
 
-    static final byte OTHER = 0, CALL = 1, JMP = 2, JCC = 3, RET = 4, SVC = 5, STOP = 6, CALLR = 7, JMPR = 8, ADRP = 9,
-            ADR = 10, ADD = 11, LDR = 12;
-    private static final int MAX_VALUES = 64, BUDGET = 600, XZR = 32, SP = 31;
     private static final int CHUNK = 4096;
 
     private static final String[] NAMES = Capstone.instructionNames(Arch.AARCH64);
-    private static final byte[] KINDS = kinds(NAMES);
+    private static final byte[] KINDS = A64.kinds(NAMES);
 
     private final ElfFile elf;
     private final Capstone cs;
     private final List<ElfSection> exec;
     private final Map<Long, ElfRelocation> relocByOffset = new HashMap<>();
 
-    private int count;
-    private long[] addr;
-    private byte[] kind;
+    int count;
+    long[] addr;
+    byte[] kind;
     private long[] target;
-    private String[] mnemonic;
-    private String[] operands;
+    String[] mnemonic;
+    String[] operands;
     private long undecodable;
     private long[] regionStart;
     private int[] regionFirst;
-    private BitSet regionStartInsn;
-    private Map<Long, int[]> jumpsTo;
+    BitSet regionStartInsn;
+    Map<Long, int[]> jumpsTo;
 
     Arm64Scanner(ElfFile elf, Capstone cs) {
         this.elf = elf;
@@ -71,32 +68,6 @@ final class Arm64Scanner {
         for (ElfRelocation r : elf.relocations()) {
             relocByOffset.put(r.offset(), r);
         }
-    }
-
-    static byte[] kinds(String[] names) {
-        byte[] k = new byte[names.length];
-        for (int id = 0; id < names.length; id++) {
-            String n = names[id];
-            if (n == null) {
-                continue;
-            }
-            k[id] = switch (n) {
-                case "bl" -> CALL;
-                case "b" -> JMP;
-                case "cbz", "cbnz", "tbz", "tbnz" -> JCC;
-                case "ret", "retaa", "retab", "eret" -> RET;
-                case "svc" -> SVC;
-                case "brk", "udf", "hlt" -> STOP;
-                case "blr", "blraa", "blraaz", "blrab", "blrabz" -> CALLR;
-                case "br", "braa", "braaz", "brab", "brabz" -> JMPR;
-                case "adrp" -> ADRP;
-                case "adr" -> ADR;
-                case "add" -> ADD;
-                case "ldr" -> LDR;
-                default -> OTHER;
-            };
-        }
-        return k;
     }
 
     boolean inExec(long a) {
@@ -172,18 +143,18 @@ final class Arm64Scanner {
             }
             for (int j = 0; j < n; j++) {
                 int id = cs.id(j);
-                byte k = id < KINDS.length ? KINDS[id] : OTHER;
+                byte k = id < KINDS.length ? KINDS[id] : A64.OTHER;
                 String ops = cs.operands(j);
                 long t = 0;
-                if (k == CALL || k == JMP || k == JCC || k == ADRP || k == ADR) {
-                    t = lastImmediate(ops);
-                } else if (k == OTHER && id < NAMES.length && NAMES[id] != null && NAMES[id].equals("b")) {
-                    k = JMP;
+                if (k == A64.CALL || k == A64.JMP || k == A64.JCC || k == A64.ADRP || k == A64.ADR) {
+                    t = A64.lastImmediate(ops);
+                } else if (k == A64.OTHER && id < NAMES.length && NAMES[id] != null && NAMES[id].equals("b")) {
+                    k = A64.JMP;
                 }
                 String mn = cs.mnemonic(j);
                 if (mn.startsWith("b.")) { // capstone gives b.cond the id of b
-                    k = JCC;
-                    t = lastImmediate(ops);
+                    k = A64.JCC;
+                    t = A64.lastImmediate(ops);
                 }
                 append(cs.address(j), k, t, mn, ops);
                 pos = cs.address(j) + 4;
@@ -208,16 +179,6 @@ final class Arm64Scanner {
         count++;
     }
 
-    /** The last {@code #imm} operand (a branch or adrp target), or 0. */
-    static long lastImmediate(String ops) {
-        int h = ops.lastIndexOf('#');
-        if (h < 0) {
-            return 0;
-        }
-        Long v = X86.immediate(ops.substring(h + 1).trim());
-        return v == null ? 0 : v;
-    }
-
     private void buildRegions(long[] known) {
         ModuleScanner.LongList starts = new ModuleScanner.LongList();
         for (long k : known) {
@@ -225,7 +186,7 @@ final class Arm64Scanner {
         }
         jumpsTo = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            if (kind[i] == CALL && inExec(target[i])) {
+            if (kind[i] == A64.CALL && inExec(target[i])) {
                 starts.add(target[i]);
             }
         }
@@ -241,7 +202,7 @@ final class Arm64Scanner {
         regionFirst[regionStart.length] = count;
         Map<Long, ModuleScanner.IntList> j = new HashMap<>();
         for (int i = 0; i < count; i++) {
-            if ((kind[i] == JMP || kind[i] == JCC) && inExec(target[i])) {
+            if ((kind[i] == A64.JMP || kind[i] == A64.JCC) && inExec(target[i])) {
                 j.computeIfAbsent(target[i], x -> new ModuleScanner.IntList()).add(i);
             }
         }
@@ -253,9 +214,9 @@ final class Arm64Scanner {
         return i >= 0 ? i : -i - 2;
     }
 
-    private boolean fallsThrough(int i) {
+    boolean fallsThrough(int i) {
         byte k = kind[i];
-        return k != JMP && k != RET && k != JMPR && k != STOP;
+        return k != A64.JMP && k != A64.RET && k != A64.JMPR && k != A64.STOP;
     }
 
     // ---- model --------------------------------------------------------------------------------
@@ -281,7 +242,10 @@ final class Arm64Scanner {
         return s.name();
     }
 
+    private Arm64Backtracker bt;
+
     private ModuleModel buildModel(String sha256) {
+        bt = new Arm64Backtracker(this);
         int n = regionStart.length;
         Map<String, Integer> importIndex = new LinkedHashMap<>();
         ModuleScanner.IntList[] callees = new ModuleScanner.IntList[n];
@@ -308,17 +272,17 @@ final class Arm64Scanner {
             for (int i = regionFirst[r]; i < regionFirst[r + 1]; i++) {
                 scanInstruction(i, r, inPlt, page, names, pltImport, sites, numbers, flags, params, callees, imports,
                         importIndex, callersOf, syscallFunctionCalls);
-                if (kind[i] == CALLR || kind[i] == JMPR) {
+                if (kind[i] == A64.CALLR || kind[i] == A64.JMPR) {
                     indirect += inPlt ? 0 : 1;
                 }
                 // a register written by anything but adrp no longer holds a page address
-                if (kind[i] != ADRP && kind[i] != CALL && kind[i] != JMP && kind[i] != JCC && !isStore(mnemonic[i])) {
-                    int d = register(firstOperand(operands[i]));
+                if (kind[i] != A64.ADRP && kind[i] != A64.CALL && kind[i] != A64.JMP && kind[i] != A64.JCC && !A64.isStore(mnemonic[i])) {
+                    int d = A64.register(A64.firstOperand(operands[i]));
                     if (d >= 0 && d < 33) {
                         page[d] = Long.MIN_VALUE;
                     }
                 }
-                if (kind[i] == CALL || kind[i] == CALLR) {
+                if (kind[i] == A64.CALL || kind[i] == A64.CALLR) {
                     for (int x = 0; x <= 18; x++) {
                         page[x] = Long.MIN_VALUE;
                     }
@@ -330,7 +294,7 @@ final class Arm64Scanner {
             }
             // compiled code never ends a function with a call that returns: a final bl is to a
             // function that does not return (abort, __stack_chk_fail), so no fall-through edge
-            if (last >= regionFirst[r] && r + 1 < n && fallsThrough(last) && kind[last] != CALL) {
+            if (last >= regionFirst[r] && r + 1 < n && fallsThrough(last) && kind[last] != A64.CALL) {
                 callees[r].add(r + 1);
             }
         }
@@ -352,7 +316,7 @@ final class Arm64Scanner {
             }
         }
         for (int[] c : syscallFunctionCalls) {
-            SyscallSite site = site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, 0, "syscall()");
+            SyscallSite site = bt.site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, 0, "syscall()");
             sites.add(site);
             if (record(site, c[0], numbers, flags, params)) {
                 work.add(c[0]);
@@ -367,7 +331,7 @@ final class Arm64Scanner {
                         continue;
                     }
                     String callee = (names[t] != null ? names[t] : "fn_" + Long.toHexString(regionStart[t])) + "()";
-                    SyscallSite site = site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, reg, callee);
+                    SyscallSite site = bt.site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, reg, callee);
                     sites.add(site);
                     if (record(site, c[0], numbers, flags, params)) {
                         work.add(c[0]);
@@ -444,62 +408,62 @@ final class Arm64Scanner {
                                  Map<String, Integer> importIndex, Map<Integer, List<int[]>> callersOf,
                                  List<int[]> syscallFunctionCalls) {
         switch (kind[i]) {
-            case SVC -> {
-                SyscallSite site = site(i, r, SyscallSite.Kind.SVC, 8, null);
+            case A64.SVC -> {
+                SyscallSite site = bt.site(i, r, SyscallSite.Kind.SVC, 8, null);
                 sites.add(site);
                 record(site, r, numbers, flags, params);
             }
-            case CALL, JMP, JCC -> {
+            case A64.CALL, A64.JMP, A64.JCC -> {
                 long t = target[i];
                 if (!inExec(t)) {
                     return;
                 }
                 int tr = regionOf(t);
-                if (tr != r || kind[i] == CALL) {
+                if (tr != r || kind[i] == A64.CALL) {
                     callees[r].add(tr);
                 }
-                if (regionStart[tr] == t && (tr != r || kind[i] == CALL) && kind[i] != JCC) {
+                if (regionStart[tr] == t && (tr != r || kind[i] == A64.CALL) && kind[i] != A64.JCC) {
                     callersOf.computeIfAbsent(tr, x -> new ArrayList<>()).add(new int[] {r, i});
                 }
             }
-            case CALLR, JMPR -> {
+            case A64.CALLR, A64.JMPR -> {
                 if (!inPlt) {
                     flags[r] |= ModuleModel.FLAG_INDIRECT;
                 }
             }
-            case ADRP -> {
-                int d = register(firstOperand(operands[i]));
+            case A64.ADRP -> {
+                int d = A64.register(A64.firstOperand(operands[i]));
                 if (d >= 0 && d < 33) {
                     page[d] = target[i];
                 }
             }
-            case ADR -> takeAddress(target[i], r, callees);
-            case ADD, LDR -> {
-                String[] ops = split(operands[i]);
+            case A64.ADR -> takeAddress(target[i], r, callees);
+            case A64.ADD, A64.LDR -> {
+                String[] ops = A64.split(operands[i]);
                 if (ops.length < 2) {
                     return;
                 }
                 int base;
                 long off;
-                if (kind[i] == ADD) {
+                if (kind[i] == A64.ADD) {
                     if (ops.length != 3 || !ops[2].startsWith("#")) {
                         return;
                     }
-                    base = register(ops[1]);
-                    off = lastImmediate(ops[2]);
+                    base = A64.register(ops[1]);
+                    off = A64.lastImmediate(ops[2]);
                 } else {
                     if (!ops[1].startsWith("[") || ops[1].endsWith("!") || ops.length > 2) {
                         return;
                     }
-                    String[] mem = split(ops[1].substring(1, ops[1].length() - 1));
-                    base = register(mem[0]);
-                    off = mem.length > 1 ? lastImmediate(mem[1]) : 0;
+                    String[] mem = A64.split(ops[1].substring(1, ops[1].length() - 1));
+                    base = A64.register(mem[0]);
+                    off = mem.length > 1 ? A64.lastImmediate(mem[1]) : 0;
                 }
                 if (base < 0 || base >= 33 || page[base] == Long.MIN_VALUE) {
                     return;
                 }
                 long a = page[base] + off;
-                if (kind[i] == ADD) {
+                if (kind[i] == A64.ADD) {
                     takeAddress(a, r, callees);
                     return;
                 }
@@ -512,7 +476,7 @@ final class Arm64Scanner {
                         }
                     } else {
                         imports[r].add(importIndex.computeIfAbsent(name, x -> importIndex.size()));
-                        if (ModuleScanner.SYSCALL_FUNCTIONS.contains(name) && i + 1 < count && kind[i + 1] == CALLR) {
+                        if (ModuleScanner.SYSCALL_FUNCTIONS.contains(name) && i + 1 < count && kind[i + 1] == A64.CALLR) {
                             syscallFunctionCalls.add(new int[] {r, i + 1});
                         }
                     }
@@ -523,12 +487,6 @@ final class Arm64Scanner {
             default -> {
             }
         }
-    }
-
-    private static boolean isStore(String mn) {
-        return (mn.startsWith("st") && !mn.contains("xr") && !mn.contains("xp")) || mn.startsWith("cmp")
-                || mn.startsWith("cmn") || mn.startsWith("tst") || mn.startsWith("ccm") || mn.startsWith("prfm")
-                || mn.startsWith("fcmp") || mn.equals("msr") || mn.startsWith("dmb") || mn.startsWith("dsb");
     }
 
     private void takeAddress(long a, int r, ModuleScanner.IntList[] callees) {
@@ -548,7 +506,7 @@ final class Arm64Scanner {
             flags[r] |= ModuleModel.FLAG_UNRESOLVED;
         }
         int before = params[r];
-        params[r] |= lastParams;
+        params[r] |= bt.lastParams;
         return params[r] != before;
     }
 
@@ -595,262 +553,4 @@ final class Arm64Scanner {
         }
     }
 
-    // ---- backtracking x8 / x0 -----------------------------------------------------------------
-
-    private Set<Long> visited;
-    private int budget;
-    private int lastParams;
-
-    /** Backtracks register {@code reg} (x0..x30) before instruction {@code i} and describes the site. */
-    private SyscallSite site(int i, int region, SyscallSite.Kind k, int reg, String callee) {
-        visited = new HashSet<>();
-        budget = BUDGET;
-        Backtracker.Values v = before(i, reg, region);
-        List<Integer> nrs = new ArrayList<>();
-        boolean odd = false;
-        for (long c : v.constants) {
-            if (c >= 0 && c < 4096) {
-                nrs.add((int) c);
-            } else {
-                odd = true;
-            }
-        }
-        lastParams = v.params;
-        StringBuilder note = new StringBuilder();
-        if (callee != null) {
-            note.append("number passed to ").append(callee).append(" in x").append(reg);
-        }
-        SyscallSite.Status status;
-        if (v.unknown || odd) {
-            status = nrs.isEmpty() && v.params == 0 ? SyscallSite.Status.UNRESOLVED : SyscallSite.Status.PARTIAL;
-            (note.isEmpty() ? note : note.append("; ")).append(odd && !v.unknown ? "a constant that is no syscall number" : v.why);
-        } else if (v.params != 0) {
-            status = SyscallSite.Status.ARGUMENT;
-            List<String> regs = new ArrayList<>();
-            for (int r = 0; r < 8; r++) {
-                if ((v.params & (1 << r)) != 0) {
-                    regs.add("x" + r);
-                }
-            }
-            (note.isEmpty() ? note : note.append("; ")).append("number from argument ").append(String.join("/", regs))
-                    .append(", resolved at the callers");
-        } else if (nrs.isEmpty()) {
-            status = SyscallSite.Status.UNRESOLVED;
-            (note.isEmpty() ? note : note.append("; ")).append("no path to the site sets the number");
-        } else {
-            status = SyscallSite.Status.RESOLVED;
-        }
-        return new SyscallSite(addr[i], region, k, nrs.stream().mapToInt(Integer::intValue).toArray(), status,
-                note.toString());
-    }
-
-    private Backtracker.Values before(int i, int reg, int region) {
-        if (!visited.add(((long) i << 6) | reg)) {
-            return new Backtracker.Values();
-        }
-        if (--budget < 0) {
-            return Backtracker.Values.unknown("backtracking budget exhausted");
-        }
-        Backtracker.Values out = new Backtracker.Values();
-        int[] preds = jumpsTo.getOrDefault(addr[i], new int[0]);
-        boolean fall = i > 0 && fallsThrough(i - 1) && addr[i - 1] + 4 == addr[i];
-        if (i <= 0 || regionStartInsn.get(i)) {
-            if (regionOf(addr[i]) != region) {
-                out.add(Backtracker.Values.unknown("value comes from the start of another function"));
-            } else if (reg < 8) {
-                out.params |= 1 << reg;
-            } else {
-                out.add(Backtracker.Values.unknown("x" + reg + " at the start of the function"));
-            }
-            if (fall) {
-                out.add(after(i - 1, reg, region));
-            }
-            for (int p : preds) {
-                if (regionOf(addr[p]) == region) {
-                    out.add(before(p, reg, region));
-                }
-            }
-            return out;
-        }
-        if (preds.length == 0 && !fall) {
-            if (mnemonic[i].equals("nop")) {
-                return out; // padding after a branch: never executed on the way to the site
-            }
-            return Backtracker.Values.unknown("block entered by an indirect jump");
-        }
-        if (fall) {
-            out.add(after(i - 1, reg, region));
-        }
-        for (int p : preds) {
-            out.add(before(p, reg, region));
-        }
-        return out;
-    }
-
-    private Backtracker.Values after(int j, int reg, int region) {
-        byte k = kind[j];
-        if (k == CALL || k == CALLR) {
-            return reg <= 18 ? Backtracker.Values.unknown(reg == 0 ? "return value of a call" : "register clobbered by a call")
-                    : before(j, reg, region);
-        }
-        if (k == SVC) {
-            return reg == 0 ? Backtracker.Values.unknown("result of an earlier syscall") : before(j, reg, region);
-        }
-        if (k == JMP || k == JCC) {
-            return before(j, reg, region);
-        }
-        String mn = mnemonic[j];
-        String[] ops = split(operands[j]);
-        if (ops.length == 0) {
-            return before(j, reg, region);
-        }
-        boolean store = isStore(mn);
-        // pre-indexed ([x1, #16]!) and post-indexed ([x1], #16) addressing writes the base register
-        for (int o = 0; o < ops.length; o++) {
-            boolean pre = ops[o].startsWith("[") && ops[o].endsWith("!");
-            boolean post = ops[o].startsWith("[") && ops[o].endsWith("]") && o + 1 < ops.length && ops[o + 1].startsWith("#");
-            if ((pre || post) && register(split(ops[o].substring(1, ops[o].indexOf(']')))[0]) == reg) {
-                return Backtracker.Values.unknown("base register written back by " + mn);
-            }
-        }
-        if (store) {
-            return before(j, reg, region);
-        }
-        int dst = register(ops[0]);
-        boolean pair = mn.startsWith("ldp") || mn.startsWith("ldnp") || mn.startsWith("ldxp") || mn.startsWith("ldaxp");
-        if (pair && ops.length > 1 && register(ops[1]) == reg) {
-            return Backtracker.Values.unknown("loaded from memory by " + mn);
-        }
-        if (dst != reg) {
-            return before(j, reg, region);
-        }
-        boolean w = ops[0].startsWith("w");
-        long mask = w ? 0xffffffffL : -1L;
-        switch (mn) {
-            case "mov", "movz" -> {
-                if (ops.length >= 2 && ops[1].startsWith("#")) {
-                    long v = lastImmediate(ops[1]);
-                    if (ops.length == 3 && ops[2].startsWith("lsl #")) {
-                        v <<= lastImmediate(ops[2]);
-                    }
-                    return Backtracker.Values.of(v & mask);
-                }
-                int src = ops.length >= 2 ? register(ops[1]) : -1;
-                if (src == XZR) {
-                    return Backtracker.Values.of(0);
-                }
-                if (src >= 0 && src < SP) {
-                    return low32(before(j, src, region), w);
-                }
-                return Backtracker.Values.unknown("computed by " + mn);
-            }
-            case "uxtw", "sxtw" -> {
-                int src = ops.length >= 2 ? register(ops[1]) : -1;
-                return src >= 0 && src < SP ? low32(before(j, src, region), true)
-                        : Backtracker.Values.unknown("computed by " + mn);
-            }
-            case "orr" -> {
-                if (ops.length == 3 && register(ops[1]) == XZR && ops[2].startsWith("#")) {
-                    return Backtracker.Values.of(lastImmediate(ops[2]) & mask);
-                }
-                return Backtracker.Values.unknown("computed by orr");
-            }
-            case "add", "sub" -> {
-                int src = register(ops[1]);
-                if (ops.length == 3 && ops[2].startsWith("#") && src >= 0 && src < SP) {
-                    long c = lastImmediate(ops[2]);
-                    long d = mn.equals("add") ? c : -c;
-                    return before(j, src, region).map(x -> (x + d) & mask, mn);
-                }
-                return Backtracker.Values.unknown("computed by " + mn);
-            }
-            case "csel", "csinc" -> {
-                Backtracker.Values v = new Backtracker.Values();
-                for (int o = 1; o <= 2 && o < ops.length; o++) {
-                    int src = register(ops[o]);
-                    long inc = mn.equals("csinc") && o == 2 ? 1 : 0;
-                    v.add(src == XZR ? Backtracker.Values.of(inc) : src >= 0 && src < SP
-                            ? before(j, src, region).map(x -> (x + inc) & mask, mn) : Backtracker.Values.unknown("computed by " + mn));
-                }
-                return v;
-            }
-            case "cset" -> {
-                Backtracker.Values v = Backtracker.Values.of(0);
-                v.constants.add(1L);
-                return v;
-            }
-            default -> {
-                return Backtracker.Values.unknown(mn.startsWith("ld") ? "loaded from memory" : "computed by " + mn);
-            }
-        }
-    }
-
-    /**
-     * A 32-bit copy: constants keep their low half; an argument stays an argument (a syscall
-     * number fits in 32 bits, so the callers' constants are the numbers).
-     */
-    private static Backtracker.Values low32(Backtracker.Values v, boolean w) {
-        if (!w) {
-            return v;
-        }
-        Backtracker.Values out = new Backtracker.Values();
-        v.constants.forEach(c -> out.constants.add(c & 0xffffffffL));
-        out.unknown = v.unknown;
-        out.why = v.why;
-        out.params = v.params;
-        return out;
-    }
-
-    /** Register number of {@code x5}/{@code w5} (0..30), 31 for sp, {@link #XZR} for xzr/wzr, else -1. */
-    static int register(String op) {
-        String o = op.trim();
-        if (o.equals("xzr") || o.equals("wzr")) {
-            return XZR;
-        }
-        if (o.equals("sp") || o.equals("wsp")) {
-            return SP;
-        }
-        if (o.equals("x29") || o.equals("fp")) {
-            return 29;
-        }
-        if (o.equals("x30") || o.equals("lr")) {
-            return 30;
-        }
-        if (o.length() >= 2 && o.length() <= 3 && (o.charAt(0) == 'x' || o.charAt(0) == 'w')) {
-            try {
-                int n = Integer.parseInt(o.substring(1));
-                return n <= 30 ? n : -1;
-            } catch (NumberFormatException e) {
-                return -1;
-            }
-        }
-        return -1;
-    }
-
-    private static String firstOperand(String ops) {
-        int c = ops.indexOf(',');
-        return c < 0 ? ops : ops.substring(0, c);
-    }
-
-    /** Splits operand text at top-level ", " (not inside [...]). */
-    static String[] split(String ops) {
-        List<String> out = new ArrayList<>(4);
-        int depth = 0, from = 0;
-        for (int i = 0; i < ops.length(); i++) {
-            char c = ops.charAt(i);
-            if (c == '[') {
-                depth++;
-            } else if (c == ']') {
-                depth--;
-            } else if (c == ',' && depth == 0) {
-                out.add(ops.substring(from, i).trim());
-                from = i + 1;
-            }
-        }
-        String last = ops.substring(from).trim();
-        if (!last.isEmpty()) {
-            out.add(last);
-        }
-        return out.toArray(String[]::new);
-    }
 }
