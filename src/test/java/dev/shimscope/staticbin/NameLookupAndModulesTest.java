@@ -153,6 +153,14 @@ class NameLookupAndModulesTest {
                 .hasMessageContaining("holds no shared object");
         assertThatThrownBy(() -> analyzer.analyze(host, new BinaryAnalyzer.Options(List.of(Path.of("/etc/passwd")), false)))
                 .hasMessageContaining("/etc/passwd is not an ELF file");
+        // on the command line: one line naming the path, status 1, no output and no CSV
+        Path csv = dir.resolve("never.csv");
+        dev.shimscope.testing.Cli.Outcome o = dev.shimscope.testing.Cli.run("static", "--module",
+                dir.resolve("nowhere").toString(), "--csv", csv.toString(), host.toString());
+        assertThat(o.status()).isEqualTo(1);
+        assertThat(o.err().lines()).singleElement().asString().contains("--module " + dir.resolve("nowhere"));
+        assertThat(o.out()).isEmpty();
+        assertThat(csv).doesNotExist();
     }
 
     @Test
