@@ -44,7 +44,9 @@ public final class GoInfo {
     /** The Go facts of {@code elf}, or empty when it is no Go binary (neither buildinfo nor pclntab). */
     public static Optional<GoInfo> read(ElfFile elf) {
         String[] build = readBuildInfo(elf);
-        Table t = findPclntab(elf);
+        // without .gopclntab the table is searched for only in a binary that says it is Go, so that
+        // a C library holding the magic bytes by chance is never taken for Go code
+        Table t = build != null || elf.section(".gopclntab").isPresent() ? findPclntab(elf) : null;
         if (build == null && t == null) {
             return Optional.empty();
         }
