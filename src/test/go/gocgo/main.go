@@ -1,5 +1,5 @@
 // Fixture for a Go binary that uses cgo: C code (getppid through libc) beside Go code
-// (getpgrp through syscall.Syscall).
+// (getpgid through syscall.Syscall).
 package main
 
 // #include <unistd.h>
@@ -11,6 +11,6 @@ import (
 )
 
 func main() {
-	pgrp, _, _ := syscall.Syscall(syscall.SYS_GETPGRP, 0, 0, 0)
+	pgrp, _, _ := syscall.Syscall(syscall.SYS_GETPGID, 0, 0, 0)
 	fmt.Println(pgrp > 0, C.getppid() > 0)
 }

@@ -1,7 +1,7 @@
 // Fixture for static analysis of Go binaries: syscalls made through the syscall package's
 // wrappers, whose number travels in RAX (Go's register ABI) and is spilled to the stack around
 // runtime.entersyscall, and through the os package. Numbers the tests look for:
-// getpgrp (111) through syscall.Syscall, getppid (110) through syscall.RawSyscall,
+// getpgid (121 on x86_64, 155 on aarch64) through syscall.Syscall, getppid (110) through syscall.RawSyscall,
 // fsync (74) through os.File.Sync, unlinkat (263) through os.Remove, getdents64 (217) through
 // os.ReadDir.
 package main
@@ -13,7 +13,7 @@ import (
 )
 
 func main() {
-	pgrp, _, _ := syscall.Syscall(syscall.SYS_GETPGRP, 0, 0, 0)
+	pgrp, _, _ := syscall.Syscall(syscall.SYS_GETPGID, 0, 0, 0)
 	ppid, _, _ := syscall.RawSyscall(syscall.SYS_GETPPID, 0, 0, 0)
 	dir, err := os.MkdirTemp("", "gosys")
 	if err != nil {

@@ -54,9 +54,13 @@ final class Arm64Scanner {
     BitSet regionStartInsn;
     Map<Long, int[]> jumpsTo;
 
+    /** Go's function table, when this is a Go binary: its functions use Go's register ABI. */
+    private final dev.shimscope.elf.GoInfo go;
+
     Arm64Scanner(ElfFile elf, Capstone cs) {
         this.elf = elf;
         this.cs = cs;
+        this.go = elf.goInfo().filter(g -> g.functionStarts().length > 0).orElse(null);
         this.exec = elf.executableSections();
         long bytes = exec.stream().mapToLong(ElfSection::size).sum();
         int capacity = (int) Math.min(Integer.MAX_VALUE - 8, bytes / 4 + 16);
@@ -68,6 +72,12 @@ final class Arm64Scanner {
         for (ElfRelocation r : elf.relocations()) {
             relocByOffset.put(r.offset(), r);
         }
+    }
+
+    /** Whether a region is Go code (within the pclntab's functions): Go's ABI, x0–x15 arguments. */
+    boolean goAbi(int region) {
+        long a = regionStart[region];
+        return go != null && a >= go.functionStarts()[0] && a < go.textEnd();
     }
 
     boolean inExec(long a) {
@@ -112,6 +122,13 @@ final class Arm64Scanner {
         for (long a : elf.unwindFunctionStarts()) {
             if (inExec(a)) {
                 l.add(a);
+            }
+        }
+        if (go != null) {
+            for (long a : go.functionStarts()) {
+                if (inExec(a)) {
+                    l.add(a);
+                }
             }
         }
         for (long a : elf.initAndFiniFunctions()) {
@@ -326,12 +343,13 @@ final class Arm64Scanner {
         while (!work.isEmpty()) {
             int t = work.poll();
             for (int[] c : callersOf.getOrDefault(t, List.of())) {
-                for (int reg = 0; reg < 8; reg++) {
+                for (int reg = 0; reg < 32; reg++) {
                     if ((params[t] & (1 << reg)) == 0 || !done.add(((long) c[1] << 5) | reg)) {
                         continue;
                     }
                     String callee = (names[t] != null ? names[t] : "fn_" + Long.toHexString(regionStart[t])) + "()";
-                    SyscallSite site = bt.site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, reg, callee);
+                    SyscallSite site = bt.site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL,
+                            Arm64Backtracker.parameterLocation(reg), callee);
                     sites.add(site);
                     if (record(site, c[0], numbers, flags, params)) {
                         work.add(c[0]);
@@ -525,6 +543,14 @@ final class Arm64Scanner {
                 int i = Arrays.binarySearch(regionStart, s.value());
                 if (i >= 0) {
                     out[i] = s.name();
+                }
+            }
+        }
+        if (go != null) {
+            for (int k = 0; k < go.functionStarts().length; k++) {
+                int i = Arrays.binarySearch(regionStart, go.functionStarts()[k]);
+                if (i >= 0 && out[i] == null && !go.functionNames()[k].isEmpty()) {
+                    out[i] = go.functionNames()[k];
                 }
             }
         }

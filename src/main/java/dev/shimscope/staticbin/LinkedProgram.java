@@ -395,6 +395,12 @@ final class LinkedProgram {
                 directOnly.set(nr);
             }
         });
+        // aarch64: a handler installed without a restorer returns through the vDSO's sigreturn
+        int vdsoSigreturn = TraceComparison.vdsoSigreturn(table, functionLevel);
+        if (vdsoSigreturn >= 0) {
+            functionLevel.set(vdsoSigreturn);
+            directOnly.set(vdsoSigreturn);
+        }
         BitSet allSites = new BitSet();
         for (ModuleModel m : models) {
             allSites.or(m.allSiteNumbers());
@@ -458,6 +464,9 @@ final class LinkedProgram {
             });
             imps.sort(null);
             List<String> lr = new ArrayList<>();
+            if (nr == vdsoSigreturn) {
+                lr.add("vDSO __kernel_rt_sigreturn (signal handlers return through it)");
+            }
             for (int[] root : loaderRoots) {
                 if (componentNumbers[component[root[0]]].get(nr)) {
                     String s = nodeName(root[0]);

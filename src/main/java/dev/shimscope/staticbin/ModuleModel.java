@@ -27,7 +27,7 @@ import java.util.Map;
 public final class ModuleModel {
 
     /** Bumped whenever the scanner's output changes, so stale cache entries are ignored. */
-    static final int FORMAT = 16;
+    static final int FORMAT = 17;
 
     static final int FLAG_INDIRECT = 1, FLAG_UNDECODABLE = 2, FLAG_UNRESOLVED = 4;
 

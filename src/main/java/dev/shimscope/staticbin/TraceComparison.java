@@ -28,6 +28,20 @@ public final class TraceComparison {
         return arch == Arch.AARCH64 ? AARCH64_VDSO : X86_64_VDSO;
     }
 
+    /**
+     * On aarch64 the kernel returns from a signal handler installed without SA_RESTORER (glibc's
+     * and Go's are) through the vDSO's {@code __kernel_rt_sigreturn}: code no loaded module has.
+     * Returns rt_sigreturn's number when {@code set} makes rt_sigaction but not rt_sigreturn, else -1.
+     */
+    public static int vdsoSigreturn(dev.shimscope.syscall.SyscallTable table, java.util.BitSet set) {
+        if (table.arch() != Arch.AARCH64) {
+            return -1;
+        }
+        int action = table.byName("rt_sigaction").map(s -> s.number()).orElse(-1);
+        int ret = table.byName("rt_sigreturn").map(s -> s.number()).orElse(-1);
+        return action >= 0 && ret >= 0 && set.get(action) && !set.get(ret) ? ret : -1;
+    }
+
     /** The note for one syscall of a static set, or null. */
     public static String note(Arch arch, String name) {
         if (vdso(arch).contains(name)) {

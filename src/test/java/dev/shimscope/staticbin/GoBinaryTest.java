@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class GoBinaryTest {
 
-    static final int GETPGRP = 111, GETPPID = 110, FSYNC = 74, UNLINKAT = 263, GETDENTS64 = 217;
+    static final int GETPGID = 121, GETPPID = 110, FSYNC = 74, UNLINKAT = 263, GETDENTS64 = 217;
 
     @TempDir
     static Path dir;
@@ -78,8 +78,8 @@ class GoBinaryTest {
         assertThat(r.binary().kind()).isEqualTo("static");
         assertThat(r.binary().go()).startsWith("go1.");
         // main.main's own calls: exactly the two raw wrappers it calls with constants
-        assertThat(mainSites(r)).containsExactlyInAnyOrder("getppid", "getpgrp");
-        assertThat(set(r.functionLevel())).contains(GETPGRP, GETPPID, FSYNC, UNLINKAT, GETDENTS64);
+        assertThat(mainSites(r)).containsExactlyInAnyOrder("getppid", "getpgid");
+        assertThat(set(r.functionLevel())).contains(GETPGID, GETPPID, FSYNC, UNLINKAT, GETDENTS64);
         // the wrapper's own site is an argument site (RAX at its entry), not unresolved
         assertThat(r.argumentSites()).anySatisfy(s -> assertThat(s.function()).isEqualTo("runtime/internal/syscall.Syscall6"));
         assertThat(r.unresolvedSites()).noneMatch(s -> s.function().equals("runtime/internal/syscall.Syscall6"));
@@ -88,8 +88,8 @@ class GoBinaryTest {
         assertThat(r.modules().getFirst().functions()).isGreaterThan(1000);
         StaticResult p = analyzer.analyze(pie);
         assertThat(p.binary().kind()).isEqualTo("dynamic-pie");
-        assertThat(mainSites(p)).containsExactlyInAnyOrder("getppid", "getpgrp");
-        assertThat(set(p.functionLevel())).contains(GETPGRP, GETPPID, FSYNC, UNLINKAT, GETDENTS64);
+        assertThat(mainSites(p)).containsExactlyInAnyOrder("getppid", "getpgid");
+        assertThat(set(p.functionLevel())).contains(GETPGID, GETPPID, FSYNC, UNLINKAT, GETDENTS64);
     }
 
     @Test
@@ -99,7 +99,7 @@ class GoBinaryTest {
         Set<String> stat = Arrays.stream(r.functionLevel()).mapToObj(t::name).collect(Collectors.toSet());
         Set<String> traced = Traced.syscalls(dir, pure.toString());
         traced.remove("execve"); // the launch
-        assertThat(traced).contains("getpgrp", "getppid", "fsync", "getdents64");
+        assertThat(traced).contains("getpgid", "getppid", "fsync", "getdents64");
         assertThat(stat).containsAll(traced);
     }
 
@@ -115,13 +115,31 @@ class GoBinaryTest {
     }
 
     @Test
+    void aarch64GoBinaryIsFollowedThroughItsStackArguments() throws IOException {
+        // arm64: Syscall6 is ABI0 assembly reading the number at [sp, #8]; Syscall spills x0 to the stack
+        Path arm = GoFixtures.build(dir, "gosys", "gosys-arm64", "arm64", false);
+        StaticResult r = analyzer.analyze(arm);
+        assertThat(r.binary().arch()).isEqualTo("aarch64");
+        assertThat(mainSites(r)).containsExactlyInAnyOrder("getppid", "getpgid");
+        assertThat(set(r.functionLevel())).contains(155 /* getpgid */, 173 /* getppid */, 82 /* fsync */,
+                35 /* unlinkat */, 61 /* getdents64 */);
+        assertThat(r.argumentSites()).anySatisfy(s -> {
+            assertThat(s.function()).startsWith("runtime/internal/syscall.Syscall6");
+            assertThat(s.note()).contains("stack argument 0");
+        });
+        // Go's handlers return through the vDSO's rt_sigreturn on arm64: counted, with where it comes from
+        assertThat(r.syscalls()).filteredOn(e -> e.name().equals("rt_sigreturn")).singleElement()
+                .satisfies(e -> assertThat(e.loaderRoots()).anySatisfy(l -> assertThat(l).contains("vDSO")));
+    }
+
+    @Test
     void cgoBinaryHasBothGoAndCCode() throws IOException {
         Path cgo = GoFixtures.build(dir, "gocgo", "gocgo", true);
         StaticResult r = analyzer.analyze(cgo);
         assertThat(r.binary().go()).isNotNull();
         assertThat(r.binary().cgo()).isTrue();
-        assertThat(mainSites(r)).contains("getpgrp");
-        assertThat(set(r.functionLevel())).contains(GETPGRP, GETPPID);
+        assertThat(mainSites(r)).contains("getpgid");
+        assertThat(set(r.functionLevel())).contains(GETPGID, GETPPID);
         assertThat(r.modules()).extracting(StaticResult.Module::path).anyMatch(m -> m.endsWith("libc.so.6"));
         assertThat(LoaderCompatibility.assess(r.binary()).summary()).contains("Go with cgo").contains("-buildmode=pie");
         assertThat(r.missingLibraries()).isEmpty();

@@ -23,6 +23,11 @@ final class GoFixtures {
 
     /** {@code go build FLAGS -o DIR/OUTPUT} of fixture {@code name}; {@code cgo} sets CGO_ENABLED. */
     static Path build(Path dir, String name, String output, boolean cgo, String... flags) {
+        return build(dir, name, output, "amd64", cgo, flags);
+    }
+
+    /** The same for another GOARCH (Go cross-compiles pure Go by itself: arm64 needs no C toolchain). */
+    static Path build(Path dir, String name, String output, String goarch, boolean cgo, String... flags) {
         Path out = dir.resolve(output);
         List<String> cmd = new ArrayList<>(List.of("go", "build", "-trimpath"));
         cmd.addAll(List.of(flags));
@@ -36,6 +41,8 @@ final class GoFixtures {
         env.put("GOPROXY", "off");
         env.put("GOFLAGS", "-mod=mod");
         env.put("CGO_ENABLED", cgo ? "1" : "0");
+        env.put("GOARCH", goarch);
+        env.put("GOOS", "linux");
         try {
             Files.createDirectories(home);
             Process p = pb.start();
