@@ -11,7 +11,7 @@
 # Needs: strace, gcc, g++, musl-gcc, and the Debian packages of the binaries
 #   (tools/install-deps.sh test installs them: shfmt age fzf ripgrep fd-find busybox-static ...).
 # aarch64 rows follow when qemu-user is installed and apt can download arm64 packages
-# (dpkg --add-architecture arm64 && apt-get update): Debian's arm64 coreutils and busybox-static
+# (dpkg --add-architecture arm64 && apt-get update): Debian's arm64 shfmt, age, coreutils and busybox-static
 # unpacked into a sysroot, and the arm64_sites.c fixture built with gcc-aarch64-linux-gnu; those
 # are traced with qemu-aarch64 -strace (the guest's syscalls, not qemu's own).
 set -euo pipefail
@@ -145,11 +145,14 @@ done <<<"$rows"
 # aarch64: Debian arm64 packages in a sysroot, traced with qemu-aarch64
 if command -v qemu-aarch64 >/dev/null && command -v aarch64-linux-gnu-gcc >/dev/null && mkdir -p arm64/debs \
     && (cd arm64/debs && apt-get download -qq busybox-static:arm64 libc6:arm64 coreutils:arm64 libselinux1:arm64 \
-        libpcre2-8-0:arm64 libacl1:arm64 libattr1:arm64 libgmp10:arm64 libssl3:arm64 libcap2:arm64 >/dev/null 2>&1); then
+        libpcre2-8-0:arm64 libacl1:arm64 libattr1:arm64 libgmp10:arm64 libssl3:arm64 libcap2:arm64 shfmt:arm64 \
+        age:arm64 >/dev/null 2>&1); then
   for d in arm64/debs/*.deb; do dpkg -x "$d" arm64/root; done
   aarch64-linux-gnu-gcc -O1 -static -o arm64_sites-static "$src/arm64_sites.c"
   aarch64-linux-gnu-gcc -O1 -o arm64_sites "$src/arm64_sites.c"
   arows=$(cat <<'ROWS'
+shfmt (Debian arm64, Go)|arm64/root/usr/bin/shfmt||arm64/root/usr/bin/shfmt -d in.sh;;arm64/root/usr/bin/shfmt -l -w in.sh
+age-keygen (Debian arm64, Go)|arm64/root/usr/bin/age-keygen|--sysroot arm64/root|arm64/root/usr/bin/age-keygen -o key64.txt
 ls (Debian arm64 coreutils)|arm64/root/bin/ls|--sysroot arm64/root|arm64/root/bin/ls -la tree/a;;arm64/root/bin/ls -R tree
 sort (Debian arm64 coreutils)|arm64/root/usr/bin/sort|--sysroot arm64/root|arm64/root/usr/bin/sort -r -o sorted64.txt lines.txt
 busybox-static (Debian arm64)|arm64/root/bin/busybox||arm64/root/bin/busybox ls -l /etc;;arm64/root/bin/busybox sha256sum plain.txt
