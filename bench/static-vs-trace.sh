@@ -8,8 +8,9 @@
 # strace before the program runs) and restart_syscall (made by the kernel) are shown apart.
 # Usage: bench/static-vs-trace.sh [NAME...]   (default: every row; names as in the first column)
 #   SHIMSCOPE=/path/to/bin/shimscope bench/static-vs-trace.sh   compares another build (e.g. an older one)
-# Needs: strace, gcc, g++, musl-gcc, and the Debian packages of the binaries
-#   (tools/install-deps.sh test installs them: shfmt age fzf ripgrep fd-find busybox-static ...).
+# Needs: strace, gcc, g++, musl-gcc, and the Debian packages of the binaries:
+#   apt-get install -y shfmt age fzf nodejs curl git openssl ripgrep fd-find busybox-static g++
+#   (tools/install-deps.sh test installs the compilers, not these: the tests do not need them).
 # aarch64 rows follow when qemu-user is installed and apt can download arm64 packages
 # (dpkg --add-architecture arm64 && apt-get update): Debian's arm64 shfmt, age, coreutils and busybox-static
 # unpacked into a sysroot, and the arm64_sites.c fixture built with gcc-aarch64-linux-gnu; those
