@@ -46,7 +46,7 @@ final class PlanCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WorkloadSelection selection = selectionOptions.selection();
-        OsDescription base = os == null ? null : OsDescription.load(os);
+        OsDescription base = os == null ? null : selectionOptions.support(os);
         List<AppNeeds> needs = selectionOptions.needs(db);
         SupportPlan greedy = new GreedyPlanner().plan(needs, base);
         SupportPlan unlock = new UnlockPlanner().plan(needs, base);
@@ -55,7 +55,9 @@ final class PlanCommand implements Callable<Integer> {
         if (json) {
             out.print(PlanReport.json(selection.id(), osName, greedy, unlock));
         } else {
-            String header = "Support plan for " + needs.size() + " apps (" + selection.id() + " workloads), starting from "
+            String header = "Support plan for " + needs.size() + " apps (" + selection.id() + " workloads"
+                    + (selectionOptions.arch() == dev.shimscope.syscall.Arch.X86_64 ? "" : ", " + selectionOptions.arch() + " syscalls")
+                    + "), starting from "
                     + (base == null ? "an OS that implements nothing" : "OS " + base.name() + " (" + base.implemented().size() + " syscalls)");
             out.print(PlanReport.text(header, greedy, unlock, !summary));
         }

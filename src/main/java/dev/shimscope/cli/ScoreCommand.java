@@ -43,13 +43,15 @@ final class ScoreCommand implements Callable<Integer> {
         WorkloadSelection selection = selectionOptions.selection();
         List<OsDescription> lists = new ArrayList<>();
         for (String o : oses == null ? OsDescription.shippedNames() : oses) {
-            lists.add(OsDescription.load(o));
+            lists.add(selectionOptions.support(o));
         }
         List<AppNeeds> needs = selectionOptions.needs(db);
         List<CompatibilityScore.OsScore> scores = CompatibilityScore.score(needs, lists);
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? ScoreReport.json(selection.id(), scores)
-                : ScoreReport.text("Compatibility with " + needs.size() + " apps (" + selection.id() + " workloads), best first:", scores));
+                : ScoreReport.text("Compatibility with " + needs.size() + " apps (" + selection.id() + " workloads"
+                + (selectionOptions.arch() == dev.shimscope.syscall.Arch.X86_64 ? "" : ", " + selectionOptions.arch() + " syscalls")
+                + "), best first:", scores));
         out.flush();
         return 0;
     }

@@ -7,13 +7,14 @@ import dev.shimscope.staticbin.BinaryAnalyzer;
 import dev.shimscope.staticbin.BinaryInfo;
 import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.staticbin.StaticResult;
-import dev.shimscope.syscall.SyscallTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -28,11 +29,25 @@ final class StaticCommand implements Callable<Integer> {
     @Option(names = "--csv", paramLabel = "FILE", description = "Write the set in Loupe's static_binary.csv format.")
     Path csv;
 
-    @Option(names = "--bincompat", description = "Report ELF-loader facts (arch, PIE, interpreter, TLS) and a verdict for a loader that needs x86_64 PIE.")
+    @Option(names = "--bincompat", description = "Report ELF-loader facts (arch, PIE, interpreter, TLS, Go) and a verdict for a PIE loader of the binary's architecture.")
     boolean bincompat;
 
     @Option(names = "--all-sites", description = "Use every site of every loaded module (the plain upper bound) instead of the function-level set.")
     boolean allSites;
+
+    @Option(names = "--module", paramLabel = "FILE|DIR", description = {
+            "A shared object the program opens with dlopen (a directory: every one in it); repeatable.",
+            "Analysed with its own libraries; reported per module."})
+    List<Path> modules = new ArrayList<>();
+
+    @Option(names = "--no-presets", description = "Do not add the dlopen'd modules a program is known to use "
+            + "(python's lib-dynload, glibc's NSS and gconv modules).")
+    boolean noPresets;
+
+    @Option(names = "--sysroot", paramLabel = "DIR", description = {
+            "The root filesystem the binary's libraries and interpreter come from; a dynamic aarch64 binary",
+            "needs one (Debian's arm64 packages unpacked, a board's root filesystem, /usr/aarch64-linux-gnu)."})
+    Path sysroot;
 
     @Parameters(arity = "1", paramLabel = "BINARY", description = "The ELF executable to analyse.")
     Path binary;
@@ -44,11 +59,11 @@ final class StaticCommand implements Callable<Integer> {
         InputFiles.requireWritable(csv, "the CSV");
         if (bincompat) {
             BinaryInfo info = BinaryAnalyzer.describe(binary);
-            if (!info.arch().equals("x86_64")) {
-                // the verdict needs no disassembly; syscall analysis is x86_64 only
+            if (!info.arch().equals("x86_64") && !info.isStatic() && sysroot == null) {
+                // the verdict needs no disassembly; the syscalls need the binary's own libraries
                 if (csv != null) {
-                    throw new IllegalArgumentException(binary + " is an " + info.arch()
-                            + " ELF; --csv needs syscall analysis, which supports x86_64 only");
+                    throw new IllegalArgumentException(binary + " is a dynamically linked " + info.arch()
+                            + " ELF; --csv needs its libraries: give --sysroot DIR");
                 }
                 if (json) {
                     Map<String, Object> root = new LinkedHashMap<>();
@@ -61,9 +76,10 @@ final class StaticCommand implements Callable<Integer> {
                 return 0;
             }
         }
-        StaticResult result = BinaryAnalyzer.standard().analyze(binary);
+        StaticResult result = BinaryAnalyzer.standard().analyze(binary,
+                new BinaryAnalyzer.Options(List.copyOf(modules), !noPresets, sysroot));
         if (csv != null) {
-            StaticReport.writeCsv(csv, StaticReport.chosenSet(result, allSites), SyscallTable.x86_64());
+            StaticReport.writeCsv(csv, StaticReport.chosenSet(result, allSites), StaticReport.table(result));
         }
         if (json) {
             System.out.print(StaticReport.json(result, allSites, bincompat));

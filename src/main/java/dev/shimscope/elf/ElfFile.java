@@ -21,7 +21,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A 64-bit little-endian ELF file (x86_64, or aarch64 recognised for header-level questions),
+ * A 64-bit little-endian ELF file (x86_64 or aarch64; aarch64 relocation types are reported as
+ * their x86_64 equivalents, see {@link ElfRelocation}),
  * memory-mapped and read lazily: header, program headers, sections, symbols and dynamic
  * symbols, the dynamic section (DT_NEEDED, RPATH, RUNPATH, SONAME, init/fini functions), RELA
  * relocations (JUMP_SLOT, GLOB_DAT, IRELATIVE, RELATIVE ...), the interpreter, the TLS segment
@@ -58,6 +59,8 @@ public final class ElfFile implements AutoCloseable {
     private List<ElfSymbol> dynamicSymbols;
     private List<long[]> dynamicEntries;
     private List<ElfRelocation> relocations;
+    private Map<Long, ElfRelocation> relocationsByOffset;
+    private Optional<GoInfo> goInfo;
 
     private ElfFile(Path path, Arena arena, MemorySegment data) {
         this.path = path;
@@ -74,13 +77,13 @@ public final class ElfFile implements AutoCloseable {
         int elfClass = data.get(ValueLayout.JAVA_BYTE, 4);
         int encoding = data.get(ValueLayout.JAVA_BYTE, 5);
         if (elfClass == 1) {
-            throw fail("is a 32-bit ELF (ELFCLASS32); shimscope analyses 64-bit ELF files (x86_64) only");
+            throw fail("is a 32-bit ELF (ELFCLASS32); shimscope analyses 64-bit ELF files (x86_64, aarch64) only");
         }
         if (elfClass != 2) {
             throw fail("has an invalid ELF class " + elfClass + "; the file is damaged or not an ELF file");
         }
         if (encoding == 2) {
-            throw fail("is a big-endian ELF (ELFDATA2MSB); shimscope analyses little-endian x86_64 ELF files only");
+            throw fail("is a big-endian ELF (ELFDATA2MSB); shimscope analyses little-endian ELF files (x86_64, aarch64) only");
         }
         if (encoding != 1) {
             throw fail("has an invalid ELF byte order " + encoding + "; the file is damaged");
@@ -96,7 +99,7 @@ public final class ElfFile implements AutoCloseable {
             arch = Arch.AARCH64;
         } else {
             throw fail("is an ELF for machine " + machine + machineName(machine)
-                    + "; shimscope analyses x86_64 (and reads aarch64 headers)");
+                    + "; shimscope analyses x86_64 and aarch64");
         }
         entry = u64(24);
         long phoff = u64(32);
@@ -538,6 +541,25 @@ public final class ElfFile implements AutoCloseable {
         return relocations;
     }
 
+    /** The relocation that patches the word at {@code addr}, or null. */
+    public synchronized ElfRelocation relocationAt(long addr) {
+        if (relocationsByOffset == null) {
+            relocationsByOffset = new HashMap<>();
+            for (ElfRelocation r : relocations()) {
+                relocationsByOffset.putIfAbsent(r.offset(), r);
+            }
+        }
+        return relocationsByOffset.get(addr);
+    }
+
+    /** Go's build information and function table, when this is a Go binary. */
+    public synchronized Optional<GoInfo> goInfo() {
+        if (goInfo == null) {
+            goInfo = GoInfo.read(this);
+        }
+        return goInfo;
+    }
+
     private void readRela(List<ElfRelocation> out, long addr, long size, List<ElfSymbol> syms) {
         long off = fileOffset(addr);
         if (off < 0) {
@@ -585,7 +607,8 @@ public final class ElfFile implements AutoCloseable {
             long info = u64(o + 8);
             int symIndex = (int) (info >>> 32);
             ElfSymbol sym = symIndex > 0 && symIndex < syms.size() ? syms.get(symIndex) : null;
-            out.add(new ElfRelocation(u64(o), (int) info, sym, u64(o + 16)));
+            out.add(new ElfRelocation(u64(o), arch == Arch.AARCH64 ? ElfRelocation.fromAarch64((int) info) : (int) info,
+                    sym, u64(o + 16)));
         }
     }
 

@@ -4,6 +4,7 @@ import dev.shimscope.model.Json;
 import dev.shimscope.staticbin.BinaryInfo;
 import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.staticbin.StaticResult;
+import dev.shimscope.syscall.Arch;
 import dev.shimscope.syscall.SyscallTable;
 
 import java.io.IOException;
@@ -25,6 +26,11 @@ import java.util.Map;
 public final class StaticReport {
 
     private StaticReport() {
+    }
+
+    /** The syscall table of the analysed binary's architecture. */
+    public static SyscallTable table(StaticResult r) {
+        return SyscallTable.of(Arch.parse(r.binary().arch()));
     }
 
     /** The set a report shows: the sound function-level set, or every site of every module. */
@@ -54,14 +60,37 @@ public final class StaticReport {
         long reachedUnresolved = r.unresolvedSites().stream().filter(StaticResult.Site::reached).count();
         sb.append("unresolved sites: ").append(r.unresolvedSites().size()).append(" (").append(reachedUnresolved)
                 .append(" reachable); int 0x80/sysenter sites: ").append(r.i386Sites().size()).append('\n');
+        List<StaticResult.RuntimeModule> rm = r.runtimeModules();
+        if (!rm.isEmpty()) {
+            long adding = rm.stream().filter(x -> !x.added().isEmpty()).count();
+            sb.append("dlopen'd modules: ").append(rm.stream().filter(x -> x.role().equals("module")).count())
+                    .append(" and ").append(rm.stream().filter(x -> !x.role().equals("module")).count())
+                    .append(" libraries only they need (").append(adding)
+                    .append(" add syscalls the program alone does not make)\n");
+            for (StaticResult.RuntimeModule x : rm) {
+                if (!x.added().isEmpty()) {
+                    sb.append("  ").append(Path.of(x.path()).getFileName()).append(" (")
+                            .append(x.role().equals("module") ? x.reason() : "library of a module").append("): ")
+                            .append(x.syscalls().size()).append(" syscalls, adds ").append(String.join(" ", x.added()))
+                            .append('\n');
+                }
+            }
+        }
+        for (String n : r.traceNotes()) {
+            sb.append("trace: ").append(n).append('\n');
+        }
+        for (String w : r.warnings()) {
+            sb.append("warning: ").append(w).append('\n');
+        }
         sb.append(allSites ? "\nall sites of all modules:\n" : "\n");
         Map<Integer, StaticResult.SyscallEntry> byNr = new LinkedHashMap<>();
         r.syscalls().forEach(e -> byNr.put(e.number(), e));
-        SyscallTable table = SyscallTable.x86_64();
+        SyscallTable table = table(r);
         TextTable t = new TextTable("NR", "NAME", "WHERE FROM").right(0);
         for (int nr : chosenSet(r, allSites)) {
             StaticResult.SyscallEntry e = byNr.get(nr);
-            t.row(nr, table.name(nr), e == null ? "only at sites the program does not reach" : provenance(e));
+            t.row(nr, table.name(nr), e == null ? "only at sites the program does not reach"
+                    : provenance(e) + (e.traceNote() != null && e.traceNote().startsWith("vDSO") ? " [vDSO]" : ""));
         }
         sb.append(t.render());
         List<StaticResult.Site> shown = r.unresolvedSites().stream().filter(StaticResult.Site::reached).toList();
@@ -90,6 +119,12 @@ public final class StaticReport {
         if (!e.loaderRoots().isEmpty()) {
             parts.add("loader " + abbreviate(e.loaderRoots(), 1));
         }
+        if (!e.onlyInRuntimeModules().isEmpty()) {
+            parts.add("dlopen'd " + abbreviate(e.onlyInRuntimeModules(), 2));
+        }
+        if (!e.lookedUpByName().isEmpty()) {
+            parts.add("looked up by name " + abbreviate(e.lookedUpByName(), 1));
+        }
         if (parts.isEmpty() && e.viaIndirectCallsCount() > 0) {
             parts.add("indirect calls only: " + abbreviate(e.viaIndirectCalls(), 2)
                     + (e.viaIndirectCallsCount() > e.viaIndirectCalls().size()
@@ -108,7 +143,7 @@ public final class StaticReport {
     public static String json(StaticResult r, boolean allSites, boolean bincompat) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("set", allSites ? "all-sites" : "function-level");
-        root.put("syscallNames", Arrays.stream(chosenSet(r, allSites)).mapToObj(n -> SyscallTable.x86_64().name(n)).toList());
+        root.put("syscallNames", Arrays.stream(chosenSet(r, allSites)).mapToObj(n -> table(r).name(n)).toList());
         if (bincompat) {
             root.put("bincompat", LoaderCompatibility.assess(r.binary()));
         }
@@ -152,6 +187,10 @@ public final class StaticReport {
         StringBuilder sb = new StringBuilder();
         sb.append("arch:         ").append(b.arch()).append('\n');
         sb.append("class:        ").append(b.elfClass()).append('\n');
+        if (b.go() != null) {
+            sb.append("language:     Go (").append(b.go()).append(b.cgo() ? ", cgo: calls C code" : ", no cgo: pure Go")
+                    .append(")\n");
+        }
         sb.append("PIE:          ").append(b.pie() ? "yes" : "no").append('\n');
         sb.append("linking:      ").append(b.kind()).append(b.bindNow() ? " (BIND_NOW)" : "").append('\n');
         sb.append("interpreter:  ").append(b.interpreter() == null ? "none" : b.interpreter()).append('\n');
@@ -168,7 +207,7 @@ public final class StaticReport {
             sb.append("  needs ").append(need).append('\n');
         }
         if (r != null) {
-            SyscallTable table = SyscallTable.x86_64();
+            SyscallTable table = table(r);
             List<String> names = Arrays.stream(r.functionLevel()).mapToObj(table::name).toList();
             sb.append("syscalls it would need (function-level, ").append(names.size()).append("): ")
                     .append(String.join(" ", names)).append('\n');

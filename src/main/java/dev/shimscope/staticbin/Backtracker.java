@@ -11,14 +11,18 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Finds the values a register can hold just before an instruction by walking backwards
- * through the instructions of its basic block and, at a block start, through every known
- * predecessor (direct jumps to it and the fall-through), depth- and budget-limited. It
+ * Finds the values a register or a stack slot can hold just before an instruction by walking
+ * backwards through the instructions of its basic block and, at a block start, through every
+ * known predecessor (direct jumps to it and the fall-through), depth- and budget-limited. It
  * understands {@code mov} of immediates and registers, {@code xor/sub r,r}, {@code movzx/sx},
  * {@code cmov} (both values), {@code xchg}, {@code lea r,[r+imm]} and add/sub/and/or/inc/dec
- * with immediates; calls clobber caller-saved registers; anything else that writes the
- * register makes the value unknown. Reaching the start of the function with an argument
- * register means the value is the function's argument (resolved at its callers).
+ * with immediates; stores to and loads from {@code [rsp + d]}, pushes, pops and stack pointer
+ * adjustments (Go spills the syscall number around {@code runtime.entersyscall}; Go's ABI0
+ * assembly takes its arguments on the stack); calls clobber the registers their ABI does not
+ * keep (System V, or Go's register ABI in Go functions) and leave the caller's stack slots alone;
+ * anything else that writes the location makes the value unknown. Reaching the start of the
+ * function with an argument register (or a stack argument) means the value is the function's
+ * argument, resolved at its callers.
  */
 final class Backtracker {
 
@@ -92,7 +96,25 @@ final class Backtracker {
         }
     }
 
-    /** Backtracks register family {@code fam} before instruction {@code i} and describes the site. */
+    /** While set, {@code lea r, [rip + X]} gives the address X as a constant (for the names passed to dlsym). */
+    private boolean addresses;
+
+    /**
+     * The values of location {@code fam} before instruction {@code i}, with rip-relative
+     * addresses as constants: what a call passes as a pointer to a string.
+     */
+    Values addressesBefore(int i, int region, int fam) {
+        visited = new HashSet<>();
+        budget = BUDGET;
+        addresses = true;
+        try {
+            return before(i, fam, region);
+        } finally {
+            addresses = false;
+        }
+    }
+
+    /** Backtracks location {@code fam} (see {@link X86#STACK}) before instruction {@code i} and describes the site. */
     SyscallSite site(int i, int region, SyscallSite.Kind kind, int fam, String callee) {
         visited = new HashSet<>();
         budget = BUDGET;
@@ -110,7 +132,7 @@ final class Backtracker {
         SyscallSite.Status status;
         StringBuilder note = new StringBuilder();
         if (callee != null) {
-            note.append("number passed to ").append(callee).append(" in ").append(X86.FAMILY_NAMES[fam]);
+            note.append("number passed to ").append(callee).append(" in ").append(X86.locationName(fam));
         }
         if (v.unknown || odd) {
             status = nrs.isEmpty() && v.params == 0 ? SyscallSite.Status.UNRESOLVED : SyscallSite.Status.PARTIAL;
@@ -134,9 +156,9 @@ final class Backtracker {
 
     private static String registers(int mask) {
         List<String> l = new ArrayList<>();
-        for (int r = 0; r < 16; r++) {
+        for (int r = 0; r < 32; r++) {
             if ((mask & (1 << r)) != 0) {
-                l.add(X86.FAMILY_NAMES[r]);
+                l.add(X86.parameterName(r));
             }
         }
         return String.join("/", l);
@@ -144,7 +166,7 @@ final class Backtracker {
 
     /** Values of {@code fam} just before instruction {@code i} executes. */
     private Values before(int i, int fam, int region) {
-        if (!visited.add(((long) i << 5) | fam)) {
+        if (!visited.add(((long) i << 16) | fam)) {
             return new Values(); // a loop: the values come in through another path
         }
         if (--budget < 0) {
@@ -152,17 +174,14 @@ final class Backtracker {
         }
         Values out = new Values();
         if (i <= 0 || m.regionStartInsn.get(i)) {
-            boolean argument = false;
-            for (int a : X86.ARGUMENT_REGISTERS) {
-                argument |= a == fam;
-            }
+            int param = X86.parameterBit(fam, m.goAbi(region) ? X86.GO_ARGUMENT_REGISTERS : X86.ARGUMENT_REGISTERS);
             int r = m.regionOf(m.addr[i]);
             if (r != region) {
                 out.add(Values.unknown("value comes from the start of another function"));
-            } else if (argument) {
-                out.params |= X86.bit(fam);
+            } else if (param != 0) {
+                out.params |= param;
             } else {
-                out.add(Values.unknown(X86.FAMILY_NAMES[fam] + " at the start of the function"));
+                out.add(Values.unknown(X86.locationName(fam) + " at the start of the function"));
             }
             if (i > 0 && m.fallsThrough(i - 1) && m.addr[i - 1] + m.size[i - 1] == m.addr[i]) {
                 out.add(after(i - 1, fam, region));
@@ -195,7 +214,8 @@ final class Backtracker {
     private Values after(int j, int fam, int region) {
         byte k = m.kind[j];
         if (k == X86.CALL) {
-            if ((X86.CALLER_SAVED & X86.bit(fam)) != 0) {
+            int clobbered = m.goAbi(region) ? X86.GO_CLOBBERED : X86.CALLER_SAVED;
+            if (!X86.isStack(fam) && (clobbered & X86.bit(fam)) != 0) {
                 return Values.unknown(fam == X86.RAX ? "return value of a call" : "register clobbered by a call");
             }
             return before(j, fam, region);
@@ -208,6 +228,9 @@ final class Backtracker {
         }
         if (k == X86.JCC || k == X86.JMP) {
             return before(j, fam, region);
+        }
+        if (X86.isStack(fam)) {
+            return afterForSlot(j, fam, region);
         }
         String[] d = decode(j);
         String mn = d[0];
@@ -240,7 +263,16 @@ final class Backtracker {
             return before(j, fam, region);
         }
         int width = dst[1];
+        if (mn.equals("pop") && width == 8) {
+            return before(j, X86.STACK, region);
+        }
         String src = ops.length > 1 ? ops[1] : null;
+        int[] slot = src == null ? null : X86.stackOperand(src);
+        if (slot != null && width >= 4 && slot[1] >= width
+                && (mn.equals("mov") || mn.equals("movsxd") || mn.equals("movzx"))) {
+            Values v = before(j, X86.STACK + slot[0], region);
+            return width == 4 ? v.map(c -> c & 0xffffffffL, "mov") : v;
+        }
         Long imm = src == null ? null : X86.immediate(src);
         int[] srcReg = src == null ? null : X86.register(src);
         switch (mn) {
@@ -255,7 +287,7 @@ final class Backtracker {
                     Values v = before(j, srcReg[0], region);
                     return width == 4 ? v.map(c -> c & 0xffffffffL, "mov") : v;
                 }
-                return Values.unknown("loaded from memory");
+                return src == null ? Values.unknown("loaded from memory") : initialValue(j, src, width);
             }
             case "movzx", "movsx", "movsxd" -> {
                 if (srcReg != null) {
@@ -299,6 +331,12 @@ final class Backtracker {
                 return before(j, fam, region).map(x -> x + c, mn);
             }
             case "lea" -> {
+                if (addresses && src != null && width == 8) {
+                    Long disp = X86.ripDisplacement(src);
+                    if (disp != null) {
+                        return Values.of(m.addr[j] + m.size[j] + disp);
+                    }
+                }
                 if (src != null && width >= 4) {
                     Object[] base = leaBase(src);
                     if (base != null) {
@@ -318,6 +356,102 @@ final class Backtracker {
                 return Values.unknown("computed by " + mn);
             }
         }
+    }
+
+    /**
+     * A number loaded from a global variable (Go keeps some syscall numbers in package variables,
+     * e.g. internal/syscall/unix's fcntl number): the variable's initial value in the file is
+     * counted, and the site stays partial because the program may have changed it.
+     */
+    private Values initialValue(int j, String src, int width) {
+        Long disp = X86.ripDisplacement(src);
+        Long abs = disp == null ? X86.absoluteAddress(src) : null;
+        if (disp == null && abs == null) {
+            return Values.unknown("loaded from memory");
+        }
+        long at = disp != null ? m.addr[j] + m.size[j] + disp : abs;
+        var sec = elf.sectionAt(at).orElse(null);
+        if (sec == null || sec.executable() || !sec.hasFileBytes() || at + width > sec.address() + sec.size()
+                || elf.relocationAt(at) != null) {
+            return Values.unknown("loaded from memory");
+        }
+        long off = sec.offset() + (at - sec.address());
+        long v = width == 8 ? elf.bytes().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, off)
+                : Integer.toUnsignedLong(elf.bytes().get(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, off));
+        Values out = Values.of(v);
+        out.unknown = true;
+        out.why = String.format("loaded from the variable at 0x%x: its initial value %d counted", at, v);
+        return out;
+    }
+
+    /** Values of the stack slot {@code slot} just after instruction {@code j}: stores, pushes, pops and rsp arithmetic. */
+    private Values afterForSlot(int j, int slot, int region) {
+        int d = slot - X86.STACK;
+        String[] dec = decode(j);
+        String mn = dec[0];
+        String[] ops = X86.operands(dec[1]);
+        switch (mn) {
+            case "push" -> {
+                if (d >= 8) {
+                    return before(j, slot - 8, region);
+                }
+                if (d != 0 || ops.length != 1) {
+                    return Values.unknown("partly overwritten by push");
+                }
+                Long imm = X86.immediate(ops[0]);
+                int[] reg = X86.register(ops[0]);
+                if (imm != null) {
+                    return Values.of(imm);
+                }
+                return reg != null && reg[1] == 8 && reg[0] != X86.RIP ? before(j, reg[0], region)
+                        : Values.unknown("pushed from memory");
+            }
+            case "pop" -> {
+                return d + 8 < X86.MAX_STACK_DISPLACEMENT ? before(j, slot + 8, region) : Values.unknown("deep stack slot");
+            }
+            case "leave", "enter" -> {
+                return Values.unknown("stack frame changed by " + mn);
+            }
+            default -> {
+            }
+        }
+        if (ops.length == 0) {
+            return before(j, slot, region);
+        }
+        int[] dst = X86.register(ops[0]);
+        if (dst != null && dst[0] == X86.RSP && !NO_WRITE.contains(mn)) {
+            Long imm = ops.length > 1 ? X86.immediate(ops[1]) : null;
+            if (imm != null && (mn.equals("sub") || mn.equals("add"))) {
+                long before = mn.equals("sub") ? d - imm : d + imm;
+                if (before < 0 || before >= X86.MAX_STACK_DISPLACEMENT) {
+                    return Values.unknown("slot outside the tracked frame");
+                }
+                return before(j, X86.STACK + (int) before, region);
+            }
+            return Values.unknown("stack pointer changed by " + mn);
+        }
+        int[] mem = X86.stackOperand(ops[0]);
+        if (mem == null || NO_WRITE.contains(mn) || mn.startsWith("cmp") || mn.startsWith("test")) {
+            // stores through other registers are assumed not to alias the stack slot
+            return before(j, slot, region);
+        }
+        boolean overlaps = mem[0] < d + 8 && mem[0] + mem[1] > d;
+        if (!overlaps) {
+            return before(j, slot, region);
+        }
+        if (mn.equals("mov") && mem[0] == d && mem[1] >= 4 && ops.length == 2) {
+            Long imm = X86.immediate(ops[1]);
+            int[] src = X86.register(ops[1]);
+            long mask = mem[1] == 4 ? 0xffffffffL : -1L;
+            if (imm != null) {
+                return Values.of(imm & mask);
+            }
+            if (src != null && src[0] != X86.RIP) {
+                Values v = before(j, src[0], region);
+                return mem[1] == 4 ? v.map(c -> c & mask, "store") : v;
+            }
+        }
+        return Values.unknown("stack slot written by " + mn);
     }
 
     /** {@code [reg]}, {@code [reg + 0x10]}, {@code [reg - 8]} as {register family, displacement}; else null. */

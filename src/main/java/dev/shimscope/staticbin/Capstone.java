@@ -1,5 +1,7 @@
 package dev.shimscope.staticbin;
 
+import dev.shimscope.syscall.Arch;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -12,7 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * x86-64 disassembler on top of Debian's libcapstone4 (capstone 4.0.x) through the FFM API,
+ * x86-64 and AArch64 disassembler on top of Debian's libcapstone4 (capstone 4.0.x) through the FFM API,
  * detail mode off (Intel syntax text only, which is what makes it fast). One instance per
  * thread: {@link #decode} decodes a chunk of instructions straight from a mapped file (one
  * native call per chunk, not per instruction) and the indexed getters read them. Instruction ids are mapped to
@@ -22,8 +24,10 @@ final class Capstone implements AutoCloseable {
 
     /** Where Debian's libcapstone4 puts the library; a plain soname lookup is tried first. */
     private static final String[] LIBRARY_NAMES = {"libcapstone.so.4", "/usr/lib/x86_64-linux-gnu/libcapstone.so.4"};
+    private static final int CS_ARCH_ARM64 = 1;
     private static final int CS_ARCH_X86 = 3;
     private static final int CS_MODE_64 = 1 << 3;
+    private static final int CS_MODE_LITTLE_ENDIAN = 0;
     private static final int CS_OPT_DETAIL = 2;
     private static final int CS_OPT_OFF = 0;
     // capstone 4.0 cs_insn: id u32 @0, address u64 @8, size u16 @16, bytes[16] @18, mnemonic[32] @34, op_str[160] @66
@@ -31,7 +35,7 @@ final class Capstone implements AutoCloseable {
     private static final long INSN_SIZE = 240;
 
     private static final MethodHandle CS_OPEN, CS_OPTION, CS_FREE, CS_CLOSE, CS_DISASM, CS_INSN_NAME, CS_VERSION;
-    private static volatile String[] names;
+    private static final java.util.Map<Arch, String[]> NAMES = new java.util.EnumMap<>(Arch.class);
 
     static {
         Linker linker = Linker.nativeLinker();
@@ -68,12 +72,19 @@ final class Capstone implements AutoCloseable {
     }
 
     private final Arena arena = Arena.ofConfined();
+    private final Arch arch;
     private final long handle;
     private final MemorySegment insnPtr;
     private MemorySegment chunk;
     private long chunkCount;
 
     Capstone() {
+        this(Arch.X86_64);
+    }
+
+    /** A disassembler for {@code arch}: x86-64 (64-bit mode) or AArch64 (little-endian ARM64 mode). */
+    Capstone(Arch arch) {
+        this.arch = arch;
         try {
             int major = (int) CS_VERSION.invokeExact(MemorySegment.NULL, MemorySegment.NULL) >> 8;
             if (major != 4) {
@@ -81,7 +92,8 @@ final class Capstone implements AutoCloseable {
                         + ", expected 4 (its cs_insn layout is read directly); install Debian's libcapstone4");
             }
             MemorySegment h = arena.allocate(ValueLayout.JAVA_LONG);
-            int err = (int) CS_OPEN.invokeExact(CS_ARCH_X86, CS_MODE_64, h);
+            int err = arch == Arch.AARCH64 ? (int) CS_OPEN.invokeExact(CS_ARCH_ARM64, CS_MODE_LITTLE_ENDIAN, h)
+                    : (int) CS_OPEN.invokeExact(CS_ARCH_X86, CS_MODE_64, h);
             if (err != 0) {
                 throw new IllegalStateException("capstone cs_open failed with error " + err);
             }
@@ -102,11 +114,8 @@ final class Capstone implements AutoCloseable {
     }
 
     private void initNames() throws Throwable {
-        if (names != null) {
-            return;
-        }
-        synchronized (Capstone.class) {
-            if (names != null) {
+        synchronized (NAMES) {
+            if (NAMES.containsKey(arch)) {
                 return;
             }
             Map<Integer, String> m = new HashMap<>();
@@ -121,18 +130,28 @@ final class Capstone implements AutoCloseable {
             }
             String[] n = new String[max + 1];
             m.forEach((k, v) -> n[k] = v);
-            names = n;
+            NAMES.put(arch, n);
         }
     }
 
-    /** Capstone's instruction names indexed by instruction id (null where unused). */
+    /** Capstone's x86 instruction names indexed by instruction id (null where unused). */
     static String[] instructionNames() {
-        if (names == null) {
-            try (Capstone c = new Capstone()) {
-                // initialises names
+        return instructionNames(Arch.X86_64);
+    }
+
+    /** Capstone's instruction names for {@code arch}, indexed by instruction id. */
+    static String[] instructionNames(Arch arch) {
+        synchronized (NAMES) {
+            if (NAMES.containsKey(arch)) {
+                return NAMES.get(arch);
             }
         }
-        return names;
+        try (Capstone c = new Capstone(arch)) {
+            // initialises the names
+        }
+        synchronized (NAMES) {
+            return NAMES.get(arch);
+        }
     }
 
     /**

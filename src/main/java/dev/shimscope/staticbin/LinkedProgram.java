@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -16,8 +18,9 @@ import java.util.TreeSet;
  * a node; a module's reference to a symbol it imports becomes edges to the definition ld.so
  * would bind it to (the first module in load order that exports the name). From the roots —
  * the executable's code, what the loader runs (interpreter entry, init/fini functions, IFUNC
- * resolvers) — it computes what is reachable by direct calls, jumps and taken addresses, and,
- * as soon as reached code makes an indirect call, everything reachable from the functions whose
+ * resolvers, the interpreter's exports), functions looked up by name with dlsym, the exports of
+ * modules opened with dlopen — it computes what is reachable by direct calls, jumps and taken
+ * addresses, and, as soon as reached code makes an indirect call, everything reachable from the functions whose
  * addresses are stored in any module's data (the only targets an indirect call can have that
  * code did not materialise itself). Per-node closures over strongly connected components give
  * the provenance of each syscall.
@@ -35,6 +38,7 @@ final class LinkedProgram {
     private final Map<String, Integer> definer = new HashMap<>();
     private final TreeSet<String> unresolvedImports = new TreeSet<>();
     private final int[] poolNodes;
+    private final List<String> warnings = new ArrayList<>();
 
     LinkedProgram(List<ModuleModel> models, List<BinaryAnalyzer.Load> loads, SyscallTable table) {
         this.models = models;
@@ -133,6 +137,10 @@ final class LinkedProgram {
 
     /** Reachable nodes from the roots; with {@code followIndirect}, indirect calls reach the data-referenced functions. */
     private BitSet reach(int[] roots, boolean followIndirect, boolean[] indirectReached) {
+        return reach(roots, followIndirect, indirectReached, poolNodes);
+    }
+
+    private BitSet reach(int[] roots, boolean followIndirect, boolean[] indirectReached, int[] pool) {
         BitSet seen = new BitSet(total);
         Deque stack = new Deque(total);
         for (int r : roots) {
@@ -149,7 +157,7 @@ final class LinkedProgram {
                 indirectReached[0] = true;
                 if (followIndirect) {
                     poolAdded = true;
-                    for (int p : poolNodes) {
+                    for (int p : pool) {
                         stack.push(p);
                     }
                 }
@@ -300,17 +308,78 @@ final class LinkedProgram {
             }
         }
         List<int[]> loaderRoots = new ArrayList<>(); // {node, module}
+        List<int[]> lookupRoots = new ArrayList<>(); // {node, module that names it}
         for (int m = 0; m < models.size(); m++) {
             for (int r : models.get(m).loaderRoots) {
                 roots.add(base[m] + r);
                 loaderRoots.add(new int[] {base[m] + r, m});
             }
-            if (m > 0 && loads.get(m).role().equals("interpreter") && models.get(m).entryRegion >= 0) {
-                roots.add(base[m] + models.get(m).entryRegion);
-                loaderRoots.add(new int[] {base[m] + models.get(m).entryRegion, m});
+            if (m > 0 && loads.get(m).role().equals("interpreter")) {
+                if (models.get(m).entryRegion >= 0) {
+                    roots.add(base[m] + models.get(m).entryRegion);
+                    loaderRoots.add(new int[] {base[m] + models.get(m).entryRegion, m});
+                }
+                // the loader finds some of its own stages by symbol lookup (musl's __dls2b and
+                // __dls3, entered with jmp *%rax): every export of a pure loader is a root; when the
+                // loader is also the C library (musl), the exports it names in its own strings
+                ModuleModel ld = models.get(m);
+                boolean alsoLibc = ld.exports.containsKey("malloc");
+                Set<String> named = new HashSet<>(List.of(ld.lookupNames));
+                for (Map.Entry<String, int[]> e : ld.exports.entrySet()) {
+                    if (!alsoLibc || named.contains(e.getKey())) {
+                        for (int r : e.getValue()) {
+                            roots.add(base[m] + r);
+                            loaderRoots.add(new int[] {base[m] + r, m});
+                        }
+                    }
+                }
+            } else if (models.get(m).lookupNames.length > 0) {
+                // dlsym("name"): the functions named by the strings of a module that looks symbols up
+                for (String name : models.get(m).lookupNames) {
+                    Integer d = definer.get(name);
+                    if (d != null && d != m) {
+                        for (int r : models.get(d).exports.get(name)) {
+                            roots.add(base[d] + r);
+                            lookupRoots.add(new int[] {base[d] + r, m});
+                        }
+                    }
+                }
             }
         }
+        // modules opened at run time: entered through any of their exports (dlsym) and their init functions
+        List<int[]> moduleRoots = new ArrayList<>(); // {node, module}
+        ModuleScanner.IntList programRoots = new ModuleScanner.IntList();
+        for (int k = 0; k < roots.n; k++) {
+            int node = roots.a[k];
+            if (loads.get(moduleOf(node)).runtime()) {
+                moduleRoots.add(new int[] {node, moduleOf(node)});
+            } else {
+                programRoots.add(node);
+            }
+        }
+        for (int m = 0; m < models.size(); m++) {
+            if (loads.get(m).role().equals("module")) {
+                for (int[] regions : models.get(m).exports.values()) {
+                    for (int r : regions) {
+                        roots.add(base[m] + r);
+                        moduleRoots.add(new int[] {base[m] + r, m});
+                    }
+                }
+            }
+        }
+        BitSet programSet = new BitSet();
+        if (!moduleRoots.isEmpty()) {
+            int[] programPool = Arrays.stream(poolNodes).filter(n -> !loads.get(moduleOf(n)).runtime()).toArray();
+            reach(programRoots.sortedUnique(), true, new boolean[1], programPool).stream().forEach(n -> {
+                for (int nr : numbers(n)) {
+                    programSet.set(nr);
+                }
+            });
+        }
         int[] rootArr = roots.sortedUnique();
+        if (Boolean.getBoolean("shimscope.timing")) {
+            System.err.printf("roots %d, loader roots %d, lookup roots %d, module roots %d%n", rootArr.length, loaderRoots.size(), lookupRoots.size(), moduleRoots.size());
+        }
         boolean[] indirectReached = new boolean[1];
         BitSet reached = reach(rootArr, true, indirectReached);
         BitSet reachedDirect = reach(rootArr, false, new boolean[1]);
@@ -326,11 +395,35 @@ final class LinkedProgram {
                 directOnly.set(nr);
             }
         });
+        // aarch64: a handler installed without a restorer returns through the vDSO's sigreturn
+        int vdsoSigreturn = TraceComparison.vdsoSigreturn(table, functionLevel);
+        if (vdsoSigreturn >= 0) {
+            functionLevel.set(vdsoSigreturn);
+            directOnly.set(vdsoSigreturn);
+        }
         BitSet allSites = new BitSet();
         for (ModuleModel m : models) {
             allSites.or(m.allSiteNumbers());
         }
         computeClosures();
+        List<StaticResult.RuntimeModule> runtimeModules = new ArrayList<>();
+        Map<Integer, BitSet> moduleClosure = new java.util.TreeMap<>();
+        for (int[] mr : moduleRoots) {
+            moduleClosure.computeIfAbsent(mr[1], x -> new BitSet()).or(componentNumbers[component[mr[0]]]);
+        }
+        // what a module reaches through its own function tables (Python's method tables) counts as its own
+        for (int p : poolNodes) {
+            BitSet c = moduleClosure.get(moduleOf(p));
+            if (c != null) {
+                c.or(componentNumbers[component[p]]);
+            }
+        }
+        moduleClosure.forEach((m, c) -> {
+            BitSet added = (BitSet) c.clone();
+            added.andNot(programSet);
+            runtimeModules.add(new StaticResult.RuntimeModule(models.get(m).path, loads.get(m).role(), loads.get(m).via(),
+                    names(c), names(added)));
+        });
 
         // what each imported symbol of the executable reaches
         List<StaticResult.ImportReach> importReach = new ArrayList<>();
@@ -371,6 +464,9 @@ final class LinkedProgram {
             });
             imps.sort(null);
             List<String> lr = new ArrayList<>();
+            if (nr == vdsoSigreturn) {
+                lr.add("vDSO __kernel_rt_sigreturn (signal handlers return through it)");
+            }
             for (int[] root : loaderRoots) {
                 if (componentNumbers[component[root[0]]].get(nr)) {
                     String s = nodeName(root[0]);
@@ -379,6 +475,21 @@ final class LinkedProgram {
                     }
                 }
             }
+            List<String> named = new ArrayList<>();
+            for (int[] root : lookupRoots) {
+                if (componentNumbers[component[root[0]]].get(nr)) {
+                    String s = nodeName(root[0]) + " (named in " + fileName(root[1]) + ")";
+                    if (!named.contains(s) && named.size() < MAX_INDIRECT_PROVENANCE) {
+                        named.add(s);
+                    }
+                }
+            }
+            List<String> fromModules = new ArrayList<>();
+            moduleClosure.forEach((m, c) -> {
+                if (c.get(nr) && !programSet.get(nr)) {
+                    fromModules.add(fileName(m));
+                }
+            });
             List<String> viaPool = new ArrayList<>();
             int poolCount = 0;
             if (indirectReached[0]) {
@@ -391,8 +502,8 @@ final class LinkedProgram {
                     }
                 }
             }
-            entries.add(new StaticResult.SyscallEntry(nr, table.name(nr), directOnly.get(nr), own, imps, lr, viaPool,
-                    poolCount));
+            entries.add(new StaticResult.SyscallEntry(nr, table.name(nr), directOnly.get(nr), own, imps, lr, named,
+                    fromModules, viaPool, poolCount, TraceComparison.note(table.arch(), table.name(nr))));
         });
 
         List<StaticResult.Site> unresolved = new ArrayList<>();
@@ -404,9 +515,22 @@ final class LinkedProgram {
             int unresolvedCount = 0;
             for (SyscallSite s : mm.sites) {
                 boolean isReached = reached.get(base[m] + s.region());
+                String note = s.note();
+                String fn = mm.regionName(s.region());
+                if (s.status() == SyscallSite.Status.ARGUMENT && mm.exports.containsKey(fn)) {
+                    List<String> users = importersOf(fn, m);
+                    if (ModuleScanner.SYSCALL_FUNCTIONS.contains(fn)) {
+                        note += "; other modules' calls to " + fn + "() are resolved at their call sites, calls through a"
+                                + " pointer at the indirect calls of the module taking its address";
+                    } else if (!users.isEmpty()) {
+                        note += "; exported: the numbers " + String.join(", ", users) + " pass are not resolved";
+                        warnings.add(fileName(m) + ": " + fn + "() takes the syscall number as an argument and is used by "
+                                + String.join(", ", users) + ", whose numbers for it are not resolved");
+                    }
+                }
                 StaticResult.Site site = new StaticResult.Site(mm.path, String.format("0x%x", s.address()),
-                        mm.regionName(s.region()), s.kind().label(), s.kind().i386() ? i386Names(s.numbers()) : names(s.numbers()),
-                        s.status().name().toLowerCase(java.util.Locale.ROOT), s.note(), isReached);
+                        fn, s.kind().label(), s.kind().i386() ? i386Names(s.numbers()) : names(s.numbers()),
+                        s.status().name().toLowerCase(java.util.Locale.ROOT), note, isReached);
                 if (s.kind().i386()) {
                     i386.add(site);
                 } else if (s.status() == SyscallSite.Status.UNRESOLVED || s.status() == SyscallSite.Status.PARTIAL) {
@@ -423,8 +547,35 @@ final class LinkedProgram {
         }
         return new StaticResult(info, modules, missing, functionLevel.stream().toArray(), directOnly.stream().toArray(),
                 allSites.stream().toArray(), indirectReached[0], poolNodes.length, entries, unresolved, i386, argument,
-                List.copyOf(unresolvedImports), importReach, table.source(), timing);
+                List.copyOf(unresolvedImports), importReach, runtimeModules, warnings,
+                TraceComparison.summary(table.arch(), names(functionLevel)), table.source(), timing);
     }
+
+    /** The other modules that import {@code name} and bind it to module {@code m}. */
+    private List<String> importersOf(String name, int m) {
+        List<String> out = new ArrayList<>();
+        Integer d = definer.get(name);
+        if (d == null || d != m) {
+            return out;
+        }
+        if (importers == null) {
+            importers = new HashMap<>();
+            for (int i = 0; i < models.size(); i++) {
+                for (String imp : models.get(i).imports) {
+                    importers.computeIfAbsent(imp, x -> new ArrayList<>()).add(i);
+                }
+            }
+        }
+        for (int i : importers.getOrDefault(name, List.of())) {
+            if (i != m) {
+                out.add(fileName(i));
+            }
+        }
+        return out;
+    }
+
+    /** Which modules import each name (built on first use). */
+    private Map<String, List<Integer>> importers;
 
     private static boolean contains(int[] a, int v) {
         for (int x : a) {

@@ -21,12 +21,13 @@ import java.util.Map;
  * sites make, the regions it calls or jumps to or whose address it takes, the symbols it uses
  * from other modules, whether it makes indirect calls; the exported symbols; the functions
  * whose addresses sit in data (reachable through any indirect call); the functions the loader
- * runs (init/fini arrays, IFUNC resolvers); and every syscall site.
+ * runs (init/fini arrays, IFUNC resolvers); every syscall site; and, for a module that looks
+ * symbols up by name, the names in its strings.
  */
 public final class ModuleModel {
 
     /** Bumped whenever the scanner's output changes, so stale cache entries are ignored. */
-    static final int FORMAT = 10;
+    static final int FORMAT = 17;
 
     static final int FLAG_INDIRECT = 1, FLAG_UNDECODABLE = 2, FLAG_UNRESOLVED = 4;
 
@@ -55,12 +56,15 @@ public final class ModuleModel {
     final long instructions;
     final long undecodableBytes;
     final long indirectBranches;
+    /** Identifier strings in the read-only data of a module that looks symbols up by name (dlsym), else empty. */
+    final String[] lookupNames;
 
     ModuleModel(String path, String sha256, ElfKind kind, String soname, List<String> needed, List<String> rpath,
                 List<String> runpath, String interpreter, long[] regionStart, String[] regionName, int[][] callees,
                 int[][] importRefs, int[][] syscalls, byte[] flags, int[] parameterRegisters, String[] imports,
                 Map<String, int[]> exports, int[] poolRegions, int[] poolImports, int[] loaderRoots, int entryRegion,
-                List<SyscallSite> sites, long instructions, long undecodableBytes, long indirectBranches) {
+                List<SyscallSite> sites, long instructions, long undecodableBytes, long indirectBranches,
+                String[] lookupNames) {
         this.path = path;
         this.sha256 = sha256;
         this.kind = kind;
@@ -86,13 +90,14 @@ public final class ModuleModel {
         this.instructions = instructions;
         this.undecodableBytes = undecodableBytes;
         this.indirectBranches = indirectBranches;
+        this.lookupNames = lookupNames;
     }
 
     /** A copy that names the file it was loaded from (a cache hit may come from another path). */
     ModuleModel withPath(String newPath) {
         return new ModuleModel(newPath, sha256, kind, soname, needed, rpath, runpath, interpreter, regionStart,
                 regionName, callees, importRefs, syscalls, flags, parameterRegisters, imports, exports, poolRegions,
-                poolImports, loaderRoots, entryRegion, sites, instructions, undecodableBytes, indirectBranches);
+                poolImports, loaderRoots, entryRegion, sites, instructions, undecodableBytes, indirectBranches, lookupNames);
     }
 
     public String path() {
@@ -252,6 +257,7 @@ public final class ModuleModel {
         out.writeLong(instructions);
         out.writeLong(undecodableBytes);
         out.writeLong(indirectBranches);
+        writeStrings(out, List.of(lookupNames));
     }
 
     /** Reads a model written by {@link #writeTo}; null when it was written by another format version. */
@@ -306,7 +312,7 @@ public final class ModuleModel {
         }
         return new ModuleModel(path, sha, kind, soname, needed, rpath, runpath, interp, start, names, callees, imps,
                 nrs, flags, params, imports, exports, pool, poolImports, roots, entry, sites, in.getLong(),
-                in.getLong(), in.getLong());
+                in.getLong(), in.getLong(), readStrings(in).toArray(String[]::new));
     }
 
     private static void writeNullable(DataOutputStream out, String s) throws IOException {

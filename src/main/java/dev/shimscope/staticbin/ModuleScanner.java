@@ -5,6 +5,7 @@ import dev.shimscope.elf.ElfKind;
 import dev.shimscope.elf.ElfRelocation;
 import dev.shimscope.elf.ElfSection;
 import dev.shimscope.elf.ElfSymbol;
+import dev.shimscope.elf.GoInfo;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -46,6 +47,10 @@ final class ModuleScanner {
     private final long execLow;
     private final long execHigh;
     private final Map<Long, ElfRelocation> relocByOffset = new HashMap<>();
+    /** Go's function table, when the module is a Go binary; its functions use Go's register ABI. */
+    private final GoInfo go;
+    private final long goLow;
+    private final long goHigh;
 
     // decoded instructions, in address order
     int count;
@@ -92,6 +97,9 @@ final class ModuleScanner {
         auxKind = new byte[capacity];
         aux = new long[capacity];
         this.absoluteCode = elf.type() == ElfFile.ET_EXEC;
+        this.go = elf.goInfo().filter(g -> g.functionStarts().length > 0).orElse(null);
+        goLow = go == null ? 0 : go.functionStarts()[0];
+        goHigh = go == null ? 0 : go.textEnd();
         for (ElfRelocation r : elf.relocations()) {
             relocByOffset.put(r.offset(), r);
         }
@@ -107,6 +115,12 @@ final class ModuleScanner {
             }
         }
         return false;
+    }
+
+    /** Whether a region is Go code (between the first and the last function of the pclntab). */
+    boolean goAbi(int region) {
+        long a = regionStart[region];
+        return go != null && a >= goLow && a < goHigh;
     }
 
     private static boolean isPlt(ElfSection s) {
@@ -156,6 +170,13 @@ final class ModuleScanner {
         for (long a : elf.unwindFunctionStarts()) {
             if (inExec(a)) {
                 l.add(a);
+            }
+        }
+        if (go != null) {
+            for (long a : go.functionStarts()) {
+                if (inExec(a)) {
+                    l.add(a);
+                }
             }
         }
         for (long a : elf.initAndFiniFunctions()) {
@@ -437,7 +458,11 @@ final class ModuleScanner {
         List<SyscallSite> sites = new ArrayList<>();
         Map<Integer, List<int[]>> callersOf = new HashMap<>();
         List<int[]> syscallFunctionCalls = new ArrayList<>();
+        List<int[]> lookupCalls = new ArrayList<>();
         long indirect = 0;
+        syscallTaker = -1;
+        syscallTakers = new BitSet(n);
+        syscallInData = Long.MIN_VALUE;
         BitSet taken = new BitSet(n);
         IntList indirectCalls = new IntList();
         Backtracker bt = new Backtracker(this, elf, cs);
@@ -499,6 +524,9 @@ final class ModuleScanner {
                                 if (pltImport[tr] != null && SYSCALL_FUNCTIONS.contains(pltImport[tr])) {
                                     syscallFunctionCalls.add(new int[] {r, i});
                                 }
+                                if (pltImport[tr] != null && LOOKUP_FUNCTIONS.contains(pltImport[tr])) {
+                                    lookupCalls.add(new int[] {r, i});
+                                }
                                 callersOf.computeIfAbsent(tr, x -> new ArrayList<>()).add(new int[] {r, i});
                             }
                         } else if (auxKind[i] == AUX_SLOT) {
@@ -508,6 +536,9 @@ final class ModuleScanner {
                                     imports[r].add(importIndex.computeIfAbsent(t.name(), x -> importIndex.size()));
                                     if (SYSCALL_FUNCTIONS.contains(t.name()) && !inPlt) {
                                         syscallFunctionCalls.add(new int[] {r, i});
+                                    }
+                                    if (LOOKUP_FUNCTIONS.contains(t.name()) && !inPlt) {
+                                        lookupCalls.add(new int[] {r, i});
                                     }
                                 }
                                 case SlotTarget.LOCAL -> {
@@ -535,6 +566,10 @@ final class ModuleScanner {
                     case X86.LEA, X86.MOV, X86.PUSH -> {
                         if (auxKind[i] == AUX_ADDR) {
                             int tr = regionOf(aux[i]);
+                            if (tr >= 0 && pltImport[tr] != null && SYSCALL_FUNCTIONS.contains(pltImport[tr])) {
+                                syscallTaker = syscallTaker < 0 ? i : syscallTaker;
+                                syscallTakers.set(r);
+                            }
                             if (tr >= 0) {
                                 taken.set(tr);
                                 if (tr != r) {
@@ -545,6 +580,10 @@ final class ModuleScanner {
                             SlotTarget t = resolveSlot(aux[i]);
                             if (t.kind() == SlotTarget.IMPORT) {
                                 imports[r].add(importIndex.computeIfAbsent(t.name(), x -> importIndex.size()));
+                                if (SYSCALL_FUNCTIONS.contains(t.name())) {
+                                    syscallTaker = syscallTaker < 0 ? i : syscallTaker;
+                                    syscallTakers.set(r);
+                                }
                             } else if (t.kind() == SlotTarget.LOCAL) {
                                 int tr = regionOf(t.address());
                                 taken.set(tr);
@@ -591,12 +630,13 @@ final class ModuleScanner {
         while (!work.isEmpty()) {
             int t = work.poll();
             for (int[] c : callersOf.getOrDefault(t, List.of())) {
-                for (int reg = 0; reg < 16; reg++) {
-                    if ((params[t] & X86.bit(reg)) == 0 || !done.add(((long) c[1] << 5) | reg)) {
+                for (int reg = 0; reg < 32; reg++) {
+                    if ((params[t] & (1 << reg)) == 0 || !done.add(((long) c[1] << 5) | reg)) {
                         continue;
                     }
                     String callee = nameOf(names, t) + "()";
-                    SyscallSite site = bt.site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, reg, callee);
+                    int at = X86.parameterLocation(reg, kind[c[1]] == X86.CALL);
+                    SyscallSite site = bt.site(c[1], c[0], SyscallSite.Kind.WRAPPER_CALL, at, callee);
                     sites.add(site);
                     if (record(site, c[0], numbers, flags, params, bt.lastParams)) {
                         work.add(c[0]);
@@ -650,6 +690,9 @@ final class ModuleScanner {
                             }
                         } else {
                             poolImports.add(importIndex.computeIfAbsent(s.name(), x -> importIndex.size()));
+                            if (SYSCALL_FUNCTIONS.contains(s.name())) {
+                                syscallInData = rel.offset();
+                            }
                         }
                     }
                 }
@@ -669,6 +712,9 @@ final class ModuleScanner {
             taken.set(r);
         }
         numbersThroughPointers(taken, params, indirectCalls, names, numbers, flags, sites, bt);
+        if (syscallTaker >= 0 || syscallInData != Long.MIN_VALUE) {
+            numbersThroughSyscallPointer(indirectCalls, numbers, flags, sites, bt);
+        }
         int entryRegion = inExec(elf.entry()) ? regionOf(elf.entry()) : -1;
 
         markSitesOutsideFunctions(sites);
@@ -690,7 +736,7 @@ final class ModuleScanner {
         return new ModuleModel(elf.path().toString(), sha256, kd, elf.soname().orElse(null), elf.needed(),
                 elf.rpath(), elf.runpath(), interp, regionStart, names, calleeArr, importArr, nrArr, flags, params,
                 importIndex.keySet().toArray(String[]::new), exports, pool.sortedUnique(), poolImports.sortedUnique(),
-                roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect);
+                roots.sortedUnique(), entryRegion, sites, count, undecodable, indirect, lookupNames(elf, importIndex.keySet(), namesPassedToLookups(lookupCalls, bt)));
     }
 
     /**
@@ -707,15 +753,16 @@ final class ModuleScanner {
             if (params[r] == 0 || !taken.get(r)) {
                 continue;
             }
-            for (int reg = 0; reg < 16; reg++) {
-                if ((params[r] & X86.bit(reg)) == 0) {
+            for (int reg = 0; reg < 32; reg++) {
+                if ((params[r] & (1 << reg)) == 0) {
                     continue;
                 }
-                int fam = reg;
+                int param = reg;
                 int[] nrs = byRegister.computeIfAbsent(reg, x -> {
                     BitSet b = new BitSet();
                     for (int k = 0; k < indirectCalls.n; k++) {
                         int i = indirectCalls.a[k];
+                        int fam = X86.parameterLocation(param, kind[i] == X86.CALL);
                         SyscallSite s = bt.site(i, regionOf(addr[i]), SyscallSite.Kind.WRAPPER_CALL, fam, null);
                         for (int nr : s.numbers()) {
                             b.set(nr);
@@ -728,11 +775,165 @@ final class ModuleScanner {
                 }
                 flags[r] |= ModuleModel.FLAG_UNRESOLVED;
                 sites.add(new SyscallSite(regionStart[r], r, SyscallSite.Kind.WRAPPER_CALL, nrs,
-                        SyscallSite.Status.PARTIAL, "number passed in " + X86.FAMILY_NAMES[reg] + " to " + nameOf(names, r)
+                        SyscallSite.Status.PARTIAL, "number passed in " + X86.parameterName(reg) + " to " + nameOf(names, r)
                         + "(), whose address is taken: every constant this module passes in "
-                        + X86.FAMILY_NAMES[reg] + " to an indirect call (" + indirectCalls.n + " indirect calls)"));
+                        + X86.parameterName(reg) + " to an indirect call (" + indirectCalls.n + " indirect calls)"));
             }
         }
+    }
+
+    /** The first instruction that takes the address of an imported syscall(), or -1. */
+    private int syscallTaker;
+    /** The regions whose code loads the address of an imported syscall(). */
+    private BitSet syscallTakers;
+    /** Where data holds the address of an imported syscall(), or Long.MIN_VALUE. */
+    private long syscallInData;
+
+    /**
+     * This module holds a pointer to the imported {@code syscall()}, so an indirect call may be a
+     * call to it with the number in rdi: every such call where rdi is a constant is a partial site
+     * of the calling function. A pointer stored in data can reach any indirect call of the module;
+     * one that code loads from the GOT is kept in a register and called by the function that
+     * loaded it (Rust's std hoists {@code syscall} out of its futex loop into r12), so only that
+     * function's indirect calls count. When no indirect call has a constant there, one unresolved
+     * site says so, so the number is never silently lost.
+     */
+    private void numbersThroughSyscallPointer(IntList indirectCalls, BitSet[] numbers, byte[] flags,
+                                              List<SyscallSite> sites, Backtracker bt) {
+        String where = syscallTaker >= 0 ? String.format("loaded by code at 0x%x", addr[syscallTaker])
+                : String.format("stored in data at 0x%x", syscallInData);
+        int found = 0;
+        for (int k = 0; k < indirectCalls.n; k++) {
+            int i = indirectCalls.a[k];
+            if (kind[i] != X86.CALL && kind[i] != X86.JMP) {
+                continue;
+            }
+            int r = regionOf(addr[i]);
+            if (syscallInData == Long.MIN_VALUE && !syscallTakers.get(r)) {
+                continue;
+            }
+            SyscallSite s = bt.site(i, r, SyscallSite.Kind.WRAPPER_CALL, X86.RDI, null);
+            if (s.numbers().length == 0) {
+                continue;
+            }
+            found++;
+            for (int nr : s.numbers()) {
+                numbers[r].set(nr);
+            }
+            flags[r] |= ModuleModel.FLAG_UNRESOLVED;
+            sites.add(new SyscallSite(addr[i], r, SyscallSite.Kind.WRAPPER_CALL, s.numbers(), SyscallSite.Status.PARTIAL,
+                    "indirect call with a constant in rdi: may be syscall(), whose address this module takes (" + where + ")"));
+        }
+        if (found == 0) {
+            long at = syscallTaker >= 0 ? addr[syscallTaker] : syscallInData;
+            int r = syscallTaker >= 0 ? regionOf(at) : 0;
+            sites.add(new SyscallSite(at, r, SyscallSite.Kind.WRAPPER_CALL, new int[0], SyscallSite.Status.UNRESOLVED,
+                    "this module takes the address of syscall() (" + where + ") and no indirect call passes a constant in rdi"));
+        }
+    }
+
+    /** Functions whose names a module passes to the dynamic linker's lookup (dlsym) or, being the linker, to its own. */
+    static final Set<String> LOOKUP_FUNCTIONS = Set.of("dlsym", "dlvsym");
+
+    /**
+     * The identifier-like strings (NUL-terminated, C identifier characters, 3 to 80 long) in the
+     * read-only data of a module that imports {@code dlsym}/{@code dlvsym} or defines it (a
+     * dynamic linker): the names it may look up at run time. Empty for other modules.
+     */
+    static String[] lookupNames(ElfFile elf, Set<String> imports) {
+        return lookupNames(elf, imports, null);
+    }
+
+    /** As above; {@code passed}, when not null, are the names every dlsym call is known to pass. */
+    static String[] lookupNames(ElfFile elf, Set<String> imports, Set<String> passed) {
+        boolean looksUp = imports.stream().anyMatch(LOOKUP_FUNCTIONS::contains)
+                || elf.exportedFunctions().stream().anyMatch(s -> LOOKUP_FUNCTIONS.contains(s.name()));
+        if (!looksUp) {
+            return new String[0];
+        }
+        if (passed != null) {
+            return passed.stream().sorted().toArray(String[]::new);
+        }
+        Set<String> out = new java.util.TreeSet<>();
+        java.lang.foreign.MemorySegment d = elf.bytes();
+        for (ElfSection s : elf.sections()) {
+            if (!s.allocated() || s.executable() || (s.flags() & ElfSection.SHF_WRITE) != 0
+                    || s.type() != ElfSection.SHT_PROGBITS || !s.name().startsWith(".rodata")) {
+                continue;
+            }
+            long start = s.offset(), end = s.offset() + s.size();
+            long from = start;
+            for (long o = start; o < end; o++) {
+                byte b = d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, o);
+                if (b == 0) {
+                    int len = (int) (o - from);
+                    if (len >= 3 && len <= 80 && identifier(d, from, o)) {
+                        out.add(new String(d.asSlice(from, len).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                                java.nio.charset.StandardCharsets.US_ASCII));
+                    }
+                    from = o + 1;
+                }
+            }
+        }
+        return out.toArray(String[]::new);
+    }
+
+    /**
+     * The names this module passes to dlsym/dlvsym when every such call passes a string constant
+     * of its read-only data (backtracking rsi to a {@code lea [rip + X]}); null when some call
+     * passes a name computed at run time, or when there is no call to see (then every
+     * identifier string of the module counts).
+     */
+    private Set<String> namesPassedToLookups(List<int[]> calls, Backtracker bt) {
+        if (calls.isEmpty()) {
+            return null;
+        }
+        Set<String> out = new java.util.TreeSet<>();
+        for (int[] c : calls) {
+            Backtracker.Values v = bt.addressesBefore(c[1], c[0], X86.RSI);
+            if (v.unknown || v.params != 0 || v.constants.isEmpty()) {
+                return null;
+            }
+            for (long a : v.constants) {
+                String name = stringAt(a);
+                if (name == null) {
+                    return null;
+                }
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    /** The NUL-terminated identifier at address {@code a} of a read-only data section, or null. */
+    private String stringAt(long a) {
+        ElfSection s = elf.sectionAt(a).orElse(null);
+        if (s == null || s.executable() || !s.hasFileBytes()) {
+            return null;
+        }
+        long from = s.offset() + (a - s.address());
+        long end = from;
+        long limit = s.offset() + s.size();
+        java.lang.foreign.MemorySegment d = elf.bytes();
+        while (end < limit && end - from <= 80 && d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, end) != 0) {
+            end++;
+        }
+        if (end >= limit || end == from || !identifier(d, from, end)) {
+            return null;
+        }
+        return new String(d.asSlice(from, end - from).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                java.nio.charset.StandardCharsets.US_ASCII);
+    }
+
+    private static boolean identifier(java.lang.foreign.MemorySegment d, long from, long to) {
+        for (long o = from; o < to; o++) {
+            int c = d.get(java.lang.foreign.ValueLayout.JAVA_BYTE, o);
+            boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (o > from && c >= '0' && c <= '9');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -741,8 +942,8 @@ final class ModuleScanner {
      */
     private void markSitesOutsideFunctions(List<SyscallSite> sites) {
         long[][] ranges = elf.unwindFunctionRanges();
-        if (ranges.length == 0) {
-            return;
+        if (ranges.length == 0 && go == null) {
+            return; // Go code has no FDEs: its pclntab says where its functions are
         }
         long[] starts = new long[ranges.length];
         for (int i = 0; i < ranges.length; i++) {
@@ -754,7 +955,7 @@ final class ModuleScanner {
                 continue;
             }
             int j = lowerBound(starts, s.address() + 1) - 1;
-            boolean covered = false;
+            boolean covered = go != null && s.address() >= goLow && s.address() < goHigh;
             for (int k = j; k >= 0 && k > j - 8; k--) {
                 covered |= s.address() >= ranges[k][0] && s.address() < ranges[k][1];
             }
@@ -807,6 +1008,16 @@ final class ModuleScanner {
                 }
             }
         }
+        if (go != null) {
+            long[] gs = go.functionStarts();
+            String[] gn = go.functionNames();
+            for (int k = 0; k < gs.length; k++) {
+                int i = Arrays.binarySearch(regionStart, gs[k]);
+                if (i >= 0 && names[i] == null && !gn[k].isEmpty()) {
+                    names[i] = gn[k];
+                }
+            }
+        }
         for (int i = 0; i < regionStart.length; i++) {
             if (names[i] == null && regionStart[i] == elf.entry()) {
                 names[i] = "_start";
@@ -816,7 +1027,7 @@ final class ModuleScanner {
     }
 
     /** Prefers public-looking names: fewer leading underscores, then shorter. */
-    private static boolean better(String a, String b) {
+    static boolean better(String a, String b) {
         int ua = leadingUnderscores(a), ub = leadingUnderscores(b);
         return ua != ub ? ua < ub : a.length() < b.length();
     }
@@ -838,8 +1049,10 @@ final class ModuleScanner {
             String nm = s.name();
             if (nm.startsWith(".eh_frame") || nm.startsWith(".gcc_except") || nm.startsWith(".note")
                     || nm.startsWith(".rela") || nm.startsWith(".dyn") || nm.startsWith(".gnu.") || nm.equals(".interp")
-                    || nm.equals(".hash") || nm.equals(".got") || nm.equals(".got.plt")) {
-                continue;
+                    || nm.equals(".hash") || nm.equals(".got") || nm.equals(".got.plt") || nm.equals(".gopclntab")
+                    || nm.equals(".go.buildinfo") || nm.equals(".typelink") || nm.equals(".itablink")
+                    || nm.equals(".gosymtab")) {
+                continue; // metadata: offsets and tables, not function pointers
             }
             long start = (s.address() + 7) & ~7L;
             for (long a = start; a + 8 <= s.address() + s.size(); a += 8) {

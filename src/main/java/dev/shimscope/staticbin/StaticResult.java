@@ -14,7 +14,8 @@ import java.util.List;
  *     much the indirect-call fallback adds).</li>
  * <li>{@code allSites}: every site of every loaded module (the plain upper bound).</li>
  * </ul>
- * Unresolved sites are listed, never dropped; {@code int 0x80}/{@code sysenter} sites use i386
+ * Unresolved sites are listed, never dropped, and {@code warnings} name what the analysis could
+ * not follow (numbers passed to exported wrappers from other modules, modules not found); {@code int 0x80}/{@code sysenter} sites use i386
  * numbers and are listed apart.
  */
 public record StaticResult(
@@ -32,6 +33,9 @@ public record StaticResult(
         List<Site> argumentSites,
         List<String> unresolvedImports,
         List<ImportReach> imports,
+        List<RuntimeModule> runtimeModules,
+        List<String> warnings,
+        List<String> traceNotes,
         String syscallTable,
         Timing timing) {
 
@@ -41,10 +45,15 @@ public record StaticResult(
                          long undecodableBytes, long indirectBranches, int exports, int imports) {
     }
 
-    /** One syscall of the function-level set and why it is there. */
+    /**
+     * One syscall of the function-level set and why it is there: the executable's own sites, its
+     * imports that reach it, loader roots, functions looked up by name (dlsym strings), and the
+     * data-referenced functions that reach it through indirect calls.
+     */
     public record SyscallEntry(int number, String name, boolean inDirectCallGraph, List<String> ownSites,
-                               List<String> importedSymbols, List<String> loaderRoots,
-                               List<String> viaIndirectCalls, int viaIndirectCallsCount) {
+                               List<String> importedSymbols, List<String> loaderRoots, List<String> lookedUpByName,
+                               List<String> onlyInRuntimeModules, List<String> viaIndirectCalls, int viaIndirectCallsCount,
+                               String traceNote) {
     }
 
     /** One syscall site, as reported. */
@@ -54,6 +63,13 @@ public record StaticResult(
 
     /** What one symbol imported by the executable reaches (through direct calls only). */
     public record ImportReach(String symbol, String library, List<String> syscalls, boolean indirectCalls) {
+    }
+
+    /**
+     * A module opened at run time ({@code --module} or a preset) or a library only it needs: what
+     * its exports and init functions reach, and which of those the program alone does not.
+     */
+    public record RuntimeModule(String path, String role, String reason, List<String> syscalls, List<String> added) {
     }
 
     /** Where the time went. */

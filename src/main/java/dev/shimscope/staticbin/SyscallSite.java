@@ -3,7 +3,8 @@ package dev.shimscope.staticbin;
 import java.util.Arrays;
 
 /**
- * One place in a module's code that makes a system call: a {@code syscall} instruction, an
+ * One place in a module's code that makes a system call: a {@code syscall} instruction (or
+ * aarch64's {@code svc #0}), an
  * {@code int 0x80} / {@code sysenter} (i386 numbering, reported apart), or a call to a
  * syscall wrapper whose number argument is a constant there (such as libc's {@code syscall()}).
  * {@code numbers} are the values the number register can hold there, found by backtracking;
@@ -16,7 +17,8 @@ public record SyscallSite(long address, int region, Kind kind, int[] numbers, St
         SYSCALL_INSTRUCTION("syscall"),
         INT80("int 0x80"),
         SYSENTER("sysenter"),
-        WRAPPER_CALL("call to wrapper");
+        WRAPPER_CALL("call to wrapper"),
+        SVC("svc #0");
 
         private final String label;
 

@@ -24,6 +24,16 @@ final class X86 {
     static final int CALLER_SAVED = bit(RAX) | bit(RCX) | bit(RDX) | bit(RSI) | bit(RDI) | bit(R8) | bit(R9) | bit(R10) | bit(R11);
     /** Registers that carry integer arguments, in order. */
     static final int[] ARGUMENT_REGISTERS = {RDI, RSI, RDX, RCX, R8, R9};
+    /** Go's register ABI (ABIInternal, Go 1.17+): integer arguments, in order. */
+    static final int[] GO_ARGUMENT_REGISTERS = {RAX, RBX, RCX, RDI, RSI, R8, R9, R10, R11};
+    /** Go's ABI keeps nothing across a call but the stack and frame pointers, g (r14) and the GOT pointer (r15). */
+    static final int GO_CLOBBERED = 0xffff & ~(bit(RSP) | bit(RBP) | bit(R14) | bit(R15));
+    /**
+     * Backtracking locations: 0..15 are register families, {@code STACK + d} is the stack slot
+     * {@code [rsp + d]} as seen at that point. Parameter masks use bits 0..15 for registers and
+     * {@code 16 + k} for the k-th word passed on the stack ({@code [rsp + 8 + 8k]} at entry).
+     */
+    static final int STACK = 64, MAX_STACK_DISPLACEMENT = 4096, STACK_PARAMS = 16;
 
     /** family and width in bytes of every general-purpose register name */
     private static final Map<String, int[]> REGISTERS = new HashMap<>();
@@ -53,6 +63,78 @@ final class X86 {
 
     static int bit(int family) {
         return 1 << family;
+    }
+
+    static boolean isStack(int location) {
+        return location >= STACK;
+    }
+
+    /** {@code rax}, or {@code [rsp + 0x40]} for a stack slot. */
+    static String locationName(int location) {
+        if (!isStack(location)) {
+            return FAMILY_NAMES[location];
+        }
+        int d = location - STACK;
+        return d == 0 ? "[rsp]" : "[rsp + 0x" + Integer.toHexString(d) + "]";
+    }
+
+    /** The parameter bit of a location at a function's entry, or 0 when it is no parameter there. */
+    static int parameterBit(int location, int[] argumentRegisters) {
+        if (!isStack(location)) {
+            for (int a : argumentRegisters) {
+                if (a == location) {
+                    return bit(location);
+                }
+            }
+            return 0;
+        }
+        int d = location - STACK;
+        int k = (d - 8) / 8;
+        return d >= 8 && d % 8 == 0 && k < STACK_PARAMS ? 1 << (16 + k) : 0;
+    }
+
+    /** Where parameter {@code bitIndex} is just before a call ({@code call}) or a tail jump to the function. */
+    static int parameterLocation(int bitIndex, boolean call) {
+        return bitIndex < 16 ? bitIndex : STACK + 8 * (bitIndex - 16) + (call ? 0 : 8);
+    }
+
+    /** {@code rdi}, or {@code stack argument 0}. */
+    static String parameterName(int bitIndex) {
+        return bitIndex < 16 ? FAMILY_NAMES[bitIndex] : "stack argument " + (bitIndex - 16);
+    }
+
+    /**
+     * {displacement, width} of an {@code [rsp]} / {@code [rsp + d]} memory operand (no index,
+     * displacement 0..4095), width from the size prefix (8 when there is none); else null.
+     */
+    static int[] stackOperand(String operand) {
+        int open = operand.indexOf("[rsp");
+        if (open < 0) {
+            return null;
+        }
+        int close = operand.indexOf(']', open);
+        if (close < 0) {
+            return null;
+        }
+        String inner = operand.substring(open + 4, close).trim();
+        long d;
+        if (inner.isEmpty()) {
+            d = 0;
+        } else if (inner.startsWith("+ ")) {
+            Long v = immediate(inner.substring(2));
+            if (v == null) {
+                return null; // an index register
+            }
+            d = v;
+        } else {
+            return null;
+        }
+        if (d < 0 || d >= MAX_STACK_DISPLACEMENT) {
+            return null;
+        }
+        int width = operand.startsWith("qword") ? 8 : operand.startsWith("dword") ? 4 : operand.startsWith("word") ? 2
+                : operand.startsWith("byte") ? 1 : operand.startsWith("xmmword") ? 16 : operand.startsWith("ymmword") ? 32 : 8;
+        return new int[] {(int) d, width};
     }
 
     /** Kind of every capstone instruction id. */

@@ -1,0 +1,3 @@
+module shimscope.dev/gocgo
+
+go 1.19

@@ -1,0 +1,3 @@
+module shimscope.dev/gosys
+
+go 1.19
