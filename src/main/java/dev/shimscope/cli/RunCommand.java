@@ -52,6 +52,13 @@ final class RunCommand implements Callable<Integer> {
             "proves that the workload's check notices a broken application."})
     Map<Path, Path> replacements = new LinkedHashMap<>();
 
+    @Option(names = "--tests", paramLabel = "ID", split = ",", description = {
+            "For a suite made of tests: run only these (see --list-tests)."})
+    List<String> tests;
+
+    @Option(names = "--list-tests", description = "For a suite made of tests: print their ids and stop.")
+    boolean listTests;
+
     @Option(names = "--kill-after", paramLabel = "DURATION", description = {
             "Cut the workload short: kill the server (or the suite) this long after the test started."})
     String killAfter;
@@ -76,10 +83,27 @@ final class RunCommand implements Callable<Integer> {
         Sandbox sandbox = Sandbox.create(keep);
         WorkloadRunner runner = new WorkloadRunner(sandbox, spec, trace ? new Tracer(table) : null);
         runner.check();
+        if ((tests != null || listTests) && spec.tests() == null) {
+            throw new IllegalArgumentException("spec " + spec.file() + " is not a suite made of tests (it has no 'tests'):"
+                    + " --tests and --list-tests need one");
+        }
+        if (listTests) {
+            runner.listTests().forEach(commandSpec.commandLine().getOut()::println);
+            return 0;
+        }
+        if (tests != null) {
+            List<String> known = runner.listTests();
+            for (String t : tests) {
+                if (!known.contains(t)) {
+                    throw new IllegalArgumentException("--tests: no test '" + t + "' in " + spec.id()
+                            + dev.shimscope.model.Suggestions.hint(t, known) + " (see --list-tests)");
+                }
+            }
+        }
         int failures = 0;
         for (int i = 1; i <= times; i++) {
             WorkloadOutcome o = runner.run(new WorkloadRunner.Options(filter, trace, null, null, null, replacements,
-                    killAfter == null ? null : WorkloadSpecs.parseDuration(killAfter)));
+                    killAfter == null ? null : WorkloadSpecs.parseDuration(killAfter), tests));
             StringBuilder line = new StringBuilder();
             line.append(spec.id()).append(" run ").append(i).append(": ").append(o.passed() ? "PASS" : "FAIL")
                     .append(" in ").append(o.run().wallTime().toMillis()).append(" ms");
@@ -96,6 +120,9 @@ final class RunCommand implements Callable<Integer> {
             if (!o.passed()) {
                 failures++;
                 line.append(": ").append(o.failure());
+            }
+            if (spec.tests() != null) {
+                line.append("; tests passed ").append(o.passedTests().size()).append(", failed ").append(o.failedTests().size());
             }
             if (o.trace() != null) {
                 line.append("; ").append(o.trace().syscalls().size()).append(" syscalls used by ")
