@@ -76,8 +76,12 @@ final class ExploreCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue an interrupted exploration from its journal.")
     boolean resume;
 
-    @Option(names = "--fixed-jobs", description = "Keep --jobs runs at a time even while the machine's CPU pressure is high.")
+    @Option(names = "--fixed-jobs", description = "Keep --jobs runs at a time even while other work uses the CPUs.")
     boolean fixedJobs;
+
+    @Option(names = "--all-tests", description = "For a suite made of tests: every experiment runs all of them"
+            + " (by default only the tests whose traces called the syscall).")
+    boolean allTests;
 
     @Mixin
     DbOption db;
@@ -104,7 +108,7 @@ final class ExploreCommand implements Callable<Integer> {
         Packages.ensureInstalled(spec, err);
         Preparation.ensurePrepared(spec, err);
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
-        Explorer.Options options = new Explorer.Options(k, replicas, baselineRuns, planPasses, !fixedJobs);
+        Explorer.Options options = new Explorer.Options(k, replicas, baselineRuns, planPasses, !fixedJobs, allTests);
         SyscallTable table = SyscallTable.x86_64();
         Map<String, String> env = Environment.collect(spec);
         env.put("jobs", Integer.toString(k));
@@ -184,7 +188,8 @@ final class ExploreCommand implements Callable<Integer> {
         WorkloadSpec spec = result.spec();
         Profile profile = Profile.newRun(spec.app(), spec.kind(), spec.workload(), verdicts)
                 .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)))
-                .withPlan(result.plan());
+                .withPlan(result.plan())
+                .withTestsNeeding(result.tests() == null ? null : ExploreReport.testsNeeding(result));
         if (staticBound != null) {
             profile = profile.withStaticBinary(new java.util.TreeSet<>(staticBound.syscalls().stream()
                     .map(StaticResult.SyscallEntry::name).toList()));

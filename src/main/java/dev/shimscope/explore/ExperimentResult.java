@@ -10,17 +10,31 @@ import java.util.List;
  * baseline); then replicas follow, and replicas that disagree make the outcome FLAKY. An outcome
  * the machine's load may have caused (replicas that disagree, a failure of a run that was
  * starved of CPU) is confirmed by {@code confirmation} runs made with the machine to themselves,
- * which then decide.
+ * which then decide. {@code tests} is the selection of a suite made of tests that the runs ran
+ * (the tests whose traces called the syscall); null for the whole workload.
  */
-public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List<RunRecord> confirmation) {
+public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List<RunRecord> confirmation,
+                               List<String> tests) {
 
     public ExperimentResult {
         runs = List.copyOf(runs);
         confirmation = List.copyOf(confirmation);
+        tests = tests == null ? null : List.copyOf(tests);
     }
 
     public ExperimentResult(Experiment experiment, List<RunRecord> runs) {
-        this(experiment, runs, List.of());
+        this(experiment, runs, List.of(), null);
+    }
+
+    /** The tests whose runs failed, in any run (for a suite made of tests; empty otherwise). */
+    public java.util.SortedSet<String> failedTests() {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        (confirmation.isEmpty() ? runs : confirmation).forEach(r -> {
+            if (r.failedTests() != null) {
+                out.addAll(r.failedTests());
+            }
+        });
+        return out;
     }
 
     /** The result of one experiment over its replicas. */
@@ -55,7 +69,7 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List
     }
 
     public ExperimentResult withConfirmation(List<RunRecord> alone) {
-        return new ExperimentResult(experiment, runs, alone);
+        return new ExperimentResult(experiment, runs, alone, tests);
     }
 
     /**

@@ -18,6 +18,8 @@ import java.util.SortedMap;
  * and the environment it ran in (kernel, binary hash, package version, spec hash, tool version).
  *
  * @param usedArgs argument values seen per used syscall (label to value to count), from the trace
+ * @param tests    for a suite made of tests: which tests were explored and which syscalls each
+ *                 called (null otherwise)
  */
 public record Exploration(
         WorkloadSpec spec,
@@ -31,7 +33,8 @@ public record Exploration(
         int resumedExperiments,
         double meanJobs,
         Instant startedAt,
-        Duration wallTime) {
+        Duration wallTime,
+        TestIndex tests) {
 
     public Exploration {
         verdicts = List.copyOf(verdicts);

@@ -33,6 +33,13 @@ public sealed interface ExploreEvent {
     record TraceFinished(List<UsedSyscall> used, List<Syscall> launchOnly) implements ExploreEvent {
     }
 
+    /**
+     * A suite made of tests was baselined and traced test by test: which tests are explored, which
+     * syscalls each called, which were left out and why.
+     */
+    record TestsIndexed(TestIndex index) implements ExploreEvent {
+    }
+
     /** Work taken from the journal of an interrupted exploration instead of being done again. */
     record Resumed(boolean baseline, boolean trace, int experiments, int of) implements ExploreEvent {
     }

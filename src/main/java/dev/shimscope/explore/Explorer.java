@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -51,21 +53,27 @@ public final class Explorer {
      * @param replicas     runs of an experiment whose first run failed (at least 1)
      * @param baselineRuns runs of the unaltered workload that must all pass
      * @param planPasses   consecutive passes that verify the joint configuration
-     * @param adaptive     run fewer at once while the machine's CPU pressure is high
+     * @param adaptive     run fewer at once while other work uses the machine's CPUs
+     * @param allTests     for a suite made of tests: every experiment runs all of them (no selection)
      */
-    public record Options(int jobs, int replicas, int baselineRuns, int planPasses, boolean adaptive) {
+    public record Options(int jobs, int replicas, int baselineRuns, int planPasses, boolean adaptive,
+                          boolean allTests) {
         public Options {
             if (jobs < 1 || replicas < 1 || baselineRuns < 1 || planPasses < 1) {
                 throw new IllegalArgumentException("jobs, replicas, baseline runs and plan passes must be at least 1");
             }
         }
 
+        public Options(int jobs, int replicas, int baselineRuns, int planPasses, boolean adaptive) {
+            this(jobs, replicas, baselineRuns, planPasses, adaptive, false);
+        }
+
         public Options(int jobs, int replicas, int baselineRuns, int planPasses) {
-            this(jobs, replicas, baselineRuns, planPasses, true);
+            this(jobs, replicas, baselineRuns, planPasses, true, false);
         }
 
         public static Options defaults() {
-            return new Options(Runtime.getRuntime().availableProcessors(), 2, 3, 3, true);
+            return new Options(Runtime.getRuntime().availableProcessors(), 2, 3, 3, true, false);
         }
     }
 
@@ -121,40 +129,52 @@ public final class Explorer {
         try (RunScheduler scheduler = new RunScheduler(options.jobs(),
                 options.adaptive() ? runner.sandbox().cpuMicrosOfRuns() : null)) {
             scheduler.onConcurrencyChange(k -> listener.on(new ExploreEvent.ConcurrencyChanged(k)));
-            // the trace runs beside the baseline (one of the K slots): neither depends on the other
-            CompletableFuture<Traced> tracing = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return trace(scheduler);
-                } catch (InterruptedException e) {
-                    throw new CompletionException(e);
-                }
-            }, runnable -> Thread.ofVirtual().start(runnable));
             List<RunRecord> baseline;
-            try {
-                baseline = baseline(scheduler);
-            } catch (RuntimeException | InterruptedException e) {
-                tracing.cancel(true);
-                throw e;
-            }
-            TimeLimits limits = TimeLimits.fromBaseline(baseline, spec);
-            listener.on(new ExploreEvent.BaselineFinished(baseline, limits));
+            TimeLimits limits;
             Traced traced;
-            try {
-                traced = tracing.join();
-            } catch (CompletionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
+            TestIndex index = null;
+            if (spec.tests() != null) {
+                TestsSetup setup = testsSetup(scheduler);
+                baseline = setup.baseline();
+                traced = setup.traced();
+                index = setup.index();
+                limits = new TimeLimits(null, index.limitFor(index.tests(), spec.test().timeout()), null);
+                listener.on(new ExploreEvent.BaselineFinished(baseline, limits));
+            } else {
+                // the trace runs beside the baseline (one of the K slots): neither depends on the other
+                CompletableFuture<Traced> tracing = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return trace(scheduler);
+                    } catch (InterruptedException e) {
+                        throw new CompletionException(e);
+                    }
+                }, runnable -> Thread.ofVirtual().start(runnable));
+                try {
+                    baseline = baseline(scheduler);
+                } catch (RuntimeException | InterruptedException e) {
+                    tracing.cancel(true);
+                    throw e;
                 }
-                if (e.getCause() instanceof InterruptedException ie) {
-                    throw ie;
+                limits = TimeLimits.fromBaseline(baseline, spec);
+                listener.on(new ExploreEvent.BaselineFinished(baseline, limits));
+                try {
+                    traced = tracing.join();
+                } catch (CompletionException e) {
+                    if (e.getCause() instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (e.getCause() instanceof InterruptedException ie) {
+                        throw ie;
+                    }
+                    throw e;
                 }
-                throw e;
             }
-            List<SyscallResult> verdicts = experiments(scheduler, traced.used(), limits, baseline);
+            List<SyscallResult> verdicts = experiments(scheduler, traced.used(), limits, baseline, index);
+            WorkloadRunner.Options planBase = WorkloadRunner.Options.plain().withTests(index == null ? null : index.all());
             PlanOutcome plan = new PlanSearch(runner, table, scheduler, listener, options.planPasses(), limits,
-                    traced.limits(spec), this::run).search(verdicts, traced.launch());
+                    traced.limits(spec), this::run, planBase).search(verdicts, traced.launch());
             return new Exploration(spec, environment, baseline, limits, verdicts, plan, traced.args(), runs.get(),
-                    resumedCount, scheduler.meanLimit(), started, Duration.ofNanos(System.nanoTime() - t0));
+                    resumedCount, scheduler.meanLimit(), started, Duration.ofNanos(System.nanoTime() - t0), index);
         }
     }
 
@@ -244,10 +264,82 @@ public final class Explorer {
         return new Traced(used, args, t.launchCalls(), o.record());
     }
 
+    // ---- a suite made of tests ----
+
+    private record TestsSetup(List<RunRecord> baseline, Traced traced, TestIndex index) {
+    }
+
+    /**
+     * Each test of the suite alone, once as it is and once traced, K at a time: the traces say
+     * which test calls which syscall, the plain runs how long each takes (the limits of a
+     * selection) and that it passes alone. A test that fails alone either way is left out, with
+     * the reason; the rest are explored.
+     */
+    private TestsSetup testsSetup(RunScheduler scheduler) throws InterruptedException {
+        WorkloadSpec spec = runner.spec();
+        if (journal != null && journal.testIndex() != null && journal.baseline() != null && journal.used() != null) {
+            return new TestsSetup(journal.baseline(), new Traced(journal.used(), journal.usedArgs(), Map.of(), null),
+                    journal.testIndex());
+        }
+        List<String> ids = runner.listTests();
+        listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.BASELINE, 2 * ids.size()));
+        List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
+        WorkloadRunner.Options traced = TimeLimits.ofSpec(spec).apply(WorkloadRunner.Options.traced());
+        for (String id : ids) {
+            tasks.add(() -> run(WorkloadRunner.Options.plain().withTests(List.of(id))));
+            tasks.add(() -> run(traced.withTests(List.of(id))));
+        }
+        List<WorkloadOutcome> outcomes = scheduler.invokeAll(tasks);
+        List<String> included = new ArrayList<>();
+        Map<String, SortedSet<Integer>> usedBy = new LinkedHashMap<>();
+        Map<String, Long> millis = new LinkedHashMap<>();
+        SortedMap<String, String> excluded = new TreeMap<>();
+        List<RunRecord> baseline = new ArrayList<>();
+        TreeMap<Integer, Long> calls = new TreeMap<>();
+        SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args = new TreeMap<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            WorkloadOutcome plain = outcomes.get(2 * i);
+            WorkloadOutcome tr = outcomes.get(2 * i + 1);
+            if (!plain.passed()) {
+                excluded.put(id, "fails alone without any filter: " + plain.failure());
+                continue;
+            }
+            if (!tr.passed() || tr.trace() == null) {
+                excluded.put(id, "fails alone under strace: " + tr.failure());
+                continue;
+            }
+            included.add(id);
+            baseline.add(plain.record());
+            millis.put(id, plain.testMillis() >= 0 ? plain.testMillis() : plain.run().wallTime().toMillis());
+            SortedSet<Integer> mine = new TreeSet<>();
+            for (TraceResult.SyscallUse u : tr.trace().applicationSyscalls()) {
+                mine.add(u.number());
+                calls.merge(u.number(), u.calls(), Long::sum);
+                u.args().forEach((label, values) -> values.forEach((v, n) -> args.computeIfAbsent(u.name(), k -> new TreeMap<>())
+                        .computeIfAbsent(label, k -> new TreeMap<>()).merge(v, n, Long::sum)));
+            }
+            usedBy.put(id, mine);
+        }
+        if (included.isEmpty()) {
+            throw new ExplorationException(ExplorationException.Reason.BASELINE, "no test of " + spec.id()
+                    + " passes alone (" + excluded.values().iterator().next() + "); fix the spec or the environment first");
+        }
+        List<UsedSyscall> used = new ArrayList<>();
+        calls.forEach((nr, n) -> used.add(new UsedSyscall(table.byNumber(nr), n)));
+        TestIndex index = new TestIndex(included, usedBy, millis, excluded);
+        listener.on(new ExploreEvent.TestsIndexed(index));
+        listener.on(new ExploreEvent.TraceFinished(used, List.of()));
+        if (journal != null) {
+            journal.recordArgs(args);
+        }
+        return new TestsSetup(baseline, new Traced(used, args, Map.of(), null), index);
+    }
+
     // ---- experiments ----
 
     private List<SyscallResult> experiments(RunScheduler scheduler, List<UsedSyscall> used, TimeLimits limits,
-                                            List<RunRecord> baseline) throws InterruptedException {
+                                            List<RunRecord> baseline, TestIndex index) throws InterruptedException {
         List<Experiment> all = new ArrayList<>();
         for (UsedSyscall u : used) {
             all.add(new Experiment(u.syscall(), Treatment.STUB));
@@ -273,7 +365,7 @@ public final class Explorer {
         List<Callable<ExperimentResult>> tasks = new ArrayList<>();
         for (Experiment e : todo) {
             tasks.add(() -> {
-                ExperimentResult r = experiment(scheduler, e, timed);
+                ExperimentResult r = experiment(e, timed, index);
                 results.put(e.key(), r);
                 listener.on(new ExploreEvent.ExperimentFinished(r, done.incrementAndGet(), all.size()));
                 return r;
@@ -294,16 +386,23 @@ public final class Explorer {
      * One experiment. Its first run and replicas are ordinary runs (the scheduler's slots are taken
      * by the task that runs them, one run at a time).
      */
-    private ExperimentResult experiment(RunScheduler scheduler, Experiment e, WorkloadRunner.Options timed)
+    private ExperimentResult experiment(Experiment e, WorkloadRunner.Options timed, TestIndex index)
             throws InterruptedException {
         SeccompFilter filter = SeccompFilter.of(e.configuration());
+        List<String> selection = null;
+        WorkloadRunner.Options o = timed.withFilter(filter);
+        if (index != null) {
+            // only the tests that called the syscall: in the others its filter never fires
+            selection = options.allTests() ? index.tests() : index.selectionFor(e.syscall());
+            o = o.withTests(selection).withTimeouts(null, index.limitFor(selection, runner.spec().test().timeout()));
+        }
         List<RunRecord> records = new ArrayList<>();
-        WorkloadOutcome first = run(timed.withFilter(filter));
+        WorkloadOutcome first = run(o);
         records.add(first.record());
         for (int i = 1; i < options.replicas() && !first.passed(); i++) {
-            records.add(run(timed.withFilter(filter)).record());
+            records.add(run(o).record());
         }
-        return new ExperimentResult(e, records);
+        return new ExperimentResult(e, records, List.of(), selection);
     }
 
     /**
@@ -328,13 +427,15 @@ public final class Explorer {
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.CONFIRM, suspects.size()));
         for (ExperimentResult r : suspects) {
             SeccompFilter filter = SeccompFilter.of(r.experiment().configuration());
+            WorkloadRunner.Options o = r.tests() == null ? timed.withFilter(filter)
+                    : timed.withFilter(filter).withTests(r.tests());
             List<RunRecord> alone = new ArrayList<>();
-            alone.add(scheduler.alone(() -> run(timed.withFilter(filter))).record());
+            alone.add(scheduler.alone(() -> run(o)).record());
             // one run alone settles an outcome it agrees with (every earlier run failed, and so did
             // it); otherwise a second decides, and two that disagree make the syscall flaky
             boolean settled = r.runs().stream().noneMatch(RunRecord::passed) && !alone.getFirst().passed();
             for (int i = 1; i < CONFIRMATION_RUNS && !settled; i++) {
-                alone.add(scheduler.alone(() -> run(timed.withFilter(filter))).record());
+                alone.add(scheduler.alone(() -> run(o)).record());
             }
             ExperimentResult confirmed = r.withConfirmation(alone);
             results.put(r.experiment().key(), confirmed);

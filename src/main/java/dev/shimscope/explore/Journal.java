@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
@@ -43,6 +44,7 @@ public final class Journal implements ExploreListener, AutoCloseable {
     private List<RunRecord> baseline;
     private List<UsedSyscall> used;
     private SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs;
+    private TestIndex testIndex;
     private final Map<String, ExperimentResult> experiments = new HashMap<>();
 
     private Journal(Path file, FileChannel channel, FileLock lock) {
@@ -217,11 +219,18 @@ public final class Journal implements ExploreListener, AutoCloseable {
                     used = u;
                 }
                 case "args" -> usedArgs = Json.mapper().convertValue(n.get("args"), ARGS);
+                case "tests" -> {
+                    Map<String, SortedSet<Integer>> usedBy = Json.mapper().convertValue(n.get("used"), USED_BY);
+                    Map<String, Long> millis = Json.mapper().convertValue(n.get("millis"), MILLIS);
+                    SortedMap<String, String> excluded = Json.mapper().convertValue(n.get("excluded"), EXCLUDED);
+                    testIndex = new TestIndex(Json.mapper().convertValue(n.get("tests"), STRINGS), usedBy, millis, excluded);
+                }
                 case "experiment" -> {
                     // "mode" is what journals of earlier versions call the treatment
                     String t = n.has("treatment") ? n.get("treatment").asText() : n.get("mode").asText();
                     Experiment e = new Experiment(TABLE.byNumber(n.get("syscall").asInt()), Treatment.parse(t));
-                    experiments.put(e.key(), new ExperimentResult(e, runs(n.get("runs")), runs(n.get("confirmation"))));
+                    List<String> tests = n.has("tests") ? Json.mapper().convertValue(n.get("tests"), STRINGS) : null;
+                    experiments.put(e.key(), new ExperimentResult(e, runs(n.get("runs")), runs(n.get("confirmation")), tests));
                 }
                 default -> { }
             }
@@ -235,6 +244,12 @@ public final class Journal implements ExploreListener, AutoCloseable {
     private static final com.fasterxml.jackson.core.type.TypeReference<SortedMap<String, SortedMap<String, SortedMap<String, Long>>>> ARGS =
             new com.fasterxml.jackson.core.type.TypeReference<>() { };
     private static final SyscallTable TABLE = SyscallTable.x86_64();
+    private static final com.fasterxml.jackson.core.type.TypeReference<List<String>> STRINGS = new com.fasterxml.jackson.core.type.TypeReference<>() { };
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, SortedSet<Integer>>> USED_BY =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>> MILLIS = new com.fasterxml.jackson.core.type.TypeReference<>() { };
+    private static final com.fasterxml.jackson.core.type.TypeReference<SortedMap<String, String>> EXCLUDED =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
 
     private static List<RunRecord> runs(JsonNode array) {
         List<RunRecord> runs = new ArrayList<>();
@@ -260,6 +275,11 @@ public final class Journal implements ExploreListener, AutoCloseable {
     /** Argument values of the traced run (empty for journals of earlier versions). */
     public SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs() {
         return usedArgs == null ? new TreeMap<>() : usedArgs;
+    }
+
+    /** The index of a suite made of tests (null if none was recorded). */
+    public TestIndex testIndex() {
+        return testIndex;
     }
 
     public ExperimentResult experiment(Experiment e) {
@@ -288,6 +308,14 @@ public final class Journal implements ExploreListener, AutoCloseable {
                 append(n);
             }
             case ExploreEvent.ExperimentFinished f -> experiment(f.result());
+            case ExploreEvent.TestsIndexed t -> {
+                ObjectNode n = Json.mapper().createObjectNode().put("type", "tests");
+                n.set("tests", Json.mapper().valueToTree(t.index().tests()));
+                n.set("used", Json.mapper().valueToTree(t.index().used()));
+                n.set("millis", Json.mapper().valueToTree(t.index().millis()));
+                n.set("excluded", Json.mapper().valueToTree(t.index().excluded()));
+                append(n);
+            }
             case ExploreEvent.Confirmed c -> experiment(c.after());
             default -> { }
         }
@@ -306,6 +334,9 @@ public final class Journal implements ExploreListener, AutoCloseable {
                 .put("name", result.experiment().syscall().name())
                 .put("treatment", result.experiment().treatment().id());
         n.set("runs", Json.mapper().valueToTree(result.runs()));
+        if (result.tests() != null) {
+            n.set("tests", Json.mapper().valueToTree(result.tests()));
+        }
         if (!result.confirmation().isEmpty()) {
             n.set("confirmation", Json.mapper().valueToTree(result.confirmation()));
         }

@@ -80,6 +80,8 @@ final class PlanSearch {
     private final TimeLimits trialLimits;
     private final Runs runs;
     private final Syscall launch;
+    /** What every run of the plan starts from (for a suite made of tests: all explored tests). */
+    private final WorkloadRunner.Options base;
 
     // the plan being built
     private final SortedMap<Syscall, Treatment> candidates = new TreeMap<>();
@@ -98,7 +100,7 @@ final class PlanSearch {
     private static final int MAX_FLAKY_ROUNDS = 2;
 
     PlanSearch(WorkloadRunner runner, SyscallTable table, RunScheduler scheduler, ExploreListener listener, int passes,
-               TimeLimits experimentLimits, TimeLimits traceLimits, Runs runs) {
+               TimeLimits experimentLimits, TimeLimits traceLimits, Runs runs, WorkloadRunner.Options base) {
         this.runner = runner;
         this.table = table;
         this.scheduler = scheduler;
@@ -110,6 +112,7 @@ final class PlanSearch {
         this.trialLimits = experimentLimits;
         this.runs = runs;
         this.launch = table.require("execve");
+        this.base = base;
     }
 
     /** The most rounds before the plan is given up as not verifiable (each round changes the plan). */
@@ -232,7 +235,7 @@ final class PlanSearch {
         List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
         for (Syscall s : syscalls) {
             SeccompFilter without = SeccompFilter.of(plan.with(s, Treatment.STUB));
-            tasks.add(() -> runs.run(trialLimits.apply(WorkloadRunner.Options.filtered(without))));
+            tasks.add(() -> runs.run(trialLimits.apply(base.withFilter(without))));
         }
         List<RunRecord> records = scheduler.invokeAll(tasks).stream().map(WorkloadOutcome::record).toList();
         allRuns.addAll(records);
@@ -291,14 +294,14 @@ final class PlanSearch {
         SeccompFilter filter = SeccompFilter.of(plan);
         List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
         for (int i = 0; i < passes; i++) {
-            tasks.add(() -> runs.run(planLimits.apply(WorkloadRunner.Options.filtered(filter))));
+            tasks.add(() -> runs.run(planLimits.apply(base.withFilter(filter))));
         }
         if (trace) {
-            tasks.add(() -> runs.run(traceLimits.apply(WorkloadRunner.Options.filtered(filter).withTrace(true))));
+            tasks.add(() -> runs.run(traceLimits.apply(base.withFilter(filter).withTrace(true))));
         }
         for (Syscall s : trials) {
             SeccompFilter without = SeccompFilter.of(plan.with(s, Treatment.STUB));
-            tasks.add(() -> runs.run(trialLimits.apply(WorkloadRunner.Options.filtered(without))));
+            tasks.add(() -> runs.run(trialLimits.apply(base.withFilter(without))));
         }
         List<WorkloadOutcome> outcomes = scheduler.invokeAll(tasks);
         List<RunRecord> verification = outcomes.subList(0, passes).stream().map(WorkloadOutcome::record).toList();
@@ -326,7 +329,7 @@ final class PlanSearch {
         SeccompFilter filter = SeccompFilter.of(plan);
         List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
         for (int i = 0; i < passes; i++) {
-            tasks.add(() -> runs.run(limits.apply(WorkloadRunner.Options.filtered(filter))));
+            tasks.add(() -> runs.run(limits.apply(base.withFilter(filter))));
         }
         List<RunRecord> records = scheduler.invokeAll(tasks).stream().map(WorkloadOutcome::record).toList();
         allRuns.addAll(records);
@@ -392,7 +395,7 @@ final class PlanSearch {
                 int prefix = lo + i * (hi - lo) / (width + 1);
                 SeccompFilter filter = SeccompFilter.of(closedWorld(prefix));
                 points.add(prefix);
-                tasks.add(() -> runs.run(planLimits.apply(WorkloadRunner.Options.filtered(filter))));
+                tasks.add(() -> runs.run(planLimits.apply(base.withFilter(filter))));
             }
             List<RunRecord> records = new ArrayList<>(scheduler.invokeAll(tasks).stream().map(WorkloadOutcome::record).toList());
             allRuns.addAll(records);
@@ -407,7 +410,7 @@ final class PlanSearch {
                 List<Callable<WorkloadOutcome>> again = new ArrayList<>();
                 for (int i : failing) {
                     SeccompFilter filter = SeccompFilter.of(closedWorld(points.get(i)));
-                    again.add(() -> runs.run(planLimits.apply(WorkloadRunner.Options.filtered(filter))));
+                    again.add(() -> runs.run(planLimits.apply(base.withFilter(filter))));
                 }
                 List<RunRecord> second = scheduler.invokeAll(again).stream().map(WorkloadOutcome::record).toList();
                 allRuns.addAll(second);
@@ -451,7 +454,7 @@ final class PlanSearch {
             SeccompFilter filter = SeccompFilter.of(closedWorld(hi));
             List<Callable<WorkloadOutcome>> again = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
-                again.add(() -> runs.run(planLimits.apply(WorkloadRunner.Options.filtered(filter))));
+                again.add(() -> runs.run(planLimits.apply(base.withFilter(filter))));
             }
             List<RunRecord> records = scheduler.invokeAll(again).stream().map(WorkloadOutcome::record).toList();
             allRuns.addAll(records);

@@ -62,6 +62,12 @@ public final class ExploreProgress implements ExploreListener {
                         : "; " + String.join(", ", t.launchOnly().stream().map(Object::toString).toList())
                         + " only start the program (not explored)"));
             }
+            case ExploreEvent.TestsIndexed t -> {
+                line("tests: " + t.index().tests().size() + " explored, each alone: "
+                        + t.index().millisOf(t.index().tests()) / 1000 + " s in all"
+                        + (t.index().excluded().isEmpty() ? "" : "; left out: " + t.index().excluded().size()));
+                t.index().excluded().forEach((id, why) -> line("  left out " + id + ": " + why));
+            }
             case ExploreEvent.Resumed r -> line("resuming from the journal: " + (r.baseline() ? "the baseline, " : "")
                     + (r.trace() ? "the trace, " : "") + r.experiments() + " of " + r.of() + " experiments");
             case ExploreEvent.ExperimentFinished f -> {

@@ -34,6 +34,14 @@ public final class ExploreReport {
             List<String> names = e.names(c);
             sb.append(String.format("%-12s %3d  %s%n", c.label(), names.size(), wrap(String.join(" ", names), 18)));
         }
+        if (e.tests() != null) {
+            var needing = testsNeeding(e);
+            sb.append("\n").append(e.tests().tests().size()).append(" tests explored").append(e.tests().excluded().isEmpty()
+                    ? "" : ", " + e.tests().excluded().size() + " left out (they fail alone)").append("; the tests that need a"
+                    + " syscall implemented (they fail both when it is stubbed and when it is faked):\n");
+            needing.forEach((s, t) -> sb.append(String.format("  %-18s %3d  %s%n", s, t.size(),
+                    wrap(String.join(" ", t.stream().limit(12).toList()) + (t.size() > 12 ? " ..." : ""), 26))));
+        }
         ShimPlan p = e.plan();
         sb.append("\nshim plan").append(p.verified() ? " (verified: it passed " + p.passes()
                 + " runs in a row with every other syscall returning ENOSYS)" : " (NOT verified)").append(":\n");
@@ -142,6 +150,14 @@ public final class ExploreReport {
             limits.put("stopMillis", e.limits().grace().toMillis());
         }
         root.put("limits", limits);
+        if (e.tests() != null) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("explored", e.tests().tests());
+            t.put("excluded", e.tests().excluded());
+            t.put("millisAlone", e.tests().millis());
+            t.put("needing", testsNeeding(e));
+            root.put("tests", t);
+        }
         root.put("meanJobs", Math.round(e.meanJobs() * 10) / 10.0);
         root.put("plan", e.plan());
         root.put("planRounds", e.planOutcome().rounds());
@@ -155,11 +171,34 @@ public final class ExploreReport {
         m.put("filter", r.experiment().toString() + " -> "
                 + dev.shimscope.sandbox.SeccompFilter.action(r.experiment().treatment()).describe());
         m.put("outcome", r.outcome().name().toLowerCase());
+        if (r.tests() != null) {
+            m.put("tests", r.tests());
+            m.put("failedTests", r.failedTests());
+        }
         m.put("runs", r.runs());
         if (!r.confirmation().isEmpty()) {
             m.put("confirmation", r.confirmation());
         }
         return m;
+    }
+
+    /**
+     * For a suite made of tests: per syscall, the tests that failed both when it was stubbed and
+     * when it was faked, the features that need it implemented (the partial-support view).
+     */
+    public static java.util.SortedMap<String, java.util.SortedSet<String>> testsNeeding(Exploration e) {
+        java.util.SortedMap<String, java.util.SortedSet<String>> out = new java.util.TreeMap<>();
+        for (SyscallResult v : e.verdicts()) {
+            if (v.stub().tests() == null) {
+                continue;
+            }
+            java.util.SortedSet<String> both = new java.util.TreeSet<>(v.stub().failedTests());
+            both.retainAll(v.fake().failedTests());
+            if (!both.isEmpty()) {
+                out.put(v.name(), both);
+            }
+        }
+        return out;
     }
 
     private static String names(java.util.Collection<Syscall> syscalls) {

@@ -125,6 +125,19 @@ public final class StoreReport {
             if (p.staticSources() != null) {
                 category(sb, "static sources", p.staticSources());
             }
+            if (p.plan() != null) {
+                var plan = p.plan();
+                sb.append("  shim plan").append(plan.verified() ? " (verified, " + plan.passes() + " passes in the closed world)"
+                        : " (NOT verified)").append(":\n");
+                category(sb, "  implement", names(plan.implement()));
+                category(sb, "  stub", names(plan.stub()));
+                category(sb, "  fake", names(plan.fake()));
+                plan.repairs().forEach(r -> sb.append("    repaired: ").append(r.describe()).append('\n'));
+            }
+            if (p.testsNeeding() != null && !p.testsNeeding().isEmpty()) {
+                sb.append("  tests that need a syscall implemented (they fail both stubbed and faked):\n");
+                p.testsNeeding().forEach((s, t) -> sb.append("    ").append(s).append(": ").append(String.join(" ", t)).append('\n'));
+            }
         }
         return sb.toString();
     }
@@ -150,8 +163,20 @@ public final class StoreReport {
             if (p.staticSources() != null) {
                 names(o, "static_sources", p.staticSources());
             }
+            if (p.plan() != null) {
+                o.set("plan", Json.mapper().valueToTree(p.plan()));
+            }
+            if (p.testsNeeding() != null) {
+                o.set("tests_needing", Json.mapper().valueToTree(p.testsNeeding()));
+            }
         }
         return Json.write(arr);
+    }
+
+    private static java.util.SortedSet<String> names(java.util.Set<dev.shimscope.syscall.Syscall> syscalls) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        syscalls.forEach(s -> out.add(s.name()));
+        return out;
     }
 
     private static void names(ObjectNode o, String field, Collection<String> names) {

@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format", "app", "workload_kind", "workload", "run_id", "recorded", "tool_version",
-        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "plan", "details"})
+        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "plan", "tests_needing", "details"})
 public record Profile(
         @JsonProperty("app") String app,
         @JsonProperty("workload_kind") WorkloadKind kind,
@@ -63,7 +63,8 @@ public record Profile(
         @JsonProperty("static_binary") SortedSet<String> staticBinary,
         @JsonProperty("static_sources") SortedSet<String> staticSources,
         @JsonProperty("details") ObjectNode details,
-        @JsonProperty("plan") ShimPlan plan) {
+        @JsonProperty("plan") ShimPlan plan,
+        @JsonProperty("tests_needing") SortedMap<String, SortedSet<String>> testsNeeding) {
 
     /**
      * Version of the JSON layout written by this class. 2: the shim plan as typed data
@@ -76,7 +77,7 @@ public record Profile(
                    boolean imported, Arch arch, SortedSet<String> used, SortedMap<String, Verdict> verdicts,
                    SortedSet<String> staticBinary, SortedSet<String> staticSources, ObjectNode details) {
         this(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts, staticBinary,
-                staticSources, details, null);
+                staticSources, details, null, null);
     }
 
     /** File name of the JSON beside Loupe's {@code data/} directory. */
@@ -148,6 +149,12 @@ public record Profile(
                     + " holds no data: neither dynamic (used/verdicts) nor static results");
         }
         details = details == null ? JsonNodeFactory.instance.objectNode() : details.deepCopy();
+        if (testsNeeding != null) {
+            TreeMap<String, SortedSet<String>> t = new TreeMap<>();
+            testsNeeding.forEach((k, v) -> t.put(checkName(table, where, "tests_needing", k),
+                    Collections.unmodifiableSortedSet(new TreeSet<>(v))));
+            testsNeeding = Collections.unmodifiableSortedMap(t);
+        }
     }
 
     /**
@@ -185,23 +192,36 @@ public record Profile(
 
     public Profile withStaticBinary(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                names == null ? null : new TreeSet<>(names), staticSources, details, plan);
+                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding);
     }
 
     public Profile withStaticSources(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, names == null ? null : new TreeSet<>(names), details, plan);
+                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding);
     }
 
     public Profile withDetails(ObjectNode newDetails) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, newDetails, plan);
+                staticBinary, staticSources, newDetails, plan, testsNeeding);
     }
 
     /** The result with the exploration's shim plan. */
     public Profile withPlan(ShimPlan newPlan) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, newPlan);
+                staticBinary, staticSources, details, newPlan, testsNeeding);
+    }
+
+    /** The result with, for a suite made of tests, the tests that need each syscall implemented. */
+    public Profile withTestsNeeding(java.util.Map<String, ? extends java.util.Set<String>> needing) {
+        SortedMap<String, SortedSet<String>> m = null;
+        if (needing != null) {
+            m = new TreeMap<>();
+            for (var e : needing.entrySet()) {
+                m.put(e.getKey(), new TreeSet<>(e.getValue()));
+            }
+        }
+        return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
+                staticBinary, staticSources, details, plan, m);
     }
 
     /** The stored shim plan, if the result has one that was verified. */

@@ -50,6 +50,7 @@ final class ProfileReader {
             TreeSet<String> staticSources = null;
             ObjectNode details = null;
             JsonNode planTree = null;
+            TreeMap<String, java.util.SortedSet<String>> testsNeeding = null;
             int format = Profile.FORMAT;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -83,6 +84,15 @@ final class ProfileReader {
                         expect(p, t, JsonToken.START_OBJECT, source);
                         details = (ObjectNode) tree(p);
                     }
+                    case "tests_needing" -> {
+                        expect(p, t, JsonToken.START_OBJECT, source);
+                        testsNeeding = new TreeMap<>();
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String name = p.currentName();
+                            p.nextToken();
+                            testsNeeding.put(name, strings(p, source));
+                        }
+                    }
                     case "plan" -> {
                         expect(p, t, JsonToken.START_OBJECT, source);
                         planTree = tree(p);
@@ -102,7 +112,7 @@ final class ProfileReader {
                 plan = StoredPlans.readFormat1(details.get("plan"), table, source);
             }
             return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                    staticBinary, staticSources, details, plan);
+                    staticBinary, staticSources, details, plan, testsNeeding);
         }
     }
 

@@ -180,6 +180,27 @@ class ExplorerTest {
     }
 
     @Test
+    void aSuiteOfTestsRunsOnlyTheTestsThatCalledTheSyscall(@TempDir Path dir) throws Exception {
+        Exploration e = explore(FixtureSpecs.units(dir), null);
+
+        assertThat(e.tests().tests()).containsExactly("uname", "parent", "plain");
+        SyscallResult uname = e.verdicts().stream().filter(v -> v.name().equals("uname")).findFirst().orElseThrow();
+        SyscallResult getppid = e.verdicts().stream().filter(v -> v.name().equals("getppid")).findFirst().orElseThrow();
+        // each experiment ran exactly the tests whose traces called its syscall ...
+        assertThat(uname.stub().tests()).containsExactly("uname");
+        assertThat(getppid.stub().tests()).containsExactly("parent");
+        // ... while what the C runtime does for every test selects every test
+        SyscallResult exit = e.verdicts().stream().filter(v -> v.name().equals("exit_group")).findFirst().orElseThrow();
+        assertThat(exit.stub().tests()).containsExactly("uname", "parent", "plain");
+        // and the verdicts say which tests need what
+        assertThat(uname.verdict()).isEqualTo(Verdict.REQUIRED);
+        assertThat(uname.stub().failedTests()).containsExactly("uname");
+        assertThat(getppid.verdict()).isEqualTo(Verdict.REQUIRED);
+        assertThat(getppid.fake().failedTests()).containsExactly("parent");
+        assertThat(e.plan().verified()).isTrue();
+    }
+
+    @Test
     void theSameVerdictsGiveTheSamePlan(@TempDir Path dir) throws Exception {
         WorkloadSpec spec = FixtureSpecs.suite(dir, "fallback");
         Exploration a = explore(spec, null);

@@ -15,6 +15,39 @@ final class FixtureSpecs {
     private FixtureSpecs() {
     }
 
+    /**
+     * A suite made of tests: the {@code units} fixture run once per test id, filtered as the
+     * fixture binary only (the shell that runs the tests is not the application).
+     */
+    static WorkloadSpec units(Path dir) throws IOException {
+        Path binary = Fixtures.compile("musl-gcc", "units", "units-musl", "-static");
+        Files.copy(binary, dir.resolve("units"), StandardCopyOption.REPLACE_EXISTING);
+        Path script = dir.resolve("run-units.sh");
+        Files.writeString(script, """
+                #!/bin/sh
+                for t in ${SHIMSCOPE_TESTS:-uname parent plain}; do
+                  if ./units "$t"; then echo "ok $t"; else echo "not ok $t"; fi
+                done
+                """);
+        script.toFile().setExecutable(true);
+        Path spec = dir.resolve("units.yaml");
+        Files.writeString(spec, """
+                app: fixture-units
+                workload: tests
+                kind: suite
+                binary: ./units
+                only: ./units
+                tests:
+                  ids: [uname, parent, plain]
+                  passed: '^ok (?<test>\\S+)$'
+                  failed: '^not ok (?<test>\\S+)$'
+                test:
+                  command: [./run-units.sh]
+                  timeout: 20s
+                """);
+        return WorkloadSpecs.load(spec);
+    }
+
     static WorkloadSpec suite(Path dir, String fixture) throws IOException {
         Path binary = Fixtures.compile("musl-gcc", fixture, fixture + "-musl", "-static");
         Files.copy(binary, dir.resolve(fixture), StandardCopyOption.REPLACE_EXISTING);
