@@ -83,6 +83,11 @@ final class ExploreCommand implements Callable<Integer> {
             + " (by default only the tests whose traces called the syscall).")
     boolean allTests;
 
+    @Option(names = "--shard", paramLabel = "I/N|setup", description = "Run only the I-th of N shares of the"
+            + " experiments into the journal, then stop (no plan, nothing stored); 'setup' runs only the baseline and the"
+            + " trace: for explorations spread over machines, see docs/scale-out.md.")
+    String shard;
+
     @Mixin
     DbOption db;
 
@@ -108,7 +113,8 @@ final class ExploreCommand implements Callable<Integer> {
         Packages.ensureInstalled(spec, err);
         Preparation.ensurePrepared(spec, err);
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
-        Explorer.Options options = new Explorer.Options(k, replicas, baselineRuns, planPasses, !fixedJobs, allTests);
+        Explorer.Options options = new Explorer.Options(k, replicas, baselineRuns, planPasses, !fixedJobs, allTests,
+                shard == null ? null : shard.equals("setup") ? Explorer.Shard.SETUP : Explorer.Shard.parse(shard));
         SyscallTable table = SyscallTable.x86_64();
         Map<String, String> env = Environment.collect(spec);
         env.put("jobs", Integer.toString(k));
@@ -139,6 +145,12 @@ final class ExploreCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(notice);
             try {
                 result = new Explorer(runner, table, options, progress, journal).explore(env);
+            } catch (Explorer.ShardFinished done) {
+                out.println(shard.equals("setup") ? "setup of " + spec.id() + ": the baseline and the trace are in the journal " + jf
+                        : "shard " + shard + " of " + spec.id() + ": its experiments (" + done.experiments()
+                        + " syscalls) are in the journal " + jf);
+                out.flush();
+                return 0;
             } catch (Explorer.ExplorationException e) {
                 // a baseline or trace that failed is redone in seconds: no journal to resume or delete
                 journal.discardIfNoExperiments();

@@ -57,15 +57,24 @@ public final class Explorer {
      * @param allTests     for a suite made of tests: every experiment runs all of them (no selection)
      */
     public record Options(int jobs, int replicas, int baselineRuns, int planPasses, boolean adaptive,
-                          boolean allTests) {
+                          boolean allTests, Shard shard) {
         public Options {
             if (jobs < 1 || replicas < 1 || baselineRuns < 1 || planPasses < 1) {
                 throw new IllegalArgumentException("jobs, replicas, baseline runs and plan passes must be at least 1");
             }
         }
 
+        public Options(int jobs, int replicas, int baselineRuns, int planPasses, boolean adaptive, boolean allTests) {
+            this(jobs, replicas, baselineRuns, planPasses, adaptive, allTests, null);
+        }
+
         public Options(int jobs, int replicas, int baselineRuns, int planPasses, boolean adaptive) {
-            this(jobs, replicas, baselineRuns, planPasses, adaptive, false);
+            this(jobs, replicas, baselineRuns, planPasses, adaptive, false, null);
+        }
+
+        /** The same options for one shard of the experiments. */
+        public Options withShard(Shard s) {
+            return new Options(jobs, replicas, baselineRuns, planPasses, adaptive, allTests, s);
         }
 
         public Options(int jobs, int replicas, int baselineRuns, int planPasses) {
@@ -74,6 +83,59 @@ public final class Explorer {
 
         public static Options defaults() {
             return new Options(Runtime.getRuntime().availableProcessors(), 2, 3, 3, true, false);
+        }
+    }
+
+    /**
+     * One of {@code count} disjoint shares of the experiments (the {@code index}-th, from 0), for
+     * explorations spread over several machines: a shard runs its experiments into its journal and
+     * stops there; once every shard's journal is merged into one, a resumed exploration has every
+     * experiment and goes on to the plan exactly as a local one. Experiments are dealt out in
+     * order (the i-th used syscall's stub and fake to shard i mod count), so shards are balanced
+     * and the same everywhere.
+     */
+    public record Shard(int index, int count) {
+        public Shard {
+            if (count < 1 || index < 0 || index >= count) {
+                throw new IllegalArgumentException("a shard is I/N with 0 <= I < N, not " + index + "/" + count);
+            }
+        }
+
+        public static Shard parse(String text) {
+            var m = java.util.regex.Pattern.compile("(\\d{1,6})/(\\d{1,6})").matcher(text.strip());
+            if (!m.matches()) {
+                throw new IllegalArgumentException("--shard must be I/N (e.g. 0/4), not '" + text + "'");
+            }
+            return new Shard(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+        }
+
+        boolean owns(int position) {
+            return position % count == index;
+        }
+
+        /** The setup shard: baseline and trace into the journal, no experiment (count 0 of the shards). */
+        public static final Shard SETUP = new Shard(0, 1, true);
+
+        private Shard(int index, int count, boolean setup) {
+            this(index, count);
+        }
+
+        public boolean setupOnly() {
+            return this == SETUP;
+        }
+    }
+
+    /** What a shard did: its experiments are in the journal; there is no plan. */
+    public static final class ShardFinished extends RuntimeException {
+        private final int experiments;
+
+        ShardFinished(int experiments) {
+            super("shard finished: " + experiments + " experiments recorded in the journal");
+            this.experiments = experiments;
+        }
+
+        public int experiments() {
+            return experiments;
         }
     }
 
@@ -169,7 +231,13 @@ public final class Explorer {
                     throw e;
                 }
             }
+            if (options.shard() != null && options.shard().setupOnly()) {
+                throw new ShardFinished(0);
+            }
             List<SyscallResult> verdicts = experiments(scheduler, traced.used(), limits, baseline, index);
+            if (options.shard() != null) {
+                throw new ShardFinished(verdicts.size());
+            }
             WorkloadRunner.Options planBase = WorkloadRunner.Options.plain().withTests(index == null ? null : index.all());
             PlanOutcome plan = new PlanSearch(runner, table, scheduler, listener, options.planPasses(), limits,
                     traced.limits(spec), this::run, planBase).search(verdicts, traced.launch());
@@ -347,7 +415,11 @@ public final class Explorer {
         }
         Map<String, ExperimentResult> results = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Experiment> todo = new ArrayList<>();
-        for (Experiment e : all) {
+        for (int i = 0; i < all.size(); i++) {
+            Experiment e = all.get(i);
+            if (options.shard() != null && !options.shard().owns(i / 2)) {
+                continue; // another shard's
+            }
             ExperimentResult done = journal == null ? null : journal.experiment(e);
             if (done != null) {
                 results.put(e.key(), done);
@@ -377,6 +449,9 @@ public final class Explorer {
         for (UsedSyscall u : used) {
             ExperimentResult stub = results.get(new Experiment(u.syscall(), Treatment.STUB).key());
             ExperimentResult fake = results.get(new Experiment(u.syscall(), Treatment.FAKE).key());
+            if (stub == null || fake == null) {
+                continue; // another shard's
+            }
             verdicts.add(new SyscallResult(u.syscall(), u.calls(), ExperimentResult.verdict(stub, fake), stub, fake));
         }
         return verdicts;
