@@ -52,14 +52,8 @@ final class EmulateCommand implements Callable<Integer> {
             description = "An OS support list: a *.syscalls file or a shipped name (gvisor, unikraft, ...).")
     String os;
 
-    @Parameters(arity = "1..*", paramLabel = "TARGET",
-            description = {"A spec file or a catalog name; or, after --, a bare command and its arguments",
-                    "(it passes when it exits 0; every process it starts runs under the OS's list)."})
-    List<String> target;
-
-    @Option(names = "--timeout", defaultValue = "600", paramLabel = "SECONDS",
-            description = "A bare command fails after this many seconds (default ${DEFAULT-VALUE}).")
-    int timeoutSeconds;
+    @Mixin
+    WorkloadTarget target;
 
     @Spec
     CommandSpec commandSpec;
@@ -98,20 +92,9 @@ final class EmulateCommand implements Callable<Integer> {
         OptionChecks.range(commandSpec, "--verify", verifyRuns, 1, 20);
         InputFiles.requireWritable(jsonFile, "the JSON");
         OsDescription support = OsDescription.load(os);
-        boolean bareCommand = commandSpec.commandLine().getParseResult().originalArgs().contains("--");
-        if (!bareCommand && target.size() > 1) {
-            throw new IllegalArgumentException("give one TARGET (a spec file or a catalog name), or a command after --"
-                    + " (emulate --os LIST -- CMD ARGS)");
-        }
-        if (timeoutSeconds < 1) {
-            throw new IllegalArgumentException("--timeout must be at least 1 second");
-        }
-        Path cwd = Path.of("").toAbsolutePath();
-        WorkloadSpec spec = bareCommand
-                ? WorkloadSpecs.forCommand(target, cwd, Duration.ofSeconds(timeoutSeconds))
-                : Catalog.resolveTarget(target.getFirst());
+        WorkloadSpec spec = target.resolve(commandSpec);
         // the ELF loader check (static --bincompat) goes with the emulation when a binary is known
-        Path binary = bareCommand ? Commands.resolve(target.getFirst(), cwd) : spec.binary();
+        Path binary = target.binary(commandSpec, spec);
         Packages.ensureInstalled(spec, commandSpec.commandLine().getErr());
         Preparation.ensurePrepared(spec, commandSpec.commandLine().getErr());
         SyscallTable table = SyscallTable.x86_64();

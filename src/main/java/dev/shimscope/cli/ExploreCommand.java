@@ -46,8 +46,8 @@ import java.util.concurrent.Executors;
                 + " 1 on an error, 2 on a usage error."})
 final class ExploreCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "A spec file or a catalog name (see 'catalog list').")
-    String target;
+    @Mixin
+    WorkloadTarget target;
 
     @Option(names = "--jobs", paramLabel = "K", description = "Runs at a time (default: the spec's 'parallel', else the number of CPUs).")
     Integer jobs;
@@ -105,7 +105,7 @@ final class ExploreCommand implements Callable<Integer> {
         OptionChecks.range(commandSpec, "--replicas", replicas, 1, 20);
         OptionChecks.range(commandSpec, "--baseline", baselineRuns, 1, 100);
         OptionChecks.range(commandSpec, "--plan-passes", planPasses, 1, 20);
-        WorkloadSpec spec = Catalog.resolveTarget(target);
+        WorkloadSpec spec = target.resolve(commandSpec);
         InputFiles.requireWritable(csv, "the CSV");
         InputFiles.requireWritable(jsonFile, "the JSON");
         // the store is written at the very end: a store that cannot take the result is refused now

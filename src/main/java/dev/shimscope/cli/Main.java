@@ -20,6 +20,7 @@ import java.io.PrintWriter;
         subcommands = {
                 DoctorCommand.class,
                 TraceCommand.class,
+                InitCommand.class,
                 RunCommand.class,
                 ExploreCommand.class,
                 DbCommand.class,
@@ -30,6 +31,7 @@ import java.io.PrintWriter;
                 EmulateCommand.class,
                 StaticCommand.class,
                 CatalogCommand.class,
+                CleanCommand.class,
                 CommandLine.HelpCommand.class
         })
 public final class Main implements Runnable {

@@ -1,5 +1,7 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.report.RunReport;
+import dev.shimscope.report.TraceReport;
 import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.sandbox.SeccompAction;
 import dev.shimscope.sandbox.SeccompFilter;
@@ -16,6 +18,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,8 +32,8 @@ import java.util.concurrent.Callable;
         "Missing Debian packages of the spec are installed first (as root; else the apt command is shown)."})
 final class RunCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "TARGET", description = "A spec file or a catalog name.")
-    String target;
+    @picocli.CommandLine.Mixin
+    WorkloadTarget target;
 
     @Option(names = "--stub", paramLabel = "SYSCALL", split = ",", description = "Syscalls to stub (return -ENOSYS).")
     List<String> stub = new ArrayList<>();
@@ -66,10 +69,13 @@ final class RunCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec commandSpec;
 
+    /** Lines of the client's and the server's output a failing run shows. */
+    private static final int OUTPUT_LINES = 8;
+
     @Override
     public Integer call() throws Exception {
         OptionChecks.range(commandSpec, "--times", times, 1, 10_000);
-        WorkloadSpec spec = Catalog.resolveTarget(target);
+        WorkloadSpec spec = target.resolve(commandSpec);
         Packages.ensureInstalled(spec, commandSpec.commandLine().getErr());
         Preparation.ensurePrepared(spec, commandSpec.commandLine().getErr());
         SyscallTable table = SyscallTable.x86_64();
@@ -125,14 +131,29 @@ final class RunCommand implements Callable<Integer> {
                 line.append("; tests passed ").append(o.passedTests().size()).append(", failed ").append(o.failedTests().size());
             }
             if (o.trace() != null) {
-                line.append("; ").append(o.trace().syscalls().size()).append(" syscalls used by ")
+                line.append("; ").append(o.trace().applicationSyscalls().size()).append(" syscalls used by ")
                         .append(String.join(", ", o.trace().executables()));
             }
-            commandSpec.commandLine().getOut().println(line);
+            PrintWriter out = commandSpec.commandLine().getOut();
+            out.println(line);
+            if (o.trace() != null) {
+                // the names with their counts: what the workload uses, at a glance
+                out.println(TraceReport.usage(o.trace().applicationSyscalls()));
+            }
+            if (!o.passed()) {
+                // what the user needs to fix it: the last lines of each side, not one line
+                out.print(RunReport.tails(o, spec.server() != null, OUTPUT_LINES));
+                if (!keep) {
+                    out.println("  (all of the output and the run's files: run again with --keep)");
+                }
+            }
         }
+        PrintWriter out = commandSpec.commandLine().getOut();
         if (keep) {
-            commandSpec.commandLine().getOut().println("runs kept in " + sandbox.workRoot() + " (run-N/out: logs, run-N/control: supervisor)");
+            out.println("runs kept in " + sandbox.workRoot() + " (run-N/out: logs, run-N/control: supervisor);"
+                    + " remove them with: shimscope clean");
         }
+        out.flush();
         return failures == 0 ? 0 : 1;
     }
 }

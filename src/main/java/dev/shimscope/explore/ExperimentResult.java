@@ -14,7 +14,20 @@ import java.util.List;
  * (the tests whose traces called the syscall); null for the whole workload.
  */
 public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List<RunRecord> confirmation,
-                               List<String> tests) {
+                               List<String> tests, boolean indistinguishable) {
+
+    public ExperimentResult(Experiment experiment, List<RunRecord> runs, List<RunRecord> confirmation, List<String> tests) {
+        this(experiment, runs, confirmation, tests, false);
+    }
+
+    /**
+     * A fake that returns what the call returned in every traced call (getuid as root): not run,
+     * since it could tell nothing; it counts as working (an OS that fakes it answers as the call
+     * did here) and is reported apart, as not distinguishable.
+     */
+    public static ExperimentResult notDistinguishable(Experiment e) {
+        return new ExperimentResult(e, List.of(), List.of(), null, true);
+    }
 
     public ExperimentResult {
         runs = List.copyOf(runs);
@@ -43,6 +56,9 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List
     }
 
     public Outcome outcome() {
+        if (indistinguishable) {
+            return Outcome.WORKS;
+        }
         return of(confirmation.isEmpty() ? runs : confirmation);
     }
 
@@ -58,7 +74,7 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List
      * for a CPU for more than {@code starvedShare} of its time.
      */
     public boolean needsConfirmation(double starvedShare) {
-        if (!confirmation.isEmpty()) {
+        if (!confirmation.isEmpty() || indistinguishable) {
             return false;
         }
         if (of(runs) == Outcome.FLAKY) {
@@ -69,7 +85,7 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List
     }
 
     public ExperimentResult withConfirmation(List<RunRecord> alone) {
-        return new ExperimentResult(experiment, runs, alone, tests);
+        return new ExperimentResult(experiment, runs, alone, tests, indistinguishable);
     }
 
     /**

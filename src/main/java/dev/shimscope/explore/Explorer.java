@@ -311,7 +311,7 @@ public final class Explorer {
         List<UsedSyscall> used = new ArrayList<>();
         SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args = new TreeMap<>();
         for (TraceResult.SyscallUse u : t.applicationSyscalls()) {
-            used.add(new UsedSyscall(u.syscall(), u.calls()));
+            used.add(new UsedSyscall(u.syscall(), u.calls(), u.alwaysZero()));
             if (!u.args().isEmpty()) {
                 args.put(u.name(), u.args());
             }
@@ -409,9 +409,13 @@ public final class Explorer {
     private List<SyscallResult> experiments(RunScheduler scheduler, List<UsedSyscall> used, TimeLimits limits,
                                             List<RunRecord> baseline, TestIndex index) throws InterruptedException {
         List<Experiment> all = new ArrayList<>();
+        java.util.Set<Syscall> indistinguishable = new java.util.HashSet<>();
         for (UsedSyscall u : used) {
             all.add(new Experiment(u.syscall(), Treatment.STUB));
             all.add(new Experiment(u.syscall(), Treatment.FAKE));
+            if (u.fakeIndistinguishable()) {
+                indistinguishable.add(u.syscall());
+            }
         }
         Map<String, ExperimentResult> results = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Experiment> todo = new ArrayList<>();
@@ -419,6 +423,10 @@ public final class Explorer {
             Experiment e = all.get(i);
             if (options.shard() != null && !options.shard().owns(i / 2)) {
                 continue; // another shard's
+            }
+            if (e.treatment().kind() == Treatment.Kind.FAKE && indistinguishable.contains(e.syscall())) {
+                results.put(e.key(), ExperimentResult.notDistinguishable(e));
+                continue;
             }
             ExperimentResult done = journal == null ? null : journal.experiment(e);
             if (done != null) {

@@ -215,7 +215,7 @@ public final class Journal implements ExploreListener, AutoCloseable {
                 case "trace" -> {
                     List<UsedSyscall> u = new ArrayList<>();
                     n.get("used").forEach(x -> u.add(new UsedSyscall(TABLE.byNumber(x.get("number").asInt()),
-                            x.get("calls").asLong())));
+                            x.get("calls").asLong(), x.path("alwaysZero").asBoolean(false))));
                     used = u;
                 }
                 case "args" -> usedArgs = Json.mapper().convertValue(n.get("args"), ARGS);
@@ -304,7 +304,7 @@ public final class Journal implements ExploreListener, AutoCloseable {
                 ObjectNode n = Json.mapper().createObjectNode().put("type", "trace");
                 ArrayNode a = n.putArray("used");
                 t.used().forEach(u -> a.addObject().put("number", u.syscall().number()).put("name", u.syscall().name())
-                        .put("calls", u.calls()));
+                        .put("calls", u.calls()).put("alwaysZero", u.alwaysZero()));
                 append(n);
             }
             case ExploreEvent.ExperimentFinished f -> experiment(f.result());

@@ -42,6 +42,11 @@ public final class ExploreReport {
             needing.forEach((s, t) -> sb.append(String.format("  %-18s %3d  %s%n", s, t.size(),
                     wrap(String.join(" ", t.stream().limit(12).toList()) + (t.size() > 12 ? " ..." : ""), 26))));
         }
+        List<String> same = e.verdicts().stream().filter(v -> v.fake().indistinguishable()).map(SyscallResult::name).toList();
+        if (!same.isEmpty()) {
+            sb.append("\nfake not distinguishable (every traced call returned 0, which is what a fake returns; not"
+                    + " tested): ").append(String.join(" ", same)).append('\n');
+        }
         ShimPlan p = e.plan();
         sb.append("\nshim plan").append(p.verified() ? " (verified: it passed " + p.passes()
                 + " runs in a row with every other syscall returning ENOSYS)" : " (NOT verified)").append(":\n");
@@ -171,6 +176,9 @@ public final class ExploreReport {
         m.put("filter", r.experiment().toString() + " -> "
                 + dev.shimscope.sandbox.SeccompFilter.action(r.experiment().treatment()).describe());
         m.put("outcome", r.outcome().name().toLowerCase());
+        if (r.indistinguishable()) {
+            m.put("notDistinguishable", true);
+        }
         if (r.tests() != null) {
             m.put("tests", r.tests());
             m.put("failedTests", r.failedTests());

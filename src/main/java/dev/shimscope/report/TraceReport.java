@@ -52,6 +52,25 @@ public final class TraceReport {
         return sb.toString();
     }
 
+    /** The syscalls with their counts on a few lines ("read 40, write 7, ..."), by number. */
+    public static String usage(List<TraceResult.SyscallUse> uses) {
+        StringBuilder sb = new StringBuilder("  ");
+        int col = 2;
+        for (int i = 0; i < uses.size(); i++) {
+            String w = uses.get(i).name() + " " + uses.get(i).calls() + (i + 1 < uses.size() ? "," : "");
+            if (col + w.length() + 1 > 100) {
+                sb.append("\n  ");
+                col = 2;
+            } else if (i > 0) {
+                sb.append(' ');
+                col++;
+            }
+            sb.append(w);
+            col += w.length();
+        }
+        return sb.toString();
+    }
+
     static String summarizeArgs(SortedMap<String, SortedMap<String, Long>> args) {
         List<String> parts = new ArrayList<>();
         args.forEach((label, values) -> {

@@ -277,6 +277,40 @@ public final class Sandbox {
         }
     }
 
+    /**
+     * The work directories of shimscope processes that are gone: kept ones ({@code --keep}) and
+     * those a killed process left. Directories of live processes are never among them.
+     */
+    public static List<Path> leftoverWorkDirs() {
+        Path base = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> out = new ArrayList<>();
+        try (var dirs = Files.newDirectoryStream(base, "shimscope-*")) {
+            for (Path d : dirs) {
+                if (!Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS) || !Files.exists(d.resolve("hardening.bpf"))) {
+                    continue; // not a work directory of ours
+                }
+                Path owner = d.resolve(OWNER_FILE);
+                try {
+                    if (Files.isRegularFile(owner)
+                            && ProcessHandle.of(Long.parseLong(Files.readString(owner).trim())).isPresent()) {
+                        continue; // a live exploration's
+                    }
+                } catch (IOException | NumberFormatException e) {
+                    // unreadable owner: treat as left over
+                }
+                out.add(d);
+            }
+        } catch (IOException e) {
+            // nothing to list
+        }
+        return out;
+    }
+
+    /** Deletes a left-over work directory (see {@link #leftoverWorkDirs}). */
+    public static void deleteLeftover(Path dir) {
+        deleteWorkDir(dir);
+    }
+
     /** True when runs keep real root's uid with a reduced capability set (else a user namespace). */
     public boolean runsAsRoot() {
         return root;
@@ -493,6 +527,9 @@ public final class Sandbox {
     /** Covers each private entry with an empty file or directory. */
     private void addMasks(List<String> a, List<HostView.Mask> masks) {
         for (HostView.Mask m : masks) {
+            if (!Files.exists(m.path(), LinkOption.NOFOLLOW_LINKS)) {
+                continue; // gone since the scan: nothing to cover (bwrap cannot make a mount point in a read-only tree)
+            }
             a.addAll(List.of("--ro-bind", (m.directory() ? emptyDir : emptyFile).toString(), m.path().toString()));
         }
     }

@@ -263,6 +263,9 @@ public final class StraceParser {
         int space = value.indexOf(' ');
         String number = space > 0 ? value.substring(0, space) : value;
         boolean failed = number.equals("-1");
+        if (number.equals("0")) {
+            stats.zeroReturns++;
+        }
         if (failed) {
             stats.failures++;
             String rest = value.substring(space + 1);

@@ -32,9 +32,15 @@ public final class TraceResult {
             long calls,
             long unfinished,
             long failures,
+            long zeroReturns,
             SortedMap<String, Long> errors,
             SortedSet<String> executables,
             SortedMap<String, SortedMap<String, Long>> args) {
+
+        /** True when every call that returned returned 0 (and at least one did). */
+        public boolean alwaysZero() {
+            return zeroReturns > 0 && zeroReturns == calls - unfinished;
+        }
 
         @com.fasterxml.jackson.annotation.JsonProperty("number")
         public int number() {
@@ -56,6 +62,7 @@ public final class TraceResult {
         long calls;
         long unfinished;
         long failures;
+        long zeroReturns;
         final TreeMap<String, Long> errors = new TreeMap<>();
         final TreeMap<String, SortedMap<String, Long>> args = new TreeMap<>();
 
@@ -63,6 +70,7 @@ public final class TraceResult {
             calls += o.calls;
             unfinished += o.unfinished;
             failures += o.failures;
+            zeroReturns += o.zeroReturns;
             o.errors.forEach((k, v) -> errors.merge(k, v, Long::sum));
             o.args.forEach((label, values) -> {
                 SortedMap<String, Long> mine = args.computeIfAbsent(label, k -> new TreeMap<>());
@@ -132,7 +140,7 @@ public final class TraceResult {
             exes.computeIfAbsent(nr, k -> new TreeSet<>()).add(exe);
         }));
         List<SyscallUse> out = new ArrayList<>();
-        merged.forEach((nr, s) -> out.add(new SyscallUse(table.byNumber(nr), s.calls, s.unfinished, s.failures,
+        merged.forEach((nr, s) -> out.add(new SyscallUse(table.byNumber(nr), s.calls, s.unfinished, s.failures, s.zeroReturns,
                 Collections.unmodifiableSortedMap(s.errors), Collections.unmodifiableSortedSet(exes.get(nr)),
                 Collections.unmodifiableSortedMap(s.args))));
         return out;
@@ -148,8 +156,8 @@ public final class TraceResult {
         for (SyscallUse u : syscalls()) {
             long own = u.calls() - launchCalls.getOrDefault(u.number(), 0L);
             if (own > 0) {
-                out.add(own == u.calls() ? u : new SyscallUse(u.syscall(), own, u.unfinished(), u.failures(), u.errors(),
-                        u.executables(), u.args()));
+                out.add(own == u.calls() ? u : new SyscallUse(u.syscall(), own, u.unfinished(), u.failures(),
+                        Math.min(u.zeroReturns(), own), u.errors(), u.executables(), u.args()));
             }
         }
         return out;

@@ -142,12 +142,12 @@ public final class WorkloadRunner {
             Command c = spec.server().command();
             String program = c.isShell() ? c.shell().split("\\s+")[0] : c.argv().getFirst();
             if (!program.contains("$")) {
-                Commands.resolve(program, spec.workDir());
+                Commands.resolve(program, spec.workDir() != null ? spec.workDir() : spec.dir());
             }
         }
         Command t = spec.test().command();
         if (!t.isShell()) {
-            Commands.resolve(t.argv().getFirst(), spec.workDir());
+            Commands.resolve(t.argv().getFirst(), spec.workDir() != null ? spec.workDir() : spec.dir());
         }
         if (spec.binary() != null && !Files.isRegularFile(spec.binary())) {
             throw new IllegalArgumentException("spec " + spec.file() + ": binary: no such file " + spec.binary()
@@ -198,8 +198,8 @@ public final class WorkloadRunner {
                 .env("SPEC_DIR", spec.dir().toString())
                 .env(Preparation.CACHE_VARIABLE, cache.toString())
                 .workDir(spec.workDir());
-        for (Path p : List.of(spec.dir(), spec.workDir())) {
-            if (Commands.hiddenInSandbox(p)) {
+        for (Path p : java.util.Arrays.asList(spec.dir(), spec.workDir())) {
+            if (p != null && Commands.hiddenInSandbox(p)) {
                 rs.readOnly(p);
             }
         }

@@ -74,18 +74,47 @@ public final class WorkloadSpecs {
      * program, the workload is "command".
      */
     public static WorkloadSpec forCommand(List<String> argv, Path workDir, Duration timeout) {
+        return forCommand(argv, workDir, timeout, null);
+    }
+
+    /** As {@link #forCommand(List, Path, Duration)}; the output must also match {@code expect} if given. */
+    public static WorkloadSpec forCommand(List<String> argv, Path workDir, Duration timeout, String expect) {
         if (argv.isEmpty() || argv.getFirst().isBlank()) {
             throw new SpecException("no command given after --");
         }
         Path cwd = workDir.toAbsolutePath().normalize();
+        if (broad(cwd)) {
+            // a run would see all of it (read-only): another user's temporary files, a whole home;
+            // the command runs in its scratch directory instead (give paths to files absolutely)
+            cwd = null;
+        }
         String program = Path.of(argv.getFirst()).getFileName().toString();
         String app = NAME.matcher(program).matches() ? program : "command";
         // the program's directory is the spec's directory: the runner binds both it and the working
         // directory into the sandbox when they are in places it hides (/tmp ...)
-        Path dir = argv.getFirst().contains("/") ? cwd.resolve(argv.getFirst()).normalize().getParent() : cwd;
-        WorkloadSpec.Test test = new WorkloadSpec.Test(Command.argv(argv), timeout, null, null);
-        return new WorkloadSpec(cwd.resolve("(command line)"), dir, app, "command", WorkloadKind.SUITE,
-                String.join(" ", argv), List.of(), null, null, null, Map.of(), cwd, List.of(), null, test);
+        Path base = cwd != null ? cwd : workDir.toAbsolutePath().normalize();
+        Path dir = argv.getFirst().contains("/") ? base.resolve(argv.getFirst()).normalize().getParent() : cwd;
+        if (cwd == null && argv.getFirst().contains("/")) {
+            List<String> absolute = new ArrayList<>(argv);
+            absolute.set(0, base.resolve(argv.getFirst()).normalize().toString());
+            argv = absolute;
+        }
+        Pattern expected = null;
+        if (expect != null) {
+            try {
+                expected = Pattern.compile(expect, Pattern.MULTILINE);
+            } catch (PatternSyntaxException e) {
+                throw new SpecException("--expect: not a valid regular expression: " + e.getDescription());
+            }
+        }
+        WorkloadSpec.Test test = new WorkloadSpec.Test(Command.argv(argv), timeout, expected, null);
+        // the program (resolved on the sandbox's PATH) is the binary: hashed, versioned, analysed
+        Path binary = dev.shimscope.sandbox.Commands.resolve(argv.getFirst(), base);
+        if (dir == null) {
+            dir = binary.getParent(); // a program on PATH: its directory (a system tree, seen anyway)
+        }
+        return new WorkloadSpec(base.resolve("(command line)"), dir, app, "command", WorkloadKind.SUITE,
+                String.join(" ", argv), List.of(), binary, null, null, Map.of(), cwd, List.of(), null, test);
     }
 
     /**
@@ -121,6 +150,13 @@ public final class WorkloadSpecs {
             }
         }
         return List.copyOf(found);
+    }
+
+    /** True for directories too broad to show a run: the root, the shared temporary directories, a home and above. */
+    private static boolean broad(Path dir) {
+        Path home = dev.shimscope.io.UserDirs.home().toAbsolutePath().normalize();
+        return dir.getNameCount() == 0 || dir.equals(Path.of("/tmp")) || dir.equals(Path.of("/var/tmp"))
+                || home.startsWith(dir) || dir.equals(Path.of("/home"));
     }
 
     /** Parses "10s", "500ms", "2m", "1.5" (seconds). */
