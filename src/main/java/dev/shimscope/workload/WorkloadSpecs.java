@@ -177,12 +177,24 @@ public final class WorkloadSpecs {
         return Duration.ofMillis(Math.round(millis));
     }
 
+    /**
+     * Every field a spec may have, by the path of the object it is in ({@code ""} is the top
+     * level): anything else is an error. docs/workload-spec.md documents each one (a test checks).
+     */
+    public static final Map<String, Set<String>> FIELDS = Map.of(
+            "", Set.of("app", "workload", "kind", "description", "packages", "binary", "only", "parallel", "env",
+                    "workdir", "writable", "server", "test", "prepare", "tests"),
+            "server.", Set.of("command", "ready", "timeout", "stop", "mayExit"),
+            "server.ready.", Set.of("port", "listening", "log", "file"),
+            "server.stop.", Set.of("signal", "grace"),
+            "test.", Set.of("command", "timeout", "expect", "reject"),
+            "tests.", Set.of("list", "ids", "passed", "failed"));
+
     /** Field access with the path of the field in every error. */
     private record Reader(String where, Path dir) {
 
         WorkloadSpec spec(ObjectNode root, Path file) {
-            allowOnly(root, "", Set.of("app", "workload", "kind", "description", "packages", "binary", "only",
-                    "parallel", "env", "workdir", "writable", "server", "test", "prepare", "tests"));
+            allowOnly(root, "", FIELDS.get(""));
             String app = name(root, "app");
             String workload = name(root, "workload");
             WorkloadKind kind = switch (requiredText(root, "kind")) {
@@ -260,7 +272,7 @@ public final class WorkloadSpecs {
         }
 
         WorkloadSpec.Server server(ObjectNode s) {
-            allowOnly(s, "server.", Set.of("command", "ready", "timeout", "stop", "mayExit"));
+            allowOnly(s, "server.", FIELDS.get("server."));
             Command command = command(s, "server.command");
             if (command.isShell() && command.shell().matches(".*(\\||&&|;|>|<|`|\\$\\().*")) {
                 throw error("server.command", "must be one program with arguments (no pipes, lists, redirections"
@@ -270,7 +282,7 @@ public final class WorkloadSpecs {
                 throw error("server.ready", "missing: give one of port, listening, log");
             }
             ObjectNode r = object(s, "ready", "server.ready");
-            allowOnly(r, "server.ready.", Set.of("port", "listening", "log", "file"));
+            allowOnly(r, "server.ready.", FIELDS.get("server.ready."));
             int given = (r.has("port") ? 1 : 0) + (r.has("listening") ? 1 : 0) + (r.has("log") ? 1 : 0);
             if (given != 1) {
                 throw error("server.ready", "give exactly one of port, listening, log");
@@ -289,7 +301,7 @@ public final class WorkloadSpecs {
             Duration grace = Duration.ofSeconds(2);
             if (s.has("stop")) {
                 ObjectNode st = object(s, "stop", "server.stop");
-                allowOnly(st, "server.stop.", Set.of("signal", "grace"));
+                allowOnly(st, "server.stop.", FIELDS.get("server.stop."));
                 if (st.has("signal")) {
                     signal = st.get("signal").asText().toUpperCase().replaceFirst("^SIG", "");
                     if (!signal.matches("TERM|INT|QUIT|HUP|USR1|USR2|KILL")) {
@@ -304,7 +316,7 @@ public final class WorkloadSpecs {
         }
 
         WorkloadSpec.Tests tests(ObjectNode t) {
-            allowOnly(t, "tests.", Set.of("list", "ids", "passed", "failed"));
+            allowOnly(t, "tests.", FIELDS.get("tests."));
             if (t.has("list") == t.has("ids")) {
                 throw error("tests", "give exactly one of list (a command printing the test ids) and ids (the ids)");
             }
@@ -337,7 +349,7 @@ public final class WorkloadSpecs {
         }
 
         WorkloadSpec.Test test(ObjectNode t) {
-            allowOnly(t, "test.", Set.of("command", "timeout", "expect", "reject"));
+            allowOnly(t, "test.", FIELDS.get("test."));
             Command command = command(t, "test.command");
             Duration timeout = duration(t, "timeout", "test.timeout", Duration.ofMinutes(5));
             Pattern expect = t.has("expect") ? regex(t.get("expect").asText(), "test.expect") : null;

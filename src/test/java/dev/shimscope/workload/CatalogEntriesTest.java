@@ -20,7 +20,7 @@ class CatalogEntriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"redis", "nginx", "memcached", "haproxy", "sqlite3", "python3"})
+    @ValueSource(strings = {"redis", "nginx", "memcached", "memcached-memcslap", "haproxy", "sqlite3", "python3", "iperf3"})
     void checkPassesOnTheRealAppAndFailsWhenItIsBroken(String name) throws Exception {
         CatalogChecks.proveCheck(sandbox, name);
     }
