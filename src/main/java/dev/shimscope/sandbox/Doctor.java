@@ -23,6 +23,15 @@ public final class Doctor {
     private Doctor() {
     }
 
+    /** A cgroup (v2) per run: CPU time, and the CPU starvation that time limits leave out. */
+    static Check cgroups() {
+        java.util.Optional<RunCgroups> g = RunCgroups.create();
+        return g.map(x -> new Check("cgroup v2 for runs", false, true, "CPU time and CPU waits of runs measured;"
+                        + " time limits leave out the waits"))
+                .orElseGet(() -> new Check("cgroup v2 for runs", false, false, "no writable cgroup v2 hierarchy: time"
+                        + " limits are wall-clock, so a busy machine can fail runs; run as root on a machine with cgroup v2"));
+    }
+
     public static List<Check> runAll() {
         List<Check> checks = new ArrayList<>();
         checks.add(jdk());
@@ -30,6 +39,7 @@ public final class Doctor {
         checks.add(bwrap());
         checks.add(namespaces());
         checks.add(strace());
+        checks.add(cgroups());
         checks.add(optionalTool("GNU time", "/usr/bin/time", "time", "peak memory of runs"));
         checks.add(optionalTool("gcc", "gcc", "gcc", "compiles the test fixtures"));
         checks.add(optionalTool("musl-gcc", "musl-gcc", "musl-tools", "static test fixtures"));
