@@ -87,12 +87,17 @@ final class RunCgroups {
         return -1;
     }
 
-    /** Time (ms) during which some process of the group waited for a CPU, -1 if unreadable. */
+    /**
+     * Time (ms) during which none of the group's runnable processes got a CPU: the "full" line of
+     * its CPU pressure. ("some", a time when at least one waited, would count a run with more
+     * threads than CPUs as starved while it makes progress.) -1 if unreadable.
+     */
     static long stallMillis(Path group) {
         try {
-            String some = Files.readAllLines(group.resolve("cpu.pressure")).getFirst();
-            int i = some.indexOf("total=");
-            return i < 0 ? -1 : Long.parseLong(some.substring(i + "total=".length()).strip()) / 1000;
+            String full = Files.readAllLines(group.resolve("cpu.pressure")).stream().filter(l -> l.startsWith("full"))
+                    .findFirst().orElseThrow();
+            int i = full.indexOf("total=");
+            return i < 0 ? -1 : Long.parseLong(full.substring(i + "total=".length()).strip()) / 1000;
         } catch (IOException | RuntimeException e) {
             return -1;
         }

@@ -599,11 +599,12 @@ public final class WorkloadRunner {
         }
         sb.append("""
                 NOW=0; STALL=0; EFFECTIVE=0
-                # NOW: wall clock (ms); STALL: ms the run's processes have waited for a CPU so far
+                # NOW: wall clock (ms); STALL: ms during which none of the run's runnable processes got a
+                # CPU so far (the "full" line of the group's CPU pressure: the run made no progress then)
                 tick() {
                   local t=${EPOCHREALTIME/./} l
                   NOW=$(( 10#$t / 1000 ))
-                  if [ -n "$CG" ] && read -r l < "$CG"; then l=${l##*total=}; STALL=$(( l / 1000 )); fi
+                  if [ -n "$CG" ] && { read -r _ && read -r l; } < "$CG"; then l=${l##*total=}; STALL=$(( l / 1000 )); fi
                 }
                 # EFFECTIVE: ms since the mark ($1 = NOW, $2 = STALL then), not counting CPU starvation
                 since() { EFFECTIVE=$(( NOW - $1 - (STALL - $2) )); }
