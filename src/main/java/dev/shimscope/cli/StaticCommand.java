@@ -8,6 +8,7 @@ import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.staticbin.StaticResult;
 import dev.shimscope.syscall.SyscallTable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -33,11 +34,20 @@ final class StaticCommand implements Callable<Integer> {
     @Option(names = "--all-sites", description = "Use every site of every loaded module (the plain upper bound) instead of the function-level set.")
     boolean allSites;
 
-    @Parameters(arity = "1", paramLabel = "BINARY", description = "The ELF executable to analyse.")
+    @Mixin
+    StaticSourcesOptions sources;
+
+    @Parameters(arity = "0..1", paramLabel = "BINARY", description = "The ELF executable to analyse.")
     Path binary;
 
     @Override
     public Integer call() throws Exception {
+        if (sources.requested()) {
+            return sources.run(binary, json, csv, bincompat, allSites);
+        }
+        if (binary == null) {
+            throw new IllegalArgumentException("missing BINARY (or --sources APP); see 'shimscope static --help'");
+        }
         if (bincompat) {
             BinaryInfo info = BinaryAnalyzer.describe(binary);
             if (!info.arch().equals("x86_64")) {
