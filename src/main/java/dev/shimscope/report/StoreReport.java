@@ -123,6 +123,9 @@ public final class StoreReport {
             }
             if (p.staticSources() != null) {
                 category(sb, "static sources", p.staticSources());
+                if (p.hasDynamic()) {
+                    category(sb, "used but not in static sources (source-level misses)", sourceMisses(p));
+                }
             }
         }
         return sb.toString();
@@ -148,9 +151,19 @@ public final class StoreReport {
             }
             if (p.staticSources() != null) {
                 names(o, "static_sources", p.staticSources());
+                if (p.hasDynamic()) {
+                    names(o, "static_sources_misses", sourceMisses(p));
+                }
             }
         }
         return Json.write(arr);
+    }
+
+    /** The used syscalls the source-level set does not contain. */
+    private static java.util.SortedSet<String> sourceMisses(Profile p) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>(p.used());
+        out.removeAll(p.staticSources());
+        return out;
     }
 
     private static void names(ObjectNode o, String field, Collection<String> names) {

@@ -18,8 +18,8 @@ import java.util.regex.Pattern;
  * musl on x86_64: {@code syscall_cp.s}, {@code clone.s}, {@code vfork.s}, {@code restore.s},
  * {@code __set_thread_area.s}, {@code __unmapself.s}, the string and math routines, crti/crtn),
  * read from {@code llvm-objdump -d -r} output. Each symbol is a function whose code runs from its
- * label to the end of its section (so a symbol that falls through into the next label owns that
- * code too). For each: its {@code syscall} sites with the number found by a straight-line
+ * label to the next label that the code before it cannot fall through to (after a ret, jmp, hlt
+ * or ud2). For each: its {@code syscall} sites with the number found by a straight-line
  * backward scan (a constant moved into rax/eax, {@code xor eax,eax} then {@code mov al}, or an
  * argument register moved into rax, which makes the number the caller's argument), the symbols
  * its relocations name (calls, jumps, addresses: all edges), and whether it calls through a
@@ -39,6 +39,7 @@ final class NativeCode {
     private static final Pattern LABEL = Pattern.compile("^[0-9a-f]+ <(.+)>:$");
     private static final Pattern INSN = Pattern.compile("^\\s*([0-9a-f]+):\\s+(\\S+)(?:\\s+(.*?))?\\s*(?:#.*)?$");
     private static final Pattern RELOC = Pattern.compile("^\\s*[0-9a-f]+:\\s+R_X86_64_\\w+\\s+([^\\s+-]+)");
+    private static final Pattern TARGET_SYMBOL = Pattern.compile("<([^+>]+)(?:\\+0x[0-9a-f]+)?>");
     private static final Pattern JUMP_TARGET = Pattern.compile("^0x([0-9a-f]+)");
     private static final List<String> ARG_REGS = List.of("rdi", "rsi", "rdx", "rcx", "r8", "r9");
     private static final Set<String> RAX = Set.of("%rax", "%eax", "%ax", "%al", "%ah");
@@ -113,6 +114,7 @@ final class NativeCode {
                 }
             }
         }
+        Set<Integer> labelStarts = new HashSet<>(labels.values());
         for (Map.Entry<String, Integer> e : labels.entrySet()) {
             String name = e.getKey();
             if (name.startsWith(".")) {
@@ -123,8 +125,15 @@ final class NativeCode {
             Set<String> refs = new LinkedHashSet<>();
             boolean viaRegister = false;
             for (int k = start; k < insns.size(); k++) {
+                if (k > start && labelStarts.contains(k) && endsFlow(insns.get(k - 1))) {
+                    break; // the next symbol, not reached by falling through
+                }
                 Insn i = insns.get(k);
                 refs.addAll(i.relocations());
+                Matcher target = TARGET_SYMBOL.matcher(i.operands());
+                if ((i.mnemonic().startsWith("j") || i.mnemonic().startsWith("call")) && target.find()) {
+                    refs.add(target.group(1));
+                }
                 String mn = i.mnemonic();
                 if ((mn.startsWith("call") || mn.startsWith("jmp")) && i.operands().startsWith("*")) {
                     viaRegister = true;
@@ -136,6 +145,11 @@ final class NativeCode {
             refs.remove(name);
             functions.putIfAbsent(name, new Function(name, object, List.copyOf(sites), refs, viaRegister));
         }
+    }
+
+    private static boolean endsFlow(Insn i) {
+        String m = i.mnemonic();
+        return m.startsWith("ret") || m.equals("jmp") || m.equals("jmpq") || m.equals("hlt") || m.equals("ud2");
     }
 
     /** The straight-line backward scan for rax at the syscall at {@code at}. */

@@ -115,7 +115,7 @@ public final class SourceBuild {
             }
             long t0 = System.nanoTime();
             log.println("shimscope: building " + recipe.app() + " (Debian source " + recipe.sourcePackage() + " "
-                    + src.version() + ") with " + toolchain.label() + " against musl " + musl.getFileName()
+                    + src.version() + ") with " + toolchain.label() + " against musl " + muslVersion(musl)
                     + " as whole-program LLVM IR; log: " + logFile(recipe.app(), key.toString()));
             Path work = Files.createDirectories(root.resolve("work")).resolve(recipe.app() + "-" + ProcessHandle.current().pid());
             deleteTree(work);
@@ -160,9 +160,18 @@ public final class SourceBuild {
 
     private Built built(Recipe recipe, Fetched src, String requested, Map<String, String> others, Path musl, Path dir,
                         boolean cached, long millis) {
-        return new Built(recipe, src.version(), requested, others, toolchain.label(), musl.getFileName().toString(), dir,
+        return new Built(recipe, src.version(), requested, others, toolchain.label(), muslVersion(musl), dir,
                 dir.resolve("program.ll"), dir.resolve("native.txt"), dir.resolve("inputs.txt"), dir.resolve("build.log"),
                 cached, millis);
+    }
+
+    /** musl's version, as its prefix's {@code complete} file records it. */
+    private static String muslVersion(Path prefix) {
+        try {
+            return Files.readString(prefix.resolve("complete")).strip();
+        } catch (IOException e) {
+            return prefix.getFileName().toString();
+        }
     }
 
     private String properties(Recipe r, Fetched src, String requested, Map<String, String> others, Path musl, long millis) {
@@ -172,7 +181,7 @@ public final class SourceBuild {
         sb.append("requested=").append(requested).append('\n');
         others.forEach((k, v) -> sb.append("source.").append(k).append('=').append(v).append('\n'));
         sb.append("compiler=").append(toolchain.label()).append('\n');
-        sb.append("musl=").append(musl.getFileName()).append('\n');
+        sb.append("musl=").append(muslVersion(musl)).append(" (").append(musl.getFileName()).append(")\n");
         sb.append("recipe=").append(r.hash()).append('\n');
         sb.append("build_millis=").append(millis).append('\n');
         return sb.toString();
@@ -467,6 +476,7 @@ public final class SourceBuild {
     }
 
     private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to.getParent());
         ProcessBuilder pb = new ProcessBuilder("cp", "-a", from.toString(), to.toString());
         Result r = exec(pb, "copying " + from, null);
         if (r.status() != 0) {
