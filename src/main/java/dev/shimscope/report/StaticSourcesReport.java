@@ -111,6 +111,7 @@ public final class StaticSourcesReport {
         m.put("other_sources", b.otherSources());
         m.put("compiler", b.compiler());
         m.put("libc", "musl " + b.musl());
+        m.put("musl_prefix", b.muslPrefix().toString());
         m.put("recipe", b.recipe().hash());
         m.put("ir", b.ir().toString());
         m.put("from_cache", b.fromCache());

@@ -101,6 +101,12 @@ final class IrModule {
     final List<String> destructors = new ArrayList<>();
     /** Named type definitions: {@code struct.ctx} to its body ({@code { i32, i32, ptr }}). */
     final Map<String, String> types = new HashMap<>();
+    /**
+     * Globals and functions by the ELF section they are placed in ({@code section "X"}): the
+     * linker defines {@code __start_X} and {@code __stop_X} around them, so code that names
+     * those symbols can reach every member (haproxy's INITCALLs, registration tables).
+     */
+    final Map<String, List<String>> sections = new HashMap<>();
     /** Metadata nodes that type-based alias analysis uses ({@code !4} to {@code !{!5, !6, i64 0}}). */
     final Map<String, String> metadata = new HashMap<>();
     long lines;

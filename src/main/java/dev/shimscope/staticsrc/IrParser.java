@@ -141,6 +141,10 @@ final class IrParser {
         if (defined) {
             // prefix/prologue data and personality functions are named on the header
             IrText.globalRefs(line.substring(close + 1), f.refs::add);
+            String section = section(line.substring(close + 1));
+            if (section != null) {
+                m.sections.computeIfAbsent(section, k -> new ArrayList<>()).add(name);
+            }
         }
         return f;
     }
@@ -189,6 +193,12 @@ final class IrParser {
                     IrText.globalRefs(init, refs::add);
                 }
                 m.globals.put(name, new IrModule.Global(name, List.copyOf(refs), type, init, k.equals("constant")));
+                for (String item : items) {
+                    String section = section(item);
+                    if (section != null) {
+                        m.sections.computeIfAbsent(section, x -> new ArrayList<>()).add(name);
+                    }
+                }
                 if (name.equals("llvm.global_ctors")) {
                     m.constructors.addAll(refs);
                 } else if (name.equals("llvm.global_dtors")) {
@@ -197,6 +207,16 @@ final class IrParser {
                 return;
             }
         }
+    }
+
+    /** The name in a {@code section "X"} attribute of {@code text}, or null. */
+    private static String section(String text) {
+        int i = text.indexOf("section \"");
+        if (i < 0) {
+            return null;
+        }
+        int end = text.indexOf('"', i + 9);
+        return end < 0 ? null : text.substring(i + 9, end);
     }
 
     private static boolean isAttachment(String item) {

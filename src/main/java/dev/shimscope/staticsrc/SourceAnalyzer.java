@@ -59,6 +59,7 @@ public final class SourceAnalyzer {
     private final List<ValueFlow.CallSite> asmSites = new ArrayList<>();
     private final Set<String> unresolvedCallbacks = new TreeSet<>();
     private final Set<String> handlerRoots = new TreeSet<>();
+    private final Set<String> boundariesSeen = new HashSet<>();
     private boolean handlersActive;
 
     private SourceAnalyzer(IrModule module, NativeCode natives) {
@@ -182,7 +183,7 @@ public final class SourceAnalyzer {
             addressTaken(r, from);
         } else if (natives.functions.containsKey(r)) {
             reach(r, from, how);
-        } else if (module.globals.containsKey(r)) {
+        } else if (module.globals.containsKey(r) && sectionBoundary(r) == null) {
             if (liveGlobals.add(r)) {
                 for (String inner : module.globals.get(r).refs()) {
                     touch(inner, "@" + r, "initialiser refers to it");
@@ -191,6 +192,19 @@ public final class SourceAnalyzer {
         } else if (f != null && !r.startsWith("llvm.")) {
             undefined.add(r);
         }
+        String section = sectionBoundary(r);
+        if (section != null && boundariesSeen.add(section)) {
+            // __start_X/__stop_X: every member of section X can be read through them
+            for (String member : module.sections.getOrDefault(section, List.of())) {
+                touch(member, from, "in section " + section + ", which " + from + " walks");
+            }
+        }
+    }
+
+    /** X for the linker-defined {@code __start_X} / {@code __stop_X}, else null. */
+    private String sectionBoundary(String name) {
+        String s = name.startsWith("__start_") ? name.substring(8) : name.startsWith("__stop_") ? name.substring(7) : null;
+        return s != null && module.sections.containsKey(s) ? s : null;
     }
 
     private void addressTaken(String fn, String from) {

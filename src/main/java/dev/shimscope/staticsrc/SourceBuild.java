@@ -47,8 +47,8 @@ public final class SourceBuild {
 
     /** What a build produced (or the cache held). */
     public record Built(Recipe recipe, String sourceVersion, String requestedVersion, Map<String, String> otherSources,
-                        String compiler, String musl, Path directory, Path ir, Path natives, Path inputs, Path log,
-                        boolean fromCache, long buildMillis) {
+                        String compiler, String musl, Path muslPrefix, Path directory, Path ir, Path natives, Path inputs,
+                        Path log, boolean fromCache, long buildMillis) {
     }
 
     /** A build that failed: the message names the log, {@link #tail()} holds its last lines. */
@@ -160,7 +160,7 @@ public final class SourceBuild {
 
     private Built built(Recipe recipe, Fetched src, String requested, Map<String, String> others, Path musl, Path dir,
                         boolean cached, long millis) {
-        return new Built(recipe, src.version(), requested, others, toolchain.label(), muslVersion(musl), dir,
+        return new Built(recipe, src.version(), requested, others, toolchain.label(), muslVersion(musl), musl, dir,
                 dir.resolve("program.ll"), dir.resolve("native.txt"), dir.resolve("inputs.txt"), dir.resolve("build.log"),
                 cached, millis);
     }

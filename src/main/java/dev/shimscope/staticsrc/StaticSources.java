@@ -30,7 +30,9 @@ public final class StaticSources {
         if (recipe == null) {
             throw noRecipe(app, log);
         }
-        Toolchain toolchain = Toolchain.ensure("static --sources " + app, recipe.packages(), log);
+        List<String> packages = new java.util.ArrayList<>(recipe.packages());
+        packages.addAll(Recipe.musl().packages());
+        Toolchain toolchain = Toolchain.ensure("static --sources " + app, packages, log);
         SourceBuild builder = new SourceBuild(SourceBuild.defaultRoot(), toolchain, log,
                 Math.min(2, Runtime.getRuntime().availableProcessors()));
         SourceBuild.Built built = builder.build(recipe);

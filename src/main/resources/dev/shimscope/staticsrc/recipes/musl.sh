@@ -1,6 +1,7 @@
 #!/bin/bash
 # source: musl
 # version-of: musl
+# packages: linux-libc-dev
 #
 # musl, built as the C library every application is linked against.
 # Input: SRC (Debian's musl source tree, a private copy), PREFIX (where to install), JOBS,
@@ -16,3 +17,9 @@ cd "$SRC"
   CC="$CLANG --target=x86_64-linux-musl" CFLAGS="-flto -g0" AR="$LLVM_AR" RANLIB="$LLVM_RANLIB"
 make -j"$JOBS"
 make install
+# the kernel's UAPI headers (Debian's linux-libc-dev) beside musl's, as Debian's musl-dev links
+# them: programs include <linux/...> and <asm/...>, which no C library ships
+for d in linux asm-generic mtd rdma sound video xen drm misc scsi; do
+  [ -d "/usr/include/$d" ] && ln -sfn "/usr/include/$d" "$PREFIX/include/$d"
+done
+ln -sfn /usr/include/x86_64-linux-gnu/asm "$PREFIX/include/asm"

@@ -22,4 +22,6 @@ export CFLAGS="-O2 -fno-strict-aliasing -DSQLITE_SECURE_DELETE -DSQLITE_ENABLE_C
 ./configure --disable-shared --enable-static --enable-threadsafe --enable-load-extension --enable-json \
   --enable-fts4 --enable-fts5 --disable-readline --disable-editline --disable-tcl --disable-amalgamation \
   CC=cc AR=ar RANLIB=ranlib BCC=cc TCLSH_CMD=tclsh
+# the generated headers first: some rules (ext/misc/stmt.c) do not depend on them
+make sqlite3.h opcodes.h parse.h keywordhash.h
 make -j"$JOBS" sqlite3

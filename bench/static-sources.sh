@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Source-level static analysis of the study's five apps: timing, and the comparison table.
+#   bench/static-sources.sh time [--runs N] [APP...]
+#       cold = the app's cached IR removed (sources and musl stay: they are shared), so the run
+#              builds the app from its Debian source and analyses it; warm = the cached IR only.
+#       Each run is 'shimscope static --sources APP --csv ... --db TMP' (a throw-away store);
+#       prints wall and CPU seconds (the machine may be shared: CPU time is the steadier figure).
+#   bench/static-sources.sh musl
+#       time of a cold musl build alone (its cached build removed first).
+#   bench/static-sources.sh compare [APP...]
+#       per app: binary level ('shimscope static BINARY'), source level, the traced set of the
+#       installed (glibc, gcc) program under its benchmark (bench/trace-workload.sh inside
+#       'shimscope trace'; redis also under its test suite), the traced set of the musl program
+#       made from the very IR that was analysed (clang -O2 of program.ll, linked statically with
+#       the same musl), and which traced syscalls each static set misses.
+# APP defaults to: redis nginx memcached sqlite3 haproxy.
+set -euo pipefail
+here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+mode=${1:-}
+[ -n "$mode" ] && shift
+runs=1
+apps=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) apps+=("$1"); shift ;;
+  esac
+done
+[ ${#apps[@]} -eq 0 ] && apps=(redis nginx memcached sqlite3 haproxy)
+[ -x /usr/bin/time ] || { echo "bench/static-sources.sh: needs GNU time: apt-get install -y time" >&2; exit 1; }
+cache=${SHIMSCOPE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shimscope}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$here/bin/shimscope" --version > /dev/null   # build the jar once, outside the timings
+recipe_field() { sed -n "s/^# $2: //p" "$here/src/main/resources/dev/shimscope/staticsrc/recipes/$1.sh"; }
+
+timed() { # timed LABEL CMD...: one line "LABEL wall W s, cpu C s"
+  local label=$1; shift
+  /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" > "$work/out" 2> "$work/err" \
+    || { echo "$label: failed:"; tail -n 5 "$work/err"; return 1; }
+  read -r wall user sys < "$work/time"
+  printf '%-28s wall %7.1f s   cpu %7.1f s\n' "$label" "$wall" "$(echo "$user + $sys" | bc)"
+}
+
+case $mode in
+  time)
+    for app in "${apps[@]}"; do
+      for ((i = 1; i <= runs; i++)); do
+        rm -rf "$cache/sources/ir/$app"
+        timed "$app cold (build + analysis)" "$here/bin/shimscope" static --sources "$app" --csv "$work/$app.csv" --db "$work/db"
+        timed "$app warm (cached IR)" "$here/bin/shimscope" static --sources "$app" --csv "$work/$app.csv" --db "$work/db"
+      done
+      echo "$app: $(grep -c ',Y$' "$work/$app.csv") syscalls"
+    done ;;
+  musl)
+    rm -rf "$cache/sources/musl"
+    # the smallest app build still builds musl first; time only that part from the log's stamps
+    rm -rf "$cache/sources/ir/sqlite3"
+    start=$(date +%s.%N)
+    "$here/bin/shimscope" static --sources sqlite3 --db "$work/db" > /dev/null 2> "$work/err" &
+    pid=$!
+    until ls "$cache"/sources/musl/*/complete > /dev/null 2>&1; do sleep 0.2; kill -0 $pid 2>/dev/null || break; done
+    printf 'musl cold build: wall %.1f s\n' "$(echo "$(date +%s.%N) - $start" | bc)"
+    wait $pid ;;
+  compare)
+    printf '| app | workload | binary level | source level | traced, Debian binary | traced, musl build of the IR | source-level misses (Debian binary) | source-level misses (musl build) | binary-level misses |\n|---|---|---|---|---|---|---|---|---|\n'
+    for app in "${apps[@]}"; do
+      binary=$(recipe_field "$app" binary)
+      "$here/bin/shimscope" static --csv "$work/$app-bin.csv" "$binary" > /dev/null
+      "$here/bin/shimscope" static --sources "$app" --json --csv "$work/$app-src.csv" --db "$work/db" > "$work/$app-src.json" 2> /dev/null
+      read -r ir musl < <(python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["build"]; print(b["ir"], b["musl_prefix"])' "$work/$app-src.json")
+      # the analysed program itself, as an executable: the IR compiled whole, linked with the same musl
+      exe_dir=$cache/sources/bench/$app
+      mkdir -p "$exe_dir"
+      exe=$exe_dir/$(basename "$binary")
+      if [ ! -x "$exe" ] || [ "$ir" -nt "$exe" ]; then
+        clang-16 --target=x86_64-linux-musl -O2 -c -x ir "$ir" -o "$exe.o"
+        clang-16 --target=x86_64-linux-musl -fuse-ld=lld -nostdlib -static "$exe.o" "$musl/lib/crti.o" "$musl/lib/libc.a" \
+          /usr/lib/llvm-16/lib/clang/16/lib/linux/libclang_rt.builtins-x86_64.a "$musl/lib/crtn.o" -o "$exe"
+        rm -f "$exe.o"
+      fi
+      workloads=("$app")
+      [ "$app" = redis ] && workloads+=(redis-suite)
+      for w in "${workloads[@]}"; do
+        [ "$w" = redis-suite ] && SHIMSCOPE_CACHE=$cache bash "$here/catalog/redis/prepare-suite.sh"
+        "$here/bin/shimscope" trace --json --timeout 900 -- env SHIMSCOPE_CACHE="$cache" \
+          "$here/bench/trace-workload.sh" "$w" > "$work/$w.trace.json"
+        # the suite runs the installed binaries (through src/ symlinks): only benchmarks run the musl build
+        if [ "$w" = redis-suite ]; then
+          cp "$work/$w.trace.json" "$work/$w.musl.json"
+        else
+          "$here/bin/shimscope" trace --json --timeout 900 -- env SHIMSCOPE_CACHE="$cache" PROGRAM="$exe" \
+            "$here/bench/trace-workload.sh" "$w" > "$work/$w.musl.json"
+        fi
+        python3 "$here/bench/static-sources-table.py" "$work/$w.trace.json" "$work/$w.musl.json" "$binary" "$exe" \
+          "$work/$app-bin.csv" "$work/$app-src.csv" "$app" "$w"
+      done
+    done ;;
+  *) sed -n '2,17p' "$0"; exit 2 ;;
+esac
