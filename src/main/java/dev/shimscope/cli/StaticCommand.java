@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "static", description = {
         "Find the syscalls an ELF binary and the shared libraries it loads can make, without running it:",
-        "syscall sites, call graphs linked by symbol across libraries, with provenance per syscall."})
+        "syscall sites, call graphs linked by symbol across libraries, with provenance per syscall;",
+        "or, with --sources APP, of APP built from its Debian source as whole-program LLVM IR with musl."})
 final class StaticCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print everything as JSON.")

@@ -259,8 +259,10 @@ public final class SourceBuild {
         List<String> cmd = new ArrayList<>(List.of("cc"));
         cmd.addAll(flags);
         cmd.addAll(List.of(cFile.toAbsolutePath().toString(), "-o", work.resolve(name).toString()));
-        ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", "-c", "exec \"$@\"", "sh")).directory(work.toFile());
-        pb.command().addAll(cmd);
+        // through the shell, so that 'cc' is found on the PATH of the compiler environment
+        List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", "exec \"$@\"", "sh"));
+        argv.addAll(cmd);
+        ProcessBuilder pb = new ProcessBuilder(argv).directory(work.toFile());
         pb.environment().putAll(env);
         exec(pb, "compiling " + cFile, null);
         Path bc = work.resolve(name);

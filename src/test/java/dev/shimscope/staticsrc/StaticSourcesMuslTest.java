@@ -51,7 +51,7 @@ class StaticSourcesMuslTest {
 
     @Test
     void findsExactlyWhatMuslDoesForTheFixture() {
-        assertThat(result.names()).containsExactly(
+        assertThat(result.names()).containsExactlyInAnyOrder(
                 // start-up: __init_libc (poll/open for fds 0-2 of a set-id program), TLS (arch_prctl)
                 "open", "poll", "arch_prctl", "set_tid_address",
                 // pthread_create: stack (mmap/mprotect/munmap), signals masked, clone, futex, scheduling
@@ -103,6 +103,6 @@ class StaticSourcesMuslTest {
                             .contains("the log is kept at " + tmp.resolve("cache/logs"));
                     assertThat(String.join("\n", e.tail())).contains("use of undeclared identifier 'undeclared'");
                 });
-        assertThat(Files.list(tmp.resolve("cache/ir")).map(p -> p.getFileName().toString())).doesNotContain("broken");
+        assertThat(tmp.resolve("cache/ir/broken")).doesNotExist();
     }
 }
