@@ -1,30 +1,23 @@
-"""One row of bench/static-sources.sh compare's table, from two traces and two static CSVs.
+"""One row of bench/static-sources.sh compare's table.
 
-Usage: static-sources-table.py GLIBC_TRACE MUSL_TRACE BINARY EXE BIN_CSV SRC_CSV APP WORKLOAD
-A trace is 'shimscope trace --json' output; only the syscalls the app's own executable made
-count (BINARY in the Debian run, EXE in the musl run). MUSL_TRACE equal to GLIBC_TRACE means the
-workload ran the Debian binary only.
+Usage: static-sources-table.py GLIBC_SET MUSL_SET BIN_CSV SRC_CSV APP ENTRY
+A *_SET file has "NUMBER NAME" lines (bench/TracedSet.java): the syscalls the app's executable
+made under the catalog entry, as Debian's binary and as the musl build of the analysed IR.
 """
-import filecmp
-import json
 import sys
 
-glibc_trace, musl_trace, binary, exe, bin_csv, src_csv, app, workload = sys.argv[1:]
+glibc_set, musl_set, bin_csv, src_csv, app, entry = sys.argv[1:]
 
 
 def csv_set(path):
     return {int(line.split(',')[0]) for line in open(path) if line.strip().endswith(',Y')}
 
 
-def traced(path, program):
-    d = json.load(open(path))
-    if d['run'].get('exitCode') != 0:
-        sys.exit(f"{workload}: the traced run failed: {d['run'].get('stderrTail', '')[-300:]}")
-    return {s['number']: s['name'] for s in d['syscalls'] if program in s['executables']}
+def traced(path):
+    return {int(n): name for n, name in (line.split() for line in open(path) if line.strip())}
 
 
-glibc = traced(glibc_trace, binary)
-musl = None if filecmp.cmp(glibc_trace, musl_trace, shallow=False) else traced(musl_trace, exe)
+glibc, musl = traced(glibc_set), traced(musl_set)
 b, s = csv_set(bin_csv), csv_set(src_csv)
 
 
@@ -32,5 +25,5 @@ def miss(t, st):
     return ', '.join(t[n] for n in sorted(set(t) - st)) or 'none'
 
 
-print(f"| {app} | {workload} | {len(b)} | {len(s)} | {len(glibc)} | {len(musl) if musl is not None else '-'} | "
-      f"{miss(glibc, s)} | {miss(musl, s) if musl is not None else '-'} | {miss(glibc, b)} |")
+print(f"| {app} | {entry} | {len(b)} | {len(s)} | {len(glibc)} | {len(musl)} | "
+      f"{miss(glibc, s)} | {miss(musl, s)} | {miss(glibc, b)} |")

@@ -9,10 +9,12 @@
 #       time of a cold musl build alone (its cached build removed first).
 #   bench/static-sources.sh compare [APP...]
 #       per app: binary level ('shimscope static BINARY'), source level, the traced set of the
-#       installed (glibc, gcc) program under its benchmark (bench/trace-workload.sh inside
-#       'shimscope trace'; redis also under its test suite), the traced set of the musl program
-#       made from the very IR that was analysed (clang -O2 of program.ll, linked statically with
-#       the same musl), and which traced syscalls each static set misses.
+#       installed (glibc, gcc) program under its catalog entry ('shimscope run ENTRY --trace';
+#       redis also redis-suite, its own test suite), the traced set of the musl program made
+#       from the very IR that was analysed (clang -O2 of program.ll, linked statically with the
+#       same musl) under the same entry ('--replace BINARY=EXE' mounts it over the installed
+#       one), and which traced syscalls each static set misses. Only the app's own executable
+#       counts (bench/TracedSet.java reads the kept strace log).
 # APP defaults to: redis nginx memcached sqlite3 haproxy.
 set -euo pipefail
 here=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
@@ -65,36 +67,41 @@ case $mode in
     wait $pid ;;
   compare)
     printf '| app | workload | binary level | source level | traced, Debian binary | traced, musl build of the IR | source-level misses (Debian binary) | source-level misses (musl build) | binary-level misses |\n|---|---|---|---|---|---|---|---|---|\n'
+    java=("${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -cp "$here/target/shimscope.jar")
+    # traced LOG ENTRY [--replace BINARY=EXE]: the entry's run under 'run --trace --keep'; the kept strace log
+    traced() {
+      local out
+      out=$("$here/bin/shimscope" run "$@" --trace --keep 2>&1) || { echo "$out" >&2; return 1; }
+      local dir
+      dir=$(sed -n 's/^runs kept in \([^ ]*\) .*/\1/p' <<< "$out")
+      echo "$dir/run-1/out/strace.log"
+    }
     for app in "${apps[@]}"; do
       binary=$(recipe_field "$app" binary)
       "$here/bin/shimscope" static --csv "$work/$app-bin.csv" "$binary" > /dev/null
       "$here/bin/shimscope" static --sources "$app" --json --csv "$work/$app-src.csv" --db "$work/db" > "$work/$app-src.json" 2> /dev/null
       read -r ir musl < <(python3 -c 'import json,sys; b=json.load(open(sys.argv[1]))["build"]; print(b["ir"], b["musl_prefix"])' "$work/$app-src.json")
       # the analysed program itself, as an executable: the IR compiled whole, linked with the same musl
-      exe_dir=$cache/sources/bench/$app
-      mkdir -p "$exe_dir"
-      exe=$exe_dir/$(basename "$binary")
+      exe=$cache/sources/bench/$app/$(basename "$binary")
+      mkdir -p "$(dirname "$exe")"
       if [ ! -x "$exe" ] || [ "$ir" -nt "$exe" ]; then
         clang-16 --target=x86_64-linux-musl -O2 -c -x ir "$ir" -o "$exe.o"
         clang-16 --target=x86_64-linux-musl -fuse-ld=lld -nostdlib -static "$exe.o" "$musl/lib/crti.o" "$musl/lib/libc.a" \
           /usr/lib/llvm-16/lib/clang/16/lib/linux/libclang_rt.builtins-x86_64.a "$musl/lib/crtn.o" -o "$exe"
         rm -f "$exe.o"
       fi
-      workloads=("$app")
-      [ "$app" = redis ] && workloads+=(redis-suite)
-      for w in "${workloads[@]}"; do
-        [ "$w" = redis-suite ] && SHIMSCOPE_CACHE=$cache bash "$here/catalog/redis/prepare-suite.sh"
-        "$here/bin/shimscope" trace --json --timeout 900 -- env SHIMSCOPE_CACHE="$cache" \
-          "$here/bench/trace-workload.sh" "$w" > "$work/$w.trace.json"
-        # the suite runs the installed binaries (through src/ symlinks): only benchmarks run the musl build
-        if [ "$w" = redis-suite ]; then
-          cp "$work/$w.trace.json" "$work/$w.musl.json"
-        else
-          "$here/bin/shimscope" trace --json --timeout 900 -- env SHIMSCOPE_CACHE="$cache" PROGRAM="$exe" \
-            "$here/bench/trace-workload.sh" "$w" > "$work/$w.musl.json"
-        fi
-        python3 "$here/bench/static-sources-table.py" "$work/$w.trace.json" "$work/$w.musl.json" "$binary" "$exe" \
-          "$work/$app-bin.csv" "$work/$app-src.csv" "$app" "$w"
+      entries=("$app")
+      [ "$app" = redis ] && entries+=(redis-suite)
+      for entry in "${entries[@]}"; do
+        # the catalog entry as it is, then with the musl build mounted over the installed binary
+        log=$(traced "$entry")
+        "${java[@]}" "$here/bench/TracedSet.java" "$log" "$(basename "$binary")" > "$work/$entry.glibc"
+        rm -rf "$(dirname "$(dirname "$(dirname "$log")")")"
+        log=$(traced "$entry" --replace "$binary=$exe")
+        "${java[@]}" "$here/bench/TracedSet.java" "$log" "$(basename "$binary")" > "$work/$entry.musl"
+        rm -rf "$(dirname "$(dirname "$(dirname "$log")")")"
+        python3 "$here/bench/static-sources-table.py" "$work/$entry.glibc" "$work/$entry.musl" \
+          "$work/$app-bin.csv" "$work/$app-src.csv" "$app" "$entry"
       done
     done ;;
   *) sed -n '2,17p' "$0"; exit 2 ;;

@@ -37,6 +37,9 @@ import java.util.regex.Pattern;
 public final class SourceAnalyzer {
 
     private static final int RT_SIGACTION = 13;
+    private static final int RESTART_SYSCALL = 219;
+    /** poll, nanosleep, futex, clock_nanosleep: the calls the kernel restarts through restart_syscall. */
+    private static final int[] RESTARTED = {7, 35, 202, 230};
     private static final Pattern ASM_SYMBOL = Pattern.compile("\\b(?:call|callq|jmp|jmpq)\\s+\\*?([A-Za-z_.$][\\w.$]*)");
     private static final Pattern SYSCALL_INSN = Pattern.compile("(^|[\\s;])syscall($|[\\s;])", Pattern.MULTILINE);
     private static final Pattern INT80 = Pattern.compile("\\bint\\s+\\$+0x80\\b");
@@ -393,6 +396,28 @@ public final class SourceAnalyzer {
         return c.equals("{ax}") || c.equals("{rax}") || c.equals("{eax}") || c.equals("a");
     }
 
+    /**
+     * restart_syscall is made by no code: the kernel answers a signal-interrupted poll,
+     * nanosleep, clock_nanosleep or timed futex wait with it, so it comes with the first of those.
+     */
+    private void implied(Map<Integer, List<Found>> found, List<SourceResult.SyscallEntry> entries) {
+        if (found.containsKey(RESTART_SYSCALL)) {
+            return;
+        }
+        for (int trigger : RESTARTED) {
+            List<Found> f = found.get(trigger);
+            if (f != null) {
+                Found first = f.getFirst();
+                entries.add(new SourceResult.SyscallEntry(RESTART_SYSCALL, table.name(RESTART_SYSCALL), List.of(
+                        new SourceResult.Provenance(pathTo(first.origin().function()), first.origin().through(),
+                                "implied by " + table.name(trigger) + " (" + first.site()
+                                        + "): the kernel restarts it with restart_syscall after a signal"))));
+                entries.sort(java.util.Comparator.comparingInt(SourceResult.SyscallEntry::number));
+                return;
+            }
+        }
+    }
+
     private List<String> pathTo(String function) {
         List<String> path = new ArrayList<>();
         String cur = function;
@@ -421,6 +446,7 @@ public final class SourceAnalyzer {
                     .toList();
             entries.add(new SourceResult.SyscallEntry(e.getKey(), table.name(e.getKey()), prov));
         }
+        implied(found, entries);
         int defined = (int) module.functions.values().stream().filter(f -> f.defined).count();
         int reachedIr = 0;
         int reachedNative = 0;

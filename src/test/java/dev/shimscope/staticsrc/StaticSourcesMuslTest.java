@@ -65,7 +65,9 @@ class StaticSourcesMuslTest {
                 // syscall(SYS_sched_yield), the callback's getppid, the thread's umask, the handler's getuid
                 "sched_yield", "getppid", "umask", "getuid",
                 // _exit and exit
-                "exit_group");
+                "exit_group",
+                // implied by futex: the kernel restarts an interrupted wait with restart_syscall
+                "restart_syscall");
     }
 
     @Test
