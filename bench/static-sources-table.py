@@ -18,6 +18,15 @@ def traced(path):
 
 
 glibc, musl = traced(glibc_set), traced(musl_set)
+
+
+def verdict(set_path):
+    # "redis/benchmark-redis-benchmark run 1: PASS in 5219 ms; ..." -> "" or " (FAIL: test timed out)"
+    line = open(set_path + '.status').read().strip()
+    if ': PASS' in line:
+        return ''
+    return ' (' + line.split(': ', 1)[-1].split(';')[0] + ')'
+
 b, s = csv_set(bin_csv), csv_set(src_csv)
 
 
@@ -25,5 +34,5 @@ def miss(t, st):
     return ', '.join(t[n] for n in sorted(set(t) - st)) or 'none'
 
 
-print(f"| {app} | {entry} | {len(b)} | {len(s)} | {len(glibc)} | {len(musl)} | "
+print(f"| {app} | {entry} | {len(b)} | {len(s)} | {len(glibc)}{verdict(glibc_set)} | {len(musl)}{verdict(musl_set)} | "
       f"{miss(glibc, s)} | {miss(musl, s)} | {miss(glibc, b)} |")

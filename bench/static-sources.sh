@@ -68,12 +68,16 @@ case $mode in
   compare)
     printf '| app | workload | binary level | source level | traced, Debian binary | traced, musl build of the IR | source-level misses (Debian binary) | source-level misses (musl build) | binary-level misses |\n|---|---|---|---|---|---|---|---|---|\n'
     java=("${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -cp "$here/target/shimscope.jar")
-    # traced LOG ENTRY [--replace BINARY=EXE]: the entry's run under 'run --trace --keep'; the kept strace log
+    # traced ENTRY [--replace BINARY=EXE]: the entry's run under 'run --trace --keep'; prints the
+    # kept strace log. A run that fails (a suite timing out under strace) still counts what it
+    # traced, and its verdict line is kept in $work/status for the table.
     traced() {
       local out
-      out=$("$here/bin/shimscope" run "$@" --trace --keep 2>&1) || { echo "$out" >&2; return 1; }
+      out=$("$here/bin/shimscope" run "$@" --trace --keep 2>&1) || true
+      grep -m1 ' run 1: ' <<< "$out" > "$work/status" || echo "$out" | tail -n 3 > "$work/status"
       local dir
       dir=$(sed -n 's/^runs kept in \([^ ]*\) .*/\1/p' <<< "$out")
+      [ -n "$dir" ] || { cat "$work/status" >&2; return 1; }
       echo "$dir/run-1/out/strace.log"
     }
     for app in "${apps[@]}"; do
@@ -96,9 +100,11 @@ case $mode in
         # the catalog entry as it is, then with the musl build mounted over the installed binary
         log=$(traced "$entry")
         "${java[@]}" "$here/bench/TracedSet.java" "$log" "$(basename "$binary")" > "$work/$entry.glibc"
+        cp "$work/status" "$work/$entry.glibc.status"
         rm -rf "$(dirname "$(dirname "$(dirname "$log")")")"
         log=$(traced "$entry" --replace "$binary=$exe")
         "${java[@]}" "$here/bench/TracedSet.java" "$log" "$(basename "$binary")" > "$work/$entry.musl"
+        cp "$work/status" "$work/$entry.musl.status"
         rm -rf "$(dirname "$(dirname "$(dirname "$log")")")"
         python3 "$here/bench/static-sources-table.py" "$work/$entry.glibc" "$work/$entry.musl" \
           "$work/$app-bin.csv" "$work/$app-src.csv" "$app" "$entry"
