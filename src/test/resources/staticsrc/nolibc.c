@@ -3,8 +3,9 @@
  * Expected (see StaticSourcesIrTest): 105 setuid and 106 setgid (a setxid-style wrapper whose
  * number goes through a struct), 60 exit (a wrapper whose number is an argument), 39 getpid (a
  * callback called through a function pointer), 102 getuid (a signal handler: installed with
- * rt_sigaction, 13), 231 exit_group. Not expected: 169 reboot (dead code), 111 getpgrp (address
- * taken, but no indirect call has its type), 162 sync (in a table nothing reads). */
+ * rt_sigaction, 13), 231 exit_group, 63 uname (a function registered in a linker section that
+ * main walks through __start_/__stop_). Not expected: 169 reboot (dead code), 111 getpgrp
+ * (address taken, but no indirect call has its type), 162 sync (in a table nothing reads). */
 
 struct request { int number; long arg; };
 
@@ -55,6 +56,14 @@ static long only_in_table(long x) {
 }
 long (*unread_table[])(long) = { only_in_table };
 
+/* a registration table in a section of its own, as haproxy's INITCALLs are */
+struct registration { long (*fn)(long *, long); };
+static long registered(long *x, long y) {
+    return raw1(63, (long) x + y);
+}
+static const struct registration entry __attribute__((used, section("shim_regs"))) = { registered };
+extern const struct registration __start_shim_regs[], __stop_shim_regs[];
+
 void dead_code(void) {
     raw1(169, 0);
     set_id(117, 0);
@@ -74,6 +83,9 @@ int main(void) {
     set_id(106, 0);
     long one = 1;
     apply(callback, &one);
+    for (const struct registration *r = __start_shim_regs; r < __stop_shim_regs; r++) {
+        r->fn(&one, 2);
+    }
     call_number(60, 0);
     raw1(231, 0);
     return 0;

@@ -19,8 +19,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The source-level analysis on IR that clang-16 makes at test time from a fixture without a C
  * library (src/test/resources/staticsrc/nolibc.c: inline-assembly syscalls as musl writes them),
  * so the expected set is exact: a setxid-style wrapper whose number goes through a struct, a
- * syscall()-style wrapper, a callback called through a pointer, a signal handler, and dead code,
- * an unread table and a pointer of a type no indirect call has, which must not count.
+ * syscall()-style wrapper, a callback called through a pointer, a signal handler, a function
+ * registered in a linker section, and dead code, an unread table and a pointer of a type no
+ * indirect call has, which must not count.
  */
 class StaticSourcesIrTest {
 
@@ -46,7 +47,8 @@ class StaticSourcesIrTest {
     @Test
     void findsExactlyTheSyscallsReachedCodeMakes() throws IOException {
         SourceResult r = StaticSources.analyzeFiles("nolibc", ir, null, null);
-        assertThat(r.names()).containsExactly("rt_sigaction", "getpid", "exit", "getuid", "setuid", "setgid", "exit_group");
+        assertThat(r.names()).containsExactly("rt_sigaction", "getpid", "exit", "uname", "getuid", "setuid", "setgid",
+                "exit_group");
         // dead code (reboot, setresuid through the wrapper), a table nothing reads (sync), a pointer
         // whose type no indirect call has (getpgrp)
         assertThat(r.names()).doesNotContain("reboot", "setresuid", "sync", "getpgrp");
@@ -61,6 +63,8 @@ class StaticSourcesIrTest {
         assertThat(setuid.through()).containsExactly("main", "set_id", "do_request");
         assertThat(byName.get("getpid").provenance().getFirst().path()).containsExactly("main", "apply", "callback");
         assertThat(byName.get("exit").provenance().getFirst().through()).containsExactly("main", "call_number");
+        // registered in a section main walks: reached through the indirect call in the loop
+        assertThat(byName.get("uname").provenance().getFirst().path()).containsExactly("main", "registered");
         // the handler is a root of its own: the kernel calls it, nothing in the program does
         assertThat(byName.get("getuid").provenance().getFirst().path()).containsExactly("on_signal");
     }
