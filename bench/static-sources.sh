@@ -67,13 +67,15 @@ case $mode in
     wait $pid ;;
   compare)
     printf '| app | workload | binary level | source level | traced, Debian binary | traced, musl build of the IR | source-level misses (Debian binary) | source-level misses (musl build) | binary-level misses |\n|---|---|---|---|---|---|---|---|---|\n'
+    jvm=("${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED)
     java=("${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java" -cp "$here/target/shimscope.jar")
     # traced ENTRY [--replace BINARY=EXE]: the entry's run under 'run --trace --keep'; prints the
     # kept strace log. A run that fails (a suite timing out under strace) still counts what it
     # traced, and its verdict line is kept in $work/status for the table.
     traced() {
       local out
-      out=$("$here/bin/shimscope" run "$@" --trace --keep 2>&1) || true
+      # HOME=/tmp: a directory the sandbox lets clients write (memcaslap writes ~/.memslap.cnf)
+      out=$(HOME=/tmp SHIMSCOPE_CACHE=$cache "${jvm[@]}" -jar "$here/target/shimscope.jar" run "$@" --trace --keep 2>&1) || true
       grep -m1 ' run 1: ' <<< "$out" > "$work/status" || echo "$out" | tail -n 3 > "$work/status"
       local dir
       dir=$(sed -n 's/^runs kept in \([^ ]*\) .*/\1/p' <<< "$out")
