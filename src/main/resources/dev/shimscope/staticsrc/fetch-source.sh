@@ -34,7 +34,13 @@ if [ -z "$(find "$apt/lists" -maxdepth 1 -name '*Sources*' -mtime -1 -print -qui
   for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
     [ -e "$f" ] && sed -nE 's/^[[:space:]]*deb([[:space:]])/deb-src\1/p' "$f" >> "$apt/sources.list"
   done
-  apt-get "${opts[@]}" update > "$apt/update.log" 2>&1 || { tail -n 5 "$apt/update.log" >&2; echo "fetch-source: apt-get update failed (log: $apt/update.log)" >&2; exit 1; }
+  if ! apt-get "${opts[@]}" update > "$apt/update.log" 2>&1; then
+    # offline with lists from an earlier day: go on with those (what they name may be fetched already)
+    if [ -z "$(find "$apt/lists" -maxdepth 1 -name '*Sources*' -print -quit 2>/dev/null)" ]; then
+      tail -n 5 "$apt/update.log" >&2; echo "fetch-source: apt-get update failed (log: $apt/update.log)" >&2; exit 1
+    fi
+    echo "fetch-source: apt-get update failed; using the package lists of an earlier day" >&2
+  fi
 fi
 known=$(apt-cache "${opts[@]}" showsrc "$pkg" 2>/dev/null | sed -n 's/^Version: //p' || true)
 if [ -z "$known" ]; then
