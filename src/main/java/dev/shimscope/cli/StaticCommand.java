@@ -8,6 +8,7 @@ import dev.shimscope.staticbin.BinaryInfo;
 import dev.shimscope.staticbin.LoaderCompatibility;
 import dev.shimscope.staticbin.StaticResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -20,7 +21,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "static", description = {
         "Find the syscalls an ELF binary and its shared libraries can make, without running it.",
-        "Syscall sites, call graphs linked by symbol across libraries, with provenance per syscall."})
+        "Syscall sites, call graphs linked by symbol across libraries, with provenance per syscall; or, with"
+                + " --sources APP, of APP built from its Debian source as whole-program LLVM IR with musl."})
 final class StaticCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print everything as JSON.")
@@ -49,11 +51,23 @@ final class StaticCommand implements Callable<Integer> {
             "needs one (Debian's arm64 packages unpacked, a board's root filesystem, /usr/aarch64-linux-gnu)."})
     Path sysroot;
 
-    @Parameters(arity = "1", paramLabel = "BINARY", description = "The ELF executable to analyse.")
+    @Mixin
+    StaticSourcesOptions sources;
+
+    @Parameters(arity = "0..1", paramLabel = "BINARY", description = "The ELF executable to analyse.")
     Path binary;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
+        if (sources.requested()) {
+            return sources.run(binary, json, csv, bincompat, allSites, spec.commandLine().getOut(), spec.commandLine().getErr());
+        }
+        if (binary == null) {
+            throw new IllegalArgumentException("missing BINARY (or --sources APP); see 'shimscope static --help'");
+        }
         // before any work: a FIFO would block the reader, a missing directory would be created late
         InputFiles.requireRegular(binary, "an ELF binary");
         InputFiles.requireWritable(csv, "the CSV");

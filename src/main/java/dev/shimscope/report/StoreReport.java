@@ -124,6 +124,9 @@ public final class StoreReport {
             }
             if (p.staticSources() != null) {
                 category(sb, "static sources", p.staticSources());
+                if (p.hasDynamic()) {
+                    category(sb, "used but not in static sources (source-level misses)", sourceMisses(p));
+                }
             }
             if (p.plan() != null) {
                 var plan = p.plan();
@@ -162,6 +165,9 @@ public final class StoreReport {
             }
             if (p.staticSources() != null) {
                 names(o, "static_sources", p.staticSources());
+                if (p.hasDynamic()) {
+                    names(o, "static_sources_misses", sourceMisses(p));
+                }
             }
             if (p.plan() != null) {
                 o.set("plan", Json.mapper().valueToTree(p.plan()));
@@ -176,6 +182,13 @@ public final class StoreReport {
     private static java.util.SortedSet<String> names(java.util.Set<dev.shimscope.syscall.Syscall> syscalls) {
         java.util.SortedSet<String> out = new java.util.TreeSet<>();
         syscalls.forEach(s -> out.add(s.name()));
+        return out;
+    }
+
+    /** The used syscalls the source-level set does not contain. */
+    private static java.util.SortedSet<String> sourceMisses(Profile p) {
+        java.util.SortedSet<String> out = new java.util.TreeSet<>(p.used());
+        out.removeAll(p.staticSources());
         return out;
     }
 

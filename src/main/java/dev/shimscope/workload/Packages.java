@@ -76,11 +76,15 @@ public final class Packages {
      * running as root (progress on {@code log}), else fails with the command to run.
      */
     public static void ensureInstalled(WorkloadSpec spec, PrintWriter log) {
-        List<String> missing = missing(spec.packages());
+        ensureInstalled(spec.app() + "/" + spec.workload(), spec.packages(), log);
+    }
+
+    /** As {@link #ensureInstalled(WorkloadSpec, PrintWriter)}, for {@code what} (named in messages) needing {@code packages}. */
+    public static void ensureInstalled(String what, List<String> packages, PrintWriter log) {
+        List<String> missing = missing(packages);
         if (missing.isEmpty()) {
             return;
         }
-        String what = spec.app() + "/" + spec.workload();
         if (!HostTools.isRoot()) {
             throw new MissingPackagesException(what + " needs Debian packages that are not installed; run: "
                     + installCommand(missing, false), missing);
