@@ -206,7 +206,14 @@ final class ExploreCommand implements Callable<Integer> {
             profile = profile.withStaticBinary(new java.util.TreeSet<>(staticBound.syscalls().stream()
                     .map(StaticResult.SyscallEntry::name).toList()));
         }
-        return ResultStore.openOrCreate(db.location()).save(profile);
+        ResultStore store = ResultStore.openOrCreate(db.location());
+        // the source-level set is made by 'static --sources' for the app, not by an exploration:
+        // a new exploration keeps the one the newest result of this workload has
+        Profile previous = store.read().latest(spec.app(), profile.workloadDir()).orElse(null);
+        if (previous != null && previous.staticSources() != null) {
+            profile = profile.withStaticSources(previous.staticSources());
+        }
+        return store.save(profile);
     }
 
     /** Opens the journal, turning a journal in the way into a message with the command that helps. */
