@@ -2,24 +2,32 @@
 # Measures complete explorations end to end (wall time of 'shimscope explore', JVM start
 # included) for catalog entries, with the machine they ran on. Not a test: figures for the README.
 #   bench/explore.sh [ENTRY...]        default: redis nginx
+#   SHIMSCOPE=/path/to/launcher        another build (default: this checkout's bin/shimscope)
+#   EXPLORE_ARGS="--jobs 4"            extra options for every exploration
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 entries=("$@")
 [ ${#entries[@]} -gt 0 ] || entries=(redis nginx)
-"$here/bin/shimscope" --version >/dev/null   # build first, outside the measurement
+tool=${SHIMSCOPE:-$here/bin/shimscope}
+"$tool" --version >/dev/null   # build first, outside the measurement
 out=$(mktemp -d)
-echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-12s %8s %6s %5s %9s %5s %5s %5s %5s %s\n' entry wall_s runs used required stub fake both flaky plan
+trap 'rm -rf "$out"' EXIT
+echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+printf '%-18s %7s %5s %5s %4s %4s %4s %4s %5s %-12s %-9s %6s %5s %s\n' entry wall_s runs used req stub fake both flaky plan impl/st/fk rounds jobs load
 for e in "${entries[@]}"; do
+  load0=$(cut -d' ' -f1 /proc/loadavg)
   start=$EPOCHREALTIME
-  "$here/bin/shimscope" explore "$e" --json "$out/$e.json" > "$out/$e.txt" 2> "$out/$e.err" || { echo "$e: FAILED"; tail -3 "$out/$e.err"; continue; }
+  status=0
+  # shellcheck disable=SC2086
+  "$tool" explore "$e" --json-file "$out/$e.json" --db "$out/db" ${EXPLORE_ARGS:-} > "$out/$e.txt" 2> "$out/$e.err" || status=$?
   end=$EPOCHREALTIME
-  python3 - "$out/$e.json" "$e" "$start" "$end" <<'PY'
+  if [ ! -s "$out/$e.json" ]; then echo "$e: FAILED (exit status $status)"; tail -3 "$out/$e.err"; continue; fi
+  python3 - "$out/$e.json" "$e" "$start" "$end" "$load0 -> $(cut -d' ' -f1 /proc/loadavg)" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); c = d["categories"]; p = d["plan"]
-print("%-12s %8.1f %6d %5d %9d %5d %5d %5d %5d %s" % (sys.argv[2], float(sys.argv[4]) - float(sys.argv[3]), d["runs"], len(d["syscalls"]),
-      len(c["required"]), len(c["stub_only"]), len(c["fake_only"]), len(c["both"]), len(c["flaky"]),
-      "verified" if p["verified"] else "NOT verified"))
+print("%-18s %7.1f %5d %5d %4d %4d %4d %4d %5d %-12s %-9s %6d %5.1f %s" % (sys.argv[2], float(sys.argv[4]) - float(sys.argv[3]),
+      d["runs"], len(d["syscalls"]), len(c["required"]), len(c["stub_only"]), len(c["fake_only"]), len(c["both"]),
+      len(c["flaky"]), "verified" if p["verified"] else "NOT-verified",
+      "%d/%d/%d" % (len(p["implement"]), len(p["stub"]), len(p["fake"])), d["planRounds"], d["meanJobs"], sys.argv[5]))
 PY
 done
-rm -rf "$out"

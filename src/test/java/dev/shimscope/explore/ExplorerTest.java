@@ -70,6 +70,14 @@ class ExplorerTest {
         assertThat(names(plan.implement())).contains("exit");
         assertThat(plan.repairs()).filteredOn(r -> r.syscall().name().equals("exit")).singleElement()
                 .satisfies(r -> assertThat(r.cause()).isEqualTo(Repair.Cause.FALLBACK));
+        // the JSON's fields that bench/explore.sh and bench/repeatability.sh read (a documented interface)
+        var json = dev.shimscope.model.Json.mapper().valueToTree(dev.shimscope.report.ExploreReport.jsonTree(e));
+        for (String path : List.of("/categories/required", "/categories/stub_only", "/categories/fake_only", "/categories/both",
+                "/categories/flaky", "/plan/implement", "/plan/stub", "/plan/fake", "/plan/verified", "/planRounds",
+                "/meanJobs", "/runs", "/wallMillis", "/syscalls/0/name", "/syscalls/0/verdict")) {
+            assertThat(json.at(path).isMissingNode()).as(path).isFalse();
+        }
+        assertThat(json.at("/plan/implement").get(0).isTextual()).isTrue();
     }
 
     @Test
