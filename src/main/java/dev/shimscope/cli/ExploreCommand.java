@@ -83,6 +83,10 @@ final class ExploreCommand implements Callable<Integer> {
             + " (by default only the tests whose traces called the syscall).")
     boolean allTests;
 
+    @Option(names = "--no-features", description = "Explore syscalls only: not the argument values of multiplexed"
+            + " syscalls (prctl options, fcntl commands, ...) nor the files the application names, one by one.")
+    boolean noFeatures;
+
     @Option(names = "--shard", paramLabel = "I/N|setup", description = "Run only the I-th of N shares of the"
             + " experiments into the journal, then stop (no plan, nothing stored); 'setup' runs only the baseline and the"
             + " trace: for explorations spread over machines, see docs/scale-out.md.")
@@ -114,7 +118,7 @@ final class ExploreCommand implements Callable<Integer> {
         Preparation.ensurePrepared(spec, err);
         int k = jobs != null ? jobs : spec.parallel() != null ? spec.parallel() : Runtime.getRuntime().availableProcessors();
         Explorer.Options options = new Explorer.Options(k, replicas, baselineRuns, planPasses, !fixedJobs, allTests,
-                shard == null ? null : shard.equals("setup") ? Explorer.Shard.SETUP : Explorer.Shard.parse(shard));
+                shard == null ? null : shard.equals("setup") ? Explorer.Shard.SETUP : Explorer.Shard.parse(shard), !noFeatures);
         SyscallTable table = SyscallTable.x86_64();
         Map<String, String> env = Environment.collect(spec);
         env.put("jobs", Integer.toString(k));
@@ -201,7 +205,9 @@ final class ExploreCommand implements Callable<Integer> {
         Profile profile = Profile.newRun(spec.app(), spec.kind(), spec.workload(), verdicts)
                 .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)))
                 .withPlan(result.plan())
-                .withTestsNeeding(result.tests() == null ? null : ExploreReport.testsNeeding(result));
+                .withTestsNeeding(result.tests() == null ? null : ExploreReport.testsNeeding(result))
+                .withFeatures(new dev.shimscope.model.SubFeatures(result.values().stream().map(v -> v.verdict()).toList(),
+                        result.files().stream().map(f -> f.verdict()).toList()));
         if (staticBound != null) {
             profile = profile.withStaticBinary(new java.util.TreeSet<>(staticBound.syscalls().stream()
                     .map(StaticResult.SyscallEntry::name).toList()));

@@ -20,6 +20,10 @@ import java.util.SortedMap;
  * @param usedArgs argument values seen per used syscall (label to value to count), from the trace
  * @param tests    for a suite made of tests: which tests were explored and which syscalls each
  *                 called (null otherwise)
+ * @param values      per argument value of the multiplexed syscalls used: its verdict (empty
+ *                    when sub-features were not explored)
+ * @param files       per file the application named: whether it must exist
+ * @param notExplored files named but not explored, with the reason
  */
 public record Exploration(
         WorkloadSpec spec,
@@ -34,11 +38,26 @@ public record Exploration(
         double meanJobs,
         Instant startedAt,
         Duration wallTime,
-        TestIndex tests) {
+        TestIndex tests,
+        List<ValueResult> values,
+        List<FileResult> files,
+        SortedMap<String, String> notExplored) {
 
     public Exploration {
         verdicts = List.copyOf(verdicts);
         baseline = List.copyOf(baseline);
+        values = values == null ? List.of() : List.copyOf(values);
+        files = files == null ? List.of() : List.copyOf(files);
+        notExplored = notExplored == null ? new java.util.TreeMap<>() : java.util.Collections.unmodifiableSortedMap(new java.util.TreeMap<>(notExplored));
+    }
+
+    /** An exploration without sub-features. */
+    public Exploration(WorkloadSpec spec, Map<String, String> environment, List<RunRecord> baseline, TimeLimits limits,
+                       List<SyscallResult> verdicts, PlanOutcome planOutcome,
+                       SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs, int runs,
+                       int resumedExperiments, double meanJobs, Instant startedAt, Duration wallTime, TestIndex tests) {
+        this(spec, environment, baseline, limits, verdicts, planOutcome, usedArgs, runs, resumedExperiments, meanJobs,
+                startedAt, wallTime, tests, List.of(), List.of(), null);
     }
 
     public ShimPlan plan() {

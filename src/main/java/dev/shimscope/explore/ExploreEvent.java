@@ -14,7 +14,7 @@ public sealed interface ExploreEvent {
 
     /** The steps of an exploration. */
     enum Phase {
-        BASELINE, TRACE, EXPERIMENTS, CONFIRM, PLAN;
+        BASELINE, TRACE, EXPERIMENTS, CONFIRM, FEATURES, PLAN;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -86,7 +86,9 @@ public sealed interface ExploreEvent {
         /** The plan with one fallback or repair returning ENOSYS (or 0) instead of implemented. */
         TRIAL,
         /** A prefix of the candidates stubbed and faked, the rest allowed: where does it break? */
-        SEARCH
+        SEARCH,
+        /** The verified plan with implemented syscalls supported in part (some argument values only). */
+        PARTIAL
     }
 
     /** The plan changed: a fallback, a conflict, a repair undone. */

@@ -1,8 +1,13 @@
 package dev.shimscope.explore;
 
+import dev.shimscope.model.ArgumentVerdict;
+import dev.shimscope.model.FileVerdict;
 import dev.shimscope.model.RunRecord;
 import dev.shimscope.model.ShimConfiguration;
+import dev.shimscope.model.ShimConfiguration.PathRule;
+import dev.shimscope.model.ShimConfiguration.PathTreatment;
 import dev.shimscope.model.Treatment;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.sandbox.SeccompFilter;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
@@ -57,7 +62,12 @@ public final class Explorer {
      * @param allTests     for a suite made of tests: every experiment runs all of them (no selection)
      */
     public record Options(int jobs, int replicas, int baselineRuns, int planPasses, boolean adaptive,
-                          boolean allTests, Shard shard) {
+                          boolean allTests, Shard shard, boolean features) {
+        public Options(int jobs, int replicas, int baselineRuns, int planPasses, boolean adaptive,
+                       boolean allTests, Shard shard) {
+            this(jobs, replicas, baselineRuns, planPasses, adaptive, allTests, shard, true);
+        }
+
         public Options {
             if (jobs < 1 || replicas < 1 || baselineRuns < 1 || planPasses < 1) {
                 throw new IllegalArgumentException("jobs, replicas, baseline runs and plan passes must be at least 1");
@@ -74,7 +84,12 @@ public final class Explorer {
 
         /** The same options for one shard of the experiments. */
         public Options withShard(Shard s) {
-            return new Options(jobs, replicas, baselineRuns, planPasses, adaptive, allTests, s);
+            return new Options(jobs, replicas, baselineRuns, planPasses, adaptive, allTests, s, features);
+        }
+
+        /** The same options with or without the argument values and files explored one by one. */
+        public Options withFeatures(boolean f) {
+            return new Options(jobs, replicas, baselineRuns, planPasses, adaptive, allTests, shard, f);
         }
 
         public Options(int jobs, int replicas, int baselineRuns, int planPasses) {
@@ -238,11 +253,18 @@ public final class Explorer {
             if (options.shard() != null) {
                 throw new ShardFinished(verdicts.size());
             }
+            Features features = options.features() ? features(scheduler, traced.features(), verdicts, limits, baseline, index)
+                    : Features.NONE;
             WorkloadRunner.Options planBase = WorkloadRunner.Options.plain().withTests(index == null ? null : index.all());
             PlanOutcome plan = new PlanSearch(runner, table, scheduler, listener, options.planPasses(), limits,
                     traced.limits(spec), this::run, planBase).search(verdicts, traced.launch());
+            if (!features.values().isEmpty()) {
+                plan = new PartialSupportSearch(scheduler, listener, options.planPasses(),
+                        limits.times(TimeLimits.PLAN_FACTOR, spec), this::run, planBase, table).refine(plan, features.values());
+            }
             return new Exploration(spec, environment, baseline, limits, verdicts, plan, traced.args(), runs.get(),
-                    resumedCount, scheduler.meanLimit(), started, Duration.ofNanos(System.nanoTime() - t0), index);
+                    resumedCount, scheduler.meanLimit(), started, Duration.ofNanos(System.nanoTime() - t0), index,
+                    features.values(), features.files(), features.notExplored());
         }
     }
 
@@ -287,7 +309,7 @@ public final class Explorer {
 
     /** What the traced run found; {@code run} is null when the trace came from a journal. */
     private record Traced(List<UsedSyscall> used, SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args,
-                          Map<Integer, Long> launch, RunRecord run) {
+                          Map<Integer, Long> launch, RunRecord run, FeatureUse features) {
 
         /** Limits for traced runs of the plan: from this run's times (strace's slowdown included). */
         TimeLimits limits(WorkloadSpec spec) {
@@ -297,7 +319,8 @@ public final class Explorer {
 
     private Traced trace(RunScheduler scheduler) throws InterruptedException {
         if (journal != null && journal.used() != null) {
-            return new Traced(journal.used(), journal.usedArgs(), Map.of(table.require("execve").number(), 1L), null);
+            return new Traced(journal.used(), journal.usedArgs(), Map.of(table.require("execve").number(), 1L), null,
+                    journal.features());
         }
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.TRACE, 1));
         // strace slows a workload down several times: the traced run gets the spec's own limits
@@ -326,10 +349,32 @@ public final class Explorer {
                     + " (check 'only')" : ""));
         }
         listener.on(new ExploreEvent.TraceFinished(used, launchOnly));
+        FeatureUse features = FeatureUse.none().plus(featuresOf(t), null);
         if (journal != null) {
             journal.recordArgs(args);
+            journal.recordFeatures(features);
         }
-        return new Traced(used, args, t.launchCalls(), o.record());
+        return new Traced(used, args, t.launchCalls(), o.record(), features);
+    }
+
+    /** The argument values and files of one trace, names folded ({@link FileSelection}). */
+    private FeatureUse featuresOf(TraceResult t) {
+        SortedMap<Syscall, SortedMap<dev.shimscope.syscall.args.ArgumentValue, Long>> values = new TreeMap<>();
+        for (TraceResult.SyscallUse u : t.applicationSyscalls()) {
+            if (!u.values().isEmpty()) {
+                values.put(u.syscall(), u.values());
+            }
+        }
+        FileSelection names = new FileSelection(runner.spec().dir(), runner.cache());
+        SortedMap<String, FeatureUse.PathSeen> paths = new TreeMap<>();
+        for (TraceResult.PathUse p : t.paths()) {
+            String reported = names.reported(p.path());
+            if (reported != null) {
+                paths.merge(reported, new FeatureUse.PathSeen(p.path(), p.opened() + p.failed(), p.failed()),
+                        FeatureUse.PathSeen::plus);
+            }
+        }
+        return new FeatureUse(values, paths, new TreeMap<>());
     }
 
     // ---- a suite made of tests ----
@@ -346,8 +391,8 @@ public final class Explorer {
     private TestsSetup testsSetup(RunScheduler scheduler) throws InterruptedException {
         WorkloadSpec spec = runner.spec();
         if (journal != null && journal.testIndex() != null && journal.baseline() != null && journal.used() != null) {
-            return new TestsSetup(journal.baseline(), new Traced(journal.used(), journal.usedArgs(), Map.of(), null),
-                    journal.testIndex());
+            return new TestsSetup(journal.baseline(), new Traced(journal.used(), journal.usedArgs(), Map.of(), null,
+                    journal.features()), journal.testIndex());
         }
         List<String> ids = runner.listTests();
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.BASELINE, 2 * ids.size()));
@@ -365,6 +410,7 @@ public final class Explorer {
         List<RunRecord> baseline = new ArrayList<>();
         TreeMap<Integer, Long> calls = new TreeMap<>();
         SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args = new TreeMap<>();
+        FeatureUse features = FeatureUse.none();
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             WorkloadOutcome plain = outcomes.get(2 * i);
@@ -388,6 +434,7 @@ public final class Explorer {
                         .computeIfAbsent(label, k -> new TreeMap<>()).merge(v, n, Long::sum)));
             }
             usedBy.put(id, mine);
+            features = features.plus(featuresOf(tr.trace()), id);
         }
         if (included.isEmpty()) {
             throw new ExplorationException(ExplorationException.Reason.BASELINE, "no test of " + spec.id()
@@ -400,8 +447,9 @@ public final class Explorer {
         listener.on(new ExploreEvent.TraceFinished(used, List.of()));
         if (journal != null) {
             journal.recordArgs(args);
+            journal.recordFeatures(features);
         }
-        return new TestsSetup(baseline, new Traced(used, args, Map.of(), null), index);
+        return new TestsSetup(baseline, new Traced(used, args, Map.of(), null, features), index);
     }
 
     // ---- experiments ----
@@ -471,13 +519,19 @@ public final class Explorer {
      */
     private ExperimentResult experiment(Experiment e, WorkloadRunner.Options timed, TestIndex index)
             throws InterruptedException {
-        SeccompFilter filter = SeccompFilter.of(e.configuration());
-        List<String> selection = null;
-        WorkloadRunner.Options o = timed.withFilter(filter);
+        return experiment(e, timed, index, index == null ? null : index.selectionFor(e.syscall()));
+    }
+
+    /** One experiment; for a suite made of tests, {@code selection} is the tests it runs (all of them with --all-tests). */
+    private ExperimentResult experiment(Experiment e, WorkloadRunner.Options timed, TestIndex index, List<String> selection)
+            throws InterruptedException {
+        WorkloadRunner.Options o = timed.configured(e.configuration());
         if (index != null) {
-            // only the tests that called the syscall: in the others its filter never fires
-            selection = options.allTests() ? index.tests() : index.selectionFor(e.syscall());
+            // only the tests that called the syscall (or named the file): in the others the change never shows
+            selection = options.allTests() ? index.tests() : selection;
             o = o.withTests(selection).withTimeouts(null, index.limitFor(selection, runner.spec().test().timeout()));
+        } else {
+            selection = null;
         }
         List<RunRecord> records = new ArrayList<>();
         WorkloadOutcome first = run(o);
@@ -509,9 +563,9 @@ public final class Explorer {
         suspects.sort((a, b) -> a.experiment().key().compareTo(b.experiment().key()));
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.CONFIRM, suspects.size()));
         for (ExperimentResult r : suspects) {
-            SeccompFilter filter = SeccompFilter.of(r.experiment().configuration());
-            WorkloadRunner.Options o = r.tests() == null ? timed.withFilter(filter)
-                    : timed.withFilter(filter).withTests(r.tests());
+            WorkloadRunner.Options base = r.experiment().path() != null ? fileTimed(timed) : timed;
+            WorkloadRunner.Options o = r.tests() == null ? base.configured(r.experiment().configuration())
+                    : base.configured(r.experiment().configuration()).withTests(r.tests());
             List<RunRecord> alone = new ArrayList<>();
             alone.add(scheduler.alone(() -> run(o)).record());
             // one run alone settles an outcome it agrees with (every earlier run failed, and so did
@@ -525,6 +579,148 @@ public final class Explorer {
             listener.on(new ExploreEvent.Confirmed(r, confirmed));
         }
     }
+
+    // ---- below the syscall: argument values and files ----
+
+    /** What the feature phase found: per argument value, per file, and the files not explored (with why). */
+    record Features(List<ValueResult> values, List<FileResult> files, SortedMap<String, String> notExplored) {
+        static final Features NONE = new Features(List.of(), List.of(), new TreeMap<>());
+    }
+
+    /**
+     * Experiments below the syscall, once every syscall has its verdict. For each value the trace
+     * saw of a multiplexed syscall (one per bit of a flag argument): only the calls with that
+     * value stubbed, and only those faked; not run where the answer is known (the value was on
+     * every call: the syscall's own experiments; the syscall works stubbed and faked as a whole).
+     * For each file the application named: the file missing (ENOENT), and a pseudo-file under
+     * /proc or /sys empty. K at a time like the others, confirmed alike.
+     */
+    private Features features(RunScheduler scheduler, FeatureUse use, List<SyscallResult> verdicts, TimeLimits limits,
+                              List<RunRecord> baseline, TestIndex index) throws InterruptedException {
+        List<Experiment> all = new ArrayList<>();
+        Map<String, List<String>> selections = new LinkedHashMap<>();
+        for (SyscallResult r : verdicts) {
+            SortedMap<dev.shimscope.syscall.args.ArgumentValue, Long> values = use.values().get(r.syscall());
+            if (values == null || r.verdict() == Verdict.BOTH) {
+                continue;
+            }
+            values.forEach((v, n) -> {
+                if (n < r.calls()) {
+                    for (Treatment t : List.of(Treatment.STUB, Treatment.FAKE)) {
+                        Experiment e = Experiment.of(r.syscall(), v, t);
+                        all.add(e);
+                        selections.put(e.key(), index == null ? null : index.selectionFor(r.syscall()));
+                    }
+                }
+            });
+        }
+        SortedMap<String, String> notExplored = new TreeMap<>();
+        Map<String, String> explored = new LinkedHashMap<>(); // reported name -> named
+        for (Map.Entry<String, FeatureUse.PathSeen> p : use.paths().entrySet()) {
+            String why = FileSelection.notExplored(p.getKey());
+            if (why == null && p.getValue().failed() < p.getValue().calls() && explored.size() >= FileSelection.MAX_FILES) {
+                why = "more than " + FileSelection.MAX_FILES + " files named";
+            }
+            if (why != null) {
+                notExplored.put(p.getKey(), why);
+                continue;
+            }
+            explored.put(p.getKey(), p.getValue().named());
+            if (p.getValue().failed() >= p.getValue().calls()) {
+                continue; // absent in the traced run already: no run needed
+            }
+            List<String> tests = index == null ? null
+                    : index.tests().stream().filter(t -> use.tests().getOrDefault(p.getKey(), java.util.Collections.emptySortedSet()).contains(t)).toList();
+            Experiment missing = Experiment.of(new PathRule(p.getValue().named(), PathTreatment.MISSING));
+            all.add(missing);
+            selections.put(missing.key(), tests);
+            if (FileSelection.canBeEmpty(p.getValue().named())) {
+                Experiment empty = Experiment.of(new PathRule(p.getValue().named(), PathTreatment.EMPTY));
+                all.add(empty);
+                selections.put(empty.key(), tests);
+            }
+        }
+        Map<String, ExperimentResult> results = Collections.synchronizedMap(new LinkedHashMap<>());
+        List<Experiment> todo = new ArrayList<>();
+        int resumed = 0;
+        for (Experiment e : all) {
+            ExperimentResult done = journal == null ? null : journal.experiment(e);
+            if (done != null) {
+                results.put(e.key(), done);
+                resumed++;
+            } else {
+                todo.add(e);
+            }
+        }
+        resumedCount += resumed;
+        listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.FEATURES, all.size()));
+        AtomicInteger done = new AtomicInteger(resumed);
+        WorkloadRunner.Options timed = limits.apply(WorkloadRunner.Options.plain());
+        fileLimits = limits.times(2, runner.spec());
+        WorkloadRunner.Options fileTimed = fileTimed(timed);
+        List<Callable<ExperimentResult>> tasks = new ArrayList<>();
+        for (Experiment e : todo) {
+            tasks.add(() -> {
+                ExperimentResult r = experiment(e, e.path() != null ? fileTimed : timed, index, selections.get(e.key()));
+                results.put(e.key(), r);
+                listener.on(new ExploreEvent.ExperimentFinished(r, done.incrementAndGet(), all.size()));
+                return r;
+            });
+        }
+        scheduler.invokeAll(tasks);
+        confirm(scheduler, results, timed, baseline);
+
+        List<ValueResult> values = new ArrayList<>();
+        for (SyscallResult r : verdicts) {
+            SortedMap<dev.shimscope.syscall.args.ArgumentValue, Long> seen = use.values().get(r.syscall());
+            if (seen == null) {
+                continue;
+            }
+            seen.forEach((v, n) -> {
+                if (r.verdict() == Verdict.BOTH) {
+                    values.add(new ValueResult(new ArgumentVerdict(r.syscall(), v, n, r.calls(), Verdict.BOTH,
+                            ArgumentVerdict.Basis.WHOLE_SYSCALL), null, null));
+                } else if (n >= r.calls()) {
+                    values.add(new ValueResult(new ArgumentVerdict(r.syscall(), v, n, r.calls(), r.verdict(),
+                            ArgumentVerdict.Basis.EVERY_CALL), r.stub(), r.fake()));
+                } else {
+                    ExperimentResult stub = results.get(Experiment.of(r.syscall(), v, Treatment.STUB).key());
+                    ExperimentResult fake = results.get(Experiment.of(r.syscall(), v, Treatment.FAKE).key());
+                    values.add(new ValueResult(new ArgumentVerdict(r.syscall(), v, n, r.calls(),
+                            ExperimentResult.verdict(stub, fake), ArgumentVerdict.Basis.MEASURED), stub, fake));
+                }
+            });
+        }
+        List<FileResult> files = new ArrayList<>();
+        explored.forEach((reported, named) -> {
+            FeatureUse.PathSeen seen = use.paths().get(reported);
+            ExperimentResult missing = results.get(Experiment.of(new PathRule(named, PathTreatment.MISSING)).key());
+            ExperimentResult empty = results.get(Experiment.of(new PathRule(named, PathTreatment.EMPTY)).key());
+            FileVerdict.Need need = missing == null ? FileVerdict.Need.ABSENT : need(missing);
+            files.add(new FileResult(new FileVerdict(reported, seen.calls(), seen.failed(), need,
+                    empty == null ? null : need(empty)), missing, empty));
+        });
+        return new Features(values, files, notExplored);
+    }
+
+    private static FileVerdict.Need need(ExperimentResult r) {
+        return switch (r.outcome()) {
+            case WORKS -> FileVerdict.Need.OPTIONAL;
+            case FAILS -> FileVerdict.Need.REQUIRED;
+            case FLAKY -> FileVerdict.Need.FLAKY;
+        };
+    }
+
+    /**
+     * Limits for a run with files missing: strace (in seccomp-bpf mode, stopping only at file
+     * calls) makes those slower; twice the experiments' limits.
+     */
+    private WorkloadRunner.Options fileTimed(WorkloadRunner.Options timed) {
+        return fileLimits != null ? fileLimits.apply(timed) : timed;
+    }
+
+    /** The limits of runs with files missing (set by the feature phase). */
+    private TimeLimits fileLimits;
 
     // ---- helpers ----
 

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.model.Json;
 import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.ShimConfiguration;
 import dev.shimscope.model.Treatment;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.syscall.args.ArgumentValue;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -45,6 +47,7 @@ public final class Journal implements ExploreListener, AutoCloseable {
     private List<UsedSyscall> used;
     private SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs;
     private TestIndex testIndex;
+    private FeatureUse features;
     private final Map<String, ExperimentResult> experiments = new HashMap<>();
 
     private Journal(Path file, FileChannel channel, FileLock lock) {
@@ -225,10 +228,17 @@ public final class Journal implements ExploreListener, AutoCloseable {
                     SortedMap<String, String> excluded = Json.mapper().convertValue(n.get("excluded"), EXCLUDED);
                     testIndex = new TestIndex(Json.mapper().convertValue(n.get("tests"), STRINGS), usedBy, millis, excluded);
                 }
+                case "features" -> features = features(n);
                 case "experiment" -> {
-                    // "mode" is what journals of earlier versions call the treatment
-                    String t = n.has("treatment") ? n.get("treatment").asText() : n.get("mode").asText();
-                    Experiment e = new Experiment(TABLE.byNumber(n.get("syscall").asInt()), Treatment.parse(t));
+                    Experiment e;
+                    if (n.has("path")) {
+                        e = Experiment.of(Json.mapper().convertValue(n.get("path"), ShimConfiguration.PathRule.class));
+                    } else {
+                        // "mode" is what journals of earlier versions call the treatment
+                        String t = n.has("treatment") ? n.get("treatment").asText() : n.get("mode").asText();
+                        ArgumentValue v = n.has("value") ? Json.mapper().convertValue(n.get("value"), ArgumentValue.class) : null;
+                        e = new Experiment(TABLE.byNumber(n.get("syscall").asInt()), Treatment.parse(t), v, null);
+                    }
                     List<String> tests = n.has("tests") ? Json.mapper().convertValue(n.get("tests"), STRINGS) : null;
                     experiments.put(e.key(), new ExperimentResult(e, runs(n.get("runs")), runs(n.get("confirmation")), tests));
                 }
@@ -249,6 +259,20 @@ public final class Journal implements ExploreListener, AutoCloseable {
             new com.fasterxml.jackson.core.type.TypeReference<>() { };
     private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Long>> MILLIS = new com.fasterxml.jackson.core.type.TypeReference<>() { };
     private static final com.fasterxml.jackson.core.type.TypeReference<SortedMap<String, String>> EXCLUDED =
+            new com.fasterxml.jackson.core.type.TypeReference<>() { };
+
+    private static FeatureUse features(JsonNode n) {
+        SortedMap<dev.shimscope.syscall.Syscall, SortedMap<ArgumentValue, Long>> values = new TreeMap<>();
+        n.path("values").forEach(x -> values.computeIfAbsent(TABLE.byNumber(x.get("syscall").asInt()), k -> new TreeMap<>())
+                .put(Json.mapper().convertValue(x.get("value"), ArgumentValue.class), x.get("calls").asLong()));
+        SortedMap<String, FeatureUse.PathSeen> paths = new TreeMap<>();
+        n.path("paths").forEach(x -> paths.put(x.get("path").asText(), new FeatureUse.PathSeen(x.get("named").asText(),
+                x.get("calls").asLong(), x.get("failed").asLong())));
+        SortedMap<String, SortedSet<String>> tests = Json.mapper().convertValue(n.path("tests"), PATH_TESTS);
+        return new FeatureUse(values, paths, tests == null ? new TreeMap<>() : tests);
+    }
+
+    private static final com.fasterxml.jackson.core.type.TypeReference<SortedMap<String, SortedSet<String>>> PATH_TESTS =
             new com.fasterxml.jackson.core.type.TypeReference<>() { };
 
     private static List<RunRecord> runs(JsonNode array) {
@@ -280,6 +304,11 @@ public final class Journal implements ExploreListener, AutoCloseable {
     /** The index of a suite made of tests (null if none was recorded). */
     public TestIndex testIndex() {
         return testIndex;
+    }
+
+    /** Argument values and files of the traced run (none for journals of earlier versions). */
+    public FeatureUse features() {
+        return features == null ? FeatureUse.none() : features;
     }
 
     public ExperimentResult experiment(Experiment e) {
@@ -328,11 +357,32 @@ public final class Journal implements ExploreListener, AutoCloseable {
         append(n);
     }
 
+    /** Keeps the traced run's argument values and files, so that a resumed exploration explores the same. */
+    public void recordFeatures(FeatureUse use) {
+        ObjectNode n = Json.mapper().createObjectNode().put("type", "features");
+        ArrayNode values = n.putArray("values");
+        use.values().forEach((s, m) -> m.forEach((v, c) -> {
+            ObjectNode x = values.addObject().put("syscall", s.number()).put("name", s.name()).put("calls", c);
+            x.set("value", Json.mapper().valueToTree(v));
+        }));
+        ArrayNode paths = n.putArray("paths");
+        use.paths().forEach((p, seen) -> paths.addObject().put("path", p).put("named", seen.named())
+                .put("calls", seen.calls()).put("failed", seen.failed()));
+        n.set("tests", Json.mapper().valueToTree(use.tests()));
+        append(n);
+    }
+
     private void experiment(ExperimentResult result) {
-        ObjectNode n = Json.mapper().createObjectNode().put("type", "experiment")
-                .put("syscall", result.experiment().syscall().number())
-                .put("name", result.experiment().syscall().name())
-                .put("treatment", result.experiment().treatment().id());
+        Experiment e = result.experiment();
+        ObjectNode n = Json.mapper().createObjectNode().put("type", "experiment");
+        if (e.path() != null) {
+            n.set("path", Json.mapper().valueToTree(e.path()));
+        } else {
+            n.put("syscall", e.syscall().number()).put("name", e.syscall().name()).put("treatment", e.treatment().id());
+            if (e.value() != null) {
+                n.set("value", Json.mapper().valueToTree(e.value()));
+            }
+        }
         n.set("runs", Json.mapper().valueToTree(result.runs()));
         if (result.tests() != null) {
             n.set("tests", Json.mapper().valueToTree(result.tests()));

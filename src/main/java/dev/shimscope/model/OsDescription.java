@@ -4,6 +4,8 @@ import dev.shimscope.io.InputFiles;
 import dev.shimscope.model.Suggestions;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.syscall.args.ArgumentDecoders;
+import dev.shimscope.syscall.args.ArgumentValue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,7 +29,10 @@ import java.util.TreeSet;
  * any syscall it does not list) or faked (it answers 0 without doing anything). Read from a
  * {@code *.syscalls} file: one x86_64 syscall name per line, optionally followed by its level
  * ({@code implemented}, the default; {@code partial}; {@code stub}; {@code fake}); {@code #}
- * starts a comment, which for a partial syscall is its note; blank lines are ignored. An unknown
+ * starts a comment, which for a partial syscall is its note; blank lines are ignored. Instead of a
+ * level, a comma-separated list of argument values says which values a partial syscall
+ * implements ({@code prctl PR_SET_NAME,PR_GET_NAME}, {@code fcntl F_GETFL,F_SETFL}): the calls with
+ * another value answer ENOSYS, as in a shim plan's partial support. An unknown
  * name or level is an error naming the file and line (with the closest known names), never
  * silently dropped; so is a list without any name. The 11 lists of the Loupe data set ship with
  * shimscope and can be named instead of a path ({@code gvisor}, {@code unikraft}, ...; see
@@ -58,8 +63,18 @@ public record OsDescription(String name, String source, SortedMap<String, Suppor
         }
     }
 
-    /** A syscall's level with an optional note (what a partial implementation leaves out). */
-    public record Support(Level level, String note) {
+    /**
+     * A syscall's level with an optional note (what a partial implementation leaves out) and, for
+     * a partial syscall listed with values, the argument values it implements (empty otherwise).
+     */
+    public record Support(Level level, String note, List<ArgumentValue> values) {
+        public Support {
+            values = values == null ? List.of() : List.copyOf(values);
+        }
+
+        public Support(Level level, String note) {
+            this(level, note, List.of());
+        }
     }
 
     private static final String RESOURCE_DIR = "os/";
@@ -112,8 +127,15 @@ public record OsDescription(String name, String source, SortedMap<String, Suppor
      */
     public ShimConfiguration configuration(SyscallTable table, Treatment otherwise) {
         Map<Syscall, Treatment> m = new TreeMap<>();
-        syscalls.forEach((n, s) -> m.put(table.require(n), s.level().treatment()));
-        return ShimConfiguration.closedWorld(m, otherwise);
+        syscalls.forEach((n, s) -> m.put(table.require(n), s.values().isEmpty() ? s.level().treatment() : Treatment.STUB));
+        ShimConfiguration c = ShimConfiguration.closedWorld(m, otherwise);
+        for (Map.Entry<String, Support> e : syscalls.entrySet()) {
+            for (ArgumentValue v : e.getValue().values()) {
+                // only the listed values run for real; the syscall's other calls answer ENOSYS
+                c = c.with(new ShimConfiguration.ArgumentRule(table.require(e.getKey()), v, Treatment.IMPLEMENT));
+            }
+        }
+        return c;
     }
 
     /**
@@ -174,7 +196,8 @@ public record OsDescription(String name, String source, SortedMap<String, Suppor
             String[] words = text.split("\\s+");
             if (words.length > 2) {
                 throw new IllegalArgumentException(source + " line " + (i + 1) + ": '" + text
-                        + "' has more than a name and a level; put one syscall per line: NAME [implemented|partial|stub|fake]");
+                        + "' has more than a name and a level; put one syscall per line: NAME [implemented|partial|stub|fake"
+                        + "|VALUE,VALUE...]");
             }
             Syscall s = table.byName(words[0]).orElse(null);
             if (s == null || !s.known()) {
@@ -187,6 +210,11 @@ public record OsDescription(String name, String source, SortedMap<String, Suppor
                 throw new IllegalArgumentException(source + " line " + (i + 1) + ": unknown x86_64 syscall name '"
                         + words[0] + "'" + Suggestions.hint(words[0], known));
             }
+            if (words.length == 2 && isValueList(words[1])) {
+                entries.put(s.name(), new Support(Level.PARTIAL, comment.isEmpty() ? null : comment,
+                        values(s.name(), words[1], source, i + 1)));
+                continue;
+            }
             Level level = words.length == 1 ? Level.IMPLEMENTED : level(words[1], source, i + 1);
             entries.put(s.name(), new Support(level, level == Level.PARTIAL && !comment.isEmpty() ? comment : null));
         }
@@ -194,6 +222,27 @@ public record OsDescription(String name, String source, SortedMap<String, Suppor
             throw new IllegalArgumentException(source + ": lists no syscalls (expected one x86_64 syscall name per line)");
         }
         return new OsDescription(name, source, entries);
+    }
+
+    /** Argument values are symbolic constants (PR_SET_NAME, F_GETFL): upper case; levels are lower case. */
+    private static boolean isValueList(String word) {
+        return word.chars().anyMatch(Character::isUpperCase) || word.contains(",");
+    }
+
+    private static List<ArgumentValue> values(String syscall, String list, String source, int line) {
+        String label = ArgumentDecoders.firstLabel(syscall).orElseThrow(() -> new IllegalArgumentException(source
+                + " line " + line + ": " + syscall + " has no argument values shimscope can tell apart; list it as"
+                + " implemented or partial"));
+        List<ArgumentValue> out = new ArrayList<>();
+        for (String name : list.split(",")) {
+            if (name.isBlank()) {
+                continue;
+            }
+            out.add(ArgumentDecoders.parse(syscall, label, name.strip()).orElseThrow(() -> new IllegalArgumentException(
+                    source + " line " + line + ": '" + name.strip() + "' is not a " + label + " of " + syscall
+                    + " that shimscope knows")));
+        }
+        return out;
     }
 
     private static Level level(String word, String source, int line) {

@@ -1,6 +1,7 @@
 package dev.shimscope.model;
 
 import dev.shimscope.syscall.Syscall;
+import dev.shimscope.syscall.args.ArgumentValue;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,23 +25,40 @@ import java.util.TreeMap;
  *                      real kernel) or a stub (an OS that knows only what is named)
  */
 public record ShimConfiguration(SortedMap<Syscall, Treatment> treatments, List<ArgumentRule> argumentRules,
-                                Treatment otherwise) {
+                                Treatment otherwise, List<PathRule> pathRules) {
 
     /**
      * One argument value of one syscall treated apart, e.g. only {@code prctl(PR_SET_KEEPCAPS, ...)}
-     * faked: the call matches when {@code (arg[index] & mask) == value}.
+     * faked: the calls that have the value (every match of it holds) get {@code treatment}.
      */
-    public record ArgumentRule(Syscall syscall, int index, long mask, long value, Treatment treatment) {
-        public ArgumentRule {
-            if (index < 0 || index > 5) {
-                throw new IllegalArgumentException("argument index must be 0..5, not " + index);
-            }
+    public record ArgumentRule(Syscall syscall, ArgumentValue value, Treatment treatment) {
+    }
+
+    /**
+     * One file as the run sees it: missing (every call naming it fails with ENOENT) or empty (an
+     * empty file in its place). A seccomp filter cannot match strings: these are applied by the
+     * run itself (strace's path filter with fault injection, or a bind mount of an empty file).
+     */
+    public record PathRule(String path, PathTreatment treatment) {
+    }
+
+    /** What a path rule does. */
+    public enum PathTreatment {
+        MISSING, EMPTY;
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
+    }
+
+    public ShimConfiguration(SortedMap<Syscall, Treatment> treatments, List<ArgumentRule> argumentRules, Treatment otherwise) {
+        this(treatments, argumentRules, otherwise, List.of());
     }
 
     public ShimConfiguration {
         treatments = Collections.unmodifiableSortedMap(new TreeMap<>(treatments));
         argumentRules = List.copyOf(argumentRules);
+        pathRules = List.copyOf(pathRules);
         if (otherwise.kind() == Treatment.Kind.FAKE) {
             // a fake default is legal (emulate --default fake) but has no errno; nothing to check
             otherwise = Treatment.FAKE;
@@ -66,14 +84,22 @@ public record ShimConfiguration(SortedMap<Syscall, Treatment> treatments, List<A
     public ShimConfiguration with(Syscall s, Treatment t) {
         TreeMap<Syscall, Treatment> m = new TreeMap<>(treatments);
         m.put(s, t);
-        return new ShimConfiguration(m, argumentRules, otherwise);
+        return new ShimConfiguration(m, argumentRules, otherwise, pathRules);
     }
 
-    /** The same configuration with an argument rule added. */
+    /** The same configuration with an argument rule added (checked before those it has). */
     public ShimConfiguration with(ArgumentRule rule) {
-        List<ArgumentRule> rules = new ArrayList<>(argumentRules);
+        List<ArgumentRule> rules = new ArrayList<>();
         rules.add(rule);
-        return new ShimConfiguration(treatments, rules, otherwise);
+        rules.addAll(argumentRules);
+        return new ShimConfiguration(treatments, rules, otherwise, pathRules);
+    }
+
+    /** The same configuration with a path rule added. */
+    public ShimConfiguration with(PathRule rule) {
+        List<PathRule> rules = new ArrayList<>(pathRules);
+        rules.add(rule);
+        return new ShimConfiguration(treatments, argumentRules, otherwise, rules);
     }
 
     /** The syscalls named with treatment kind {@code k}, by number. */
@@ -92,7 +118,7 @@ public record ShimConfiguration(SortedMap<Syscall, Treatment> treatments, List<A
                 m.put(s, t);
             }
         });
-        return new ShimConfiguration(m, argumentRules, otherwise);
+        return new ShimConfiguration(m, argumentRules, otherwise, pathRules);
     }
 
     /** True when every syscall not named goes to the real kernel. */

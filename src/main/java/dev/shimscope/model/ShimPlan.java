@@ -1,6 +1,7 @@
 package dev.shimscope.model;
 
 import dev.shimscope.syscall.Syscall;
+import dev.shimscope.syscall.args.ArgumentValue;
 
 import java.util.Collections;
 import java.util.List;
@@ -14,11 +15,29 @@ import java.util.TreeSet;
  * application under a workload; whether exactly that plan passed the workload {@code passes}
  * times in a row with every other syscall returning -ENOSYS (as on an OS that implements exactly
  * the plan); the syscalls the application called only under the plan ({@code fallbacks}, each in
- * {@code implement} or {@code stub}); and the repairs that led to it, each with its cause and
- * proving run. This is what is stored, exported and planned with; reports only read it.
+ * {@code implement} or {@code stub}); the repairs that led to it, each with its cause and
+ * proving run; and the implemented syscalls it supports only in part ({@code partial}: some
+ * argument values implemented, the others stubbed or faked; verified with the rest of the plan).
+ * This is what is stored, exported and planned with; reports only read it.
  */
 public record ShimPlan(SortedSet<Syscall> implement, SortedSet<Syscall> stub, SortedSet<Syscall> fake,
-                       SortedSet<Syscall> fallbacks, boolean verified, int passes, List<Repair> repairs) {
+                       SortedSet<Syscall> fallbacks, boolean verified, int passes, List<Repair> repairs,
+                       List<Partial> partial) {
+
+    /**
+     * One implemented syscall supported in part: the calls with an {@code implement} value do
+     * what Linux does, those with a {@code fake} value return 0, every other call (the
+     * {@code stub} values seen, and any value not seen) returns ENOSYS. The values are those of
+     * one argument ({@code label}: prctl's option, fcntl's cmd).
+     */
+    public record Partial(Syscall syscall, String label, List<ArgumentValue> implement, List<ArgumentValue> fake,
+                          List<ArgumentValue> stub) {
+        public Partial {
+            implement = List.copyOf(implement);
+            fake = List.copyOf(fake);
+            stub = List.copyOf(stub);
+        }
+    }
 
     public ShimPlan {
         implement = Collections.unmodifiableSortedSet(new TreeSet<>(implement));
@@ -26,6 +45,23 @@ public record ShimPlan(SortedSet<Syscall> implement, SortedSet<Syscall> stub, So
         fake = Collections.unmodifiableSortedSet(new TreeSet<>(fake));
         fallbacks = Collections.unmodifiableSortedSet(new TreeSet<>(fallbacks));
         repairs = List.copyOf(repairs);
+        partial = partial == null ? List.of() : List.copyOf(partial);
+    }
+
+    /** A plan with every implemented syscall implemented whole. */
+    public ShimPlan(SortedSet<Syscall> implement, SortedSet<Syscall> stub, SortedSet<Syscall> fake,
+                    SortedSet<Syscall> fallbacks, boolean verified, int passes, List<Repair> repairs) {
+        this(implement, stub, fake, fallbacks, verified, passes, repairs, List.of());
+    }
+
+    /** The same plan with these syscalls supported in part. */
+    public ShimPlan withPartial(List<Partial> p) {
+        return new ShimPlan(implement, stub, fake, fallbacks, verified, passes, repairs, p);
+    }
+
+    /** The partial support of {@code s}, if the plan has one. */
+    public java.util.Optional<Partial> partialOf(Syscall s) {
+        return partial.stream().filter(p -> p.syscall().equals(s)).findFirst();
     }
 
     /**
@@ -41,7 +77,18 @@ public record ShimPlan(SortedSet<Syscall> implement, SortedSet<Syscall> stub, So
         if (launch != null) {
             m.putIfAbsent(launch, Treatment.IMPLEMENT);
         }
-        return ShimConfiguration.closedWorld(m, Treatment.STUB);
+        ShimConfiguration c = ShimConfiguration.closedWorld(m, Treatment.STUB);
+        for (Partial p : partial) {
+            // the syscall answers ENOSYS but for its implemented and faked values
+            c = c.with(p.syscall(), Treatment.STUB);
+            for (ArgumentValue v : p.fake()) {
+                c = c.with(new ShimConfiguration.ArgumentRule(p.syscall(), v, Treatment.FAKE));
+            }
+            for (ArgumentValue v : p.implement()) {
+                c = c.with(new ShimConfiguration.ArgumentRule(p.syscall(), v, Treatment.IMPLEMENT));
+            }
+        }
+        return c;
     }
 
     /** The treatment of {@code s} in the plan; null if the plan does not name it. */

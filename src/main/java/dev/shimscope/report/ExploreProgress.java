@@ -45,8 +45,8 @@ public final class ExploreProgress implements ExploreListener {
                 endBar();
                 line(p.phase().id() + (p.runs() > 0 ? " (" + p.runs() + " runs" + (p.phase() == ExploreEvent.Phase.PLAN
                         ? " a round at least" : "") + ")" : ""));
-                if (terminal && p.phase() == ExploreEvent.Phase.EXPERIMENTS) {
-                    bar = new ProgressBarBuilder().setTaskName("experiments").setInitialMax(p.runs())
+                if (terminal && (p.phase() == ExploreEvent.Phase.EXPERIMENTS || p.phase() == ExploreEvent.Phase.FEATURES)) {
+                    bar = new ProgressBarBuilder().setTaskName(p.phase().id()).setInitialMax(p.runs())
                             .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                             .setConsumer(new ConsoleProgressBarConsumer(System.err, 100)).showSpeed().build();
                 }
@@ -101,6 +101,8 @@ public final class ExploreProgress implements ExploreListener {
             case TRIAL -> "the plan with " + w.subject() + " returning ENOSYS";
             case SEARCH -> "search: the first " + w.prefix() + " of " + w.candidates() + " candidates stubbed and faked"
                     + (w.subject() != null ? " (up to " + w.subject() + ")" : "");
+            case PARTIAL -> "the plan with " + (w.subject() == null ? "its implemented syscalls" : w.subject().toString())
+                    + " supported in part (the values that need it implemented, the others stubbed or faked)";
         };
     }
 

@@ -2,10 +2,15 @@ package dev.shimscope.report;
 
 import dev.shimscope.explore.ExperimentResult;
 import dev.shimscope.explore.Exploration;
-import dev.shimscope.model.RunRecord;
-import dev.shimscope.model.Repair;
-import dev.shimscope.model.ShimPlan;
+import dev.shimscope.explore.FileResult;
 import dev.shimscope.explore.SyscallResult;
+import dev.shimscope.explore.ValueResult;
+import dev.shimscope.model.ArgumentVerdict;
+import dev.shimscope.model.FileVerdict;
+import dev.shimscope.model.Repair;
+import dev.shimscope.model.RunRecord;
+import dev.shimscope.model.ShimConfiguration;
+import dev.shimscope.model.ShimPlan;
 import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
@@ -42,6 +47,7 @@ public final class ExploreReport {
             needing.forEach((s, t) -> sb.append(String.format("  %-18s %3d  %s%n", s, t.size(),
                     wrap(String.join(" ", t.stream().limit(12).toList()) + (t.size() > 12 ? " ..." : ""), 26))));
         }
+        features(sb, e);
         List<String> same = e.verdicts().stream().filter(v -> v.fake().indistinguishable()).map(SyscallResult::name).toList();
         if (!same.isEmpty()) {
             sb.append("\nfake not distinguishable (every traced call returned 0, which is what a fake returns; not"
@@ -53,6 +59,9 @@ public final class ExploreReport {
         sb.append(String.format("  implement %3d  %s%n", p.implement().size(), wrap(names(p.implement()), 17)));
         sb.append(String.format("  stub      %3d  %s%n", p.stub().size(), wrap(names(p.stub()), 17)));
         sb.append(String.format("  fake      %3d  %s%n", p.fake().size(), wrap(names(p.fake()), 17)));
+        for (ShimPlan.Partial part : p.partial()) {
+            sb.append("  ").append(partialText(part)).append('\n');
+        }
         if (!p.fallbacks().isEmpty()) {
             sb.append("  called only under the plan (fallbacks the application took): ")
                     .append(names(p.fallbacks())).append('\n');
@@ -76,6 +85,60 @@ public final class ExploreReport {
         }
         sb.append('\n');
         return sb.toString();
+    }
+
+    /** "prctl: implement PR_SET_NAME; stub PR_SET_KEEPCAPS; any other option ENOSYS". */
+    public static String partialText(ShimPlan.Partial p) {
+        StringBuilder sb = new StringBuilder(p.syscall().name()).append(": implement ");
+        sb.append(p.implement().isEmpty() ? "no " + p.label() : valueNames(p.implement()));
+        if (!p.fake().isEmpty()) {
+            sb.append("; fake ").append(valueNames(p.fake()));
+        }
+        if (!p.stub().isEmpty()) {
+            sb.append("; stub ").append(valueNames(p.stub()));
+        }
+        return sb.append("; any other ").append(p.label()).append(": ENOSYS").toString();
+    }
+
+    private static String valueNames(List<dev.shimscope.syscall.args.ArgumentValue> values) {
+        return String.join(",", values.stream().map(dev.shimscope.syscall.args.ArgumentValue::name).toList());
+    }
+
+    /** The per-value and per-file verdicts, in short. */
+    private static void features(StringBuilder sb, Exploration e) {
+        if (!e.values().isEmpty()) {
+            sb.append("\nargument values (verdict of the calls with the value alone; = the value is on every call,"
+                    + " ~ inferred: the whole syscall works stubbed and faked):\n");
+            Map<String, List<String>> bySyscall = new LinkedHashMap<>();
+            for (ValueResult v : e.values()) {
+                ArgumentVerdict a = v.verdict();
+                String mark = switch (a.basis()) {
+                    case MEASURED -> "";
+                    case EVERY_CALL -> "=";
+                    case WHOLE_SYSCALL -> "~";
+                };
+                bySyscall.computeIfAbsent(a.syscall().name(), k -> new ArrayList<>())
+                        .add(a.value().name() + ":" + a.verdict().id() + mark);
+            }
+            bySyscall.forEach((name, values) -> sb.append(String.format("  %-14s %s%n", name, wrap(String.join(" ", values), 17))));
+        }
+        if (!e.files().isEmpty()) {
+            Map<FileVerdict.Need, List<String>> byNeed = new java.util.EnumMap<>(FileVerdict.Need.class);
+            List<String> emptyOk = new ArrayList<>();
+            for (FileResult f : e.files()) {
+                byNeed.computeIfAbsent(f.verdict().need(), k -> new ArrayList<>()).add(f.verdict().path());
+                if (f.verdict().empty() == FileVerdict.Need.OPTIONAL) {
+                    emptyOk.add(f.verdict().path());
+                }
+            }
+            sb.append("\nfiles (").append(e.files().size()).append(" explored, ").append(e.notExplored().size())
+                    .append(" named but not explored):\n");
+            byNeed.forEach((need, paths) -> sb.append(String.format("  %-9s %3d  %s%n", need.id(), paths.size(),
+                    wrap(String.join(" ", paths), 16))));
+            if (!emptyOk.isEmpty()) {
+                sb.append(String.format("  %-9s %3d  %s%n", "may be empty", emptyOk.size(), wrap(String.join(" ", emptyOk), 16)));
+            }
+        }
     }
 
     private static String wrap(String words, int indent) {
@@ -146,6 +209,46 @@ public final class ExploreReport {
             verdicts.add(m);
         }
         root.put("syscalls", verdicts);
+        List<Map<String, Object>> values = new ArrayList<>();
+        for (ValueResult v : e.values()) {
+            ArgumentVerdict a = v.verdict();
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("syscall", a.syscall().name());
+            m.put("label", a.value().label());
+            m.put("value", a.value().name());
+            m.put("bit", a.value().bit());
+            m.put("match", a.value().matches());
+            m.put("calls", a.calls());
+            m.put("syscallCalls", a.syscallCalls());
+            m.put("verdict", a.verdict().id());
+            m.put("basis", a.basis().id());
+            if (a.basis() == ArgumentVerdict.Basis.MEASURED) {
+                m.put("stub", experimentJson(v.stub()));
+                m.put("fake", experimentJson(v.fake()));
+            }
+            values.add(m);
+        }
+        root.put("values", values);
+        List<Map<String, Object>> files = new ArrayList<>();
+        for (FileResult f : e.files()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("path", f.verdict().path());
+            m.put("calls", f.verdict().calls());
+            m.put("failedInTrace", f.verdict().failed());
+            m.put("need", f.verdict().need().id());
+            if (f.verdict().empty() != null) {
+                m.put("empty", f.verdict().empty().id());
+            }
+            if (f.missing() != null) {
+                m.put("missingExperiment", experimentJson(f.missing()));
+            }
+            if (f.empty() != null) {
+                m.put("emptyExperiment", experimentJson(f.empty()));
+            }
+            files.add(m);
+        }
+        root.put("files", files);
+        root.put("filesNotExplored", e.notExplored());
         Map<String, Long> limits = new LinkedHashMap<>();
         if (e.limits().ready() != null) {
             limits.put("readyMillis", e.limits().ready().toMillis());
@@ -173,8 +276,10 @@ public final class ExploreReport {
 
     private static Map<String, Object> experimentJson(ExperimentResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("filter", r.experiment().toString() + " -> "
-                + dev.shimscope.sandbox.SeccompFilter.action(r.experiment().treatment()).describe());
+        m.put("filter", r.experiment().path() != null
+                ? r.experiment().path().path() + " " + (r.experiment().path().treatment() == ShimConfiguration.PathTreatment.MISSING
+                        ? "-> ENOENT (strace path filter)" : "-> an empty file (bind mount)")
+                : r.experiment() + " -> " + dev.shimscope.sandbox.SeccompFilter.action(r.experiment().treatment()).describe());
         m.put("outcome", r.outcome().name().toLowerCase());
         if (r.indistinguishable()) {
             m.put("notDistinguishable", true);

@@ -138,6 +138,10 @@ public final class HtmlReport {
 
         sb.append("<h2 id=\"apps\">Applications</h2>\n<p>Click a column header to sort.</p>\n").append(appTable(snapshot, runs));
         sb.append("<h2 id=\"syscalls\">Syscalls</h2>\n").append(syscallTable(runs));
+        sb.append("<h2 id=\"features\">Below the syscalls: argument values and files</h2>\n<p>Per workload explored"
+                + " with sub-features: the argument values of multiplexed syscalls whose calls fail both stubbed and faked"
+                + " (they need an implementation), the values that can be stubbed or faked, and the files that must exist"
+                + " versus those it tolerates missing.</p>\n").append(featureTable(runs));
         sb.append("<script>\n").append(SCRIPT).append("</script>\n</body></html>\n");
         return sb.toString();
     }
@@ -435,6 +439,43 @@ public final class HtmlReport {
                 sb.append(numCell(v));
             }
             sb.append("</tr>\n");
+        }
+        return sb.append("</tbody></table>\n").toString();
+    }
+
+    private static String featureTable(List<Profile> runs) {
+        StringBuilder sb = new StringBuilder("<table class=\"sortable\" id=\"feature-table\"><thead><tr>");
+        for (String hd : List.of("workload", "required values", "stub or fake values", "required files", "files that may be missing")) {
+            sb.append("<th>").append(hd).append("</th>");
+        }
+        sb.append("</tr></thead><tbody>\n");
+        int rows = 0;
+        for (Profile p : runs) {
+            if (p.features() == null) {
+                continue;
+            }
+            List<String> required = new ArrayList<>();
+            List<String> tolerated = new ArrayList<>();
+            for (dev.shimscope.model.ArgumentVerdict v : p.features().values()) {
+                String name = v.syscall().name() + "(" + v.value().name() + ")";
+                (v.verdict() == dev.shimscope.model.Verdict.REQUIRED || v.verdict() == dev.shimscope.model.Verdict.FLAKY
+                        ? required : tolerated).add(name);
+            }
+            List<String> needed = new ArrayList<>();
+            List<String> optional = new ArrayList<>();
+            for (dev.shimscope.model.FileVerdict f : p.features().files()) {
+                (f.need() == dev.shimscope.model.FileVerdict.Need.REQUIRED || f.need() == dev.shimscope.model.FileVerdict.Need.FLAKY
+                        ? needed : optional).add(f.path());
+            }
+            sb.append("<tr><td>").append(Html.escape(p.app() + " " + p.workloadDir())).append("</td>");
+            for (List<String> cell : List.of(required, tolerated, needed, optional)) {
+                sb.append("<td data-v=\"").append(cell.size()).append("\">").append(Html.escape(String.join(" ", cell))).append("</td>");
+            }
+            sb.append("</tr>\n");
+            rows++;
+        }
+        if (rows == 0) {
+            return "<p class=\"empty\">No stored result has sub-features (explore without --no-features).</p>\n";
         }
         return sb.append("</tbody></table>\n").toString();
     }

@@ -1,19 +1,19 @@
 package dev.shimscope.report;
 
-import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.shimscope.plan.AppNeeds;
-import dev.shimscope.plan.Need;
 import dev.shimscope.model.Json;
 import dev.shimscope.model.ShimConfiguration;
 import dev.shimscope.model.ShimPlan;
 import dev.shimscope.model.Treatment;
+import dev.shimscope.plan.AppNeeds;
+import dev.shimscope.plan.Need;
 import dev.shimscope.sandbox.SeccompFilter;
 import dev.shimscope.store.Profile;
 import dev.shimscope.syscall.Arch;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.syscall.args.ArgumentValue;
 
 import java.util.Collection;
 import java.util.Collections;
@@ -30,10 +30,18 @@ import java.util.TreeSet;
  * a verified shim plan, exactly that plan with ENOSYS for everything else; see {@link #of}). With
  * several workloads the needs combine as in {@link AppNeeds}: the profile passes all of them.
  * {@code execve} is always allowed, because the container runtime execs the application after it
- * loads the filter.
+ * loads the filter. A plan's partial support becomes argument rules ({@code args} with
+ * {@code SCMP_CMP_MASKED_EQ}): only the calls with an implemented value are allowed, those with a
+ * faked one return 0, the syscall's other calls ENOSYS.
  */
 public record SeccompProfile(String app, List<String> workloads, SortedSet<String> allow, SortedSet<String> stub,
-                             SortedSet<String> fake, boolean execveAdded, SortedSet<String> unnamed, int defaultErrno) {
+                             SortedSet<String> fake, boolean execveAdded, SortedSet<String> unnamed, int defaultErrno,
+                             List<ShimPlan.Partial> partial) {
+
+    public SeccompProfile(String app, List<String> workloads, SortedSet<String> allow, SortedSet<String> stub,
+                          SortedSet<String> fake, boolean execveAdded, SortedSet<String> unnamed, int defaultErrno) {
+        this(app, workloads, allow, stub, fake, execveAdded, unnamed, defaultErrno, List.of());
+    }
 
     /** errno for everything the workloads never called. */
     public static final int DENY_ERRNO = 1; // EPERM, as Docker's default profile
@@ -44,6 +52,7 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
         stub = Collections.unmodifiableSortedSet(new TreeSet<>(stub));
         fake = Collections.unmodifiableSortedSet(new TreeSet<>(fake));
         unnamed = Collections.unmodifiableSortedSet(new TreeSet<>(unnamed));
+        partial = partial == null ? List.of() : List.copyOf(partial);
     }
 
     /**
@@ -98,7 +107,50 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
         boolean execveAdded = allow.add("execve");
         stub.remove("execve");
         fake.remove("execve");
-        return new SeccompProfile(app, workloads, allow, stub, fake, execveAdded, new TreeSet<>(), Treatment.ENOSYS);
+        List<ShimPlan.Partial> partial = partial(profiles, allow);
+        partial.forEach(p -> allow.remove(p.syscall().name()));
+        return new SeccompProfile(app, workloads, allow, stub, fake, execveAdded, new TreeSet<>(), Treatment.ENOSYS, partial);
+    }
+
+    /**
+     * The partial support the plans agree on: a syscall allowed by the profile is partial only if
+     * every plan that implements it has partial support for it over the same argument; the
+     * implemented values are those any plan implements, the faked ones those some plan fakes and
+     * none implements or stubs (a value faked by one plan and stubbed by another is allowed).
+     */
+    private static List<ShimPlan.Partial> partial(List<Profile> profiles, java.util.Set<String> allow) {
+        java.util.Map<Syscall, List<ShimPlan.Partial>> by = new java.util.TreeMap<>();
+        java.util.Set<Syscall> whole = new TreeSet<>();
+        for (Profile p : profiles) {
+            ShimPlan plan = p.plan();
+            for (Syscall s : plan.implement()) {
+                plan.partialOf(s).ifPresentOrElse(x -> by.computeIfAbsent(s, k -> new java.util.ArrayList<>()).add(x),
+                        () -> whole.add(s));
+            }
+        }
+        List<ShimPlan.Partial> out = new java.util.ArrayList<>();
+        by.forEach((s, parts) -> {
+            if (whole.contains(s) || !allow.contains(s.name()) || s.name().equals("execve")
+                    || parts.stream().map(ShimPlan.Partial::label).distinct().count() != 1) {
+                return;
+            }
+            java.util.Set<ArgumentValue> implement = new java.util.TreeSet<>();
+            java.util.Set<ArgumentValue> fake = new java.util.TreeSet<>();
+            java.util.Set<ArgumentValue> stub = new java.util.TreeSet<>();
+            parts.forEach(x -> {
+                implement.addAll(x.implement());
+                fake.addAll(x.fake());
+                stub.addAll(x.stub());
+            });
+            java.util.Set<ArgumentValue> conflicting = new java.util.TreeSet<>(fake);
+            conflicting.retainAll(stub);
+            implement.addAll(conflicting);
+            fake.removeAll(implement);
+            stub.removeAll(implement);
+            stub.removeAll(fake);
+            out.add(new ShimPlan.Partial(s, parts.getFirst().label(), List.copyOf(implement), List.copyOf(fake), List.copyOf(stub)));
+        });
+        return out;
     }
 
     private static SeccompProfile fromVerdicts(String app, List<Profile> profiles) {
@@ -150,7 +202,33 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
                 + (execveAdded ? "; execve added: the container runtime execs the app under the filter" : ""));
         entry(syscalls, stub, "SCMP_ACT_ERRNO", Treatment.ENOSYS, "stubbed: " + app + " passes when these return ENOSYS");
         entry(syscalls, fake, "SCMP_ACT_ERRNO", 0, "faked: " + app + " passes when these return 0 without doing anything");
+        for (ShimPlan.Partial p : partial) {
+            for (ArgumentValue v : p.implement()) {
+                argumentEntry(syscalls, p.syscall().name(), v, "SCMP_ACT_ALLOW", null, "partial support: " + ExploreReport.partialText(p));
+            }
+            for (ArgumentValue v : p.fake()) {
+                argumentEntry(syscalls, p.syscall().name(), v, "SCMP_ACT_ERRNO", 0, "partial support: " + ExploreReport.partialText(p));
+            }
+        }
         return Json.write(root);
+    }
+
+    /** One rule for the calls of {@code name} with argument value {@code v} (every match holds). */
+    private static void argumentEntry(ArrayNode syscalls, String name, ArgumentValue v, String action, Integer errno,
+                                      String comment) {
+        ObjectNode e = syscalls.addObject();
+        e.putArray("names").add(name);
+        e.put("action", action);
+        if (errno != null) {
+            e.put("errnoRet", errno);
+        }
+        ArrayNode args = e.putArray("args");
+        for (ArgumentValue.Match m : v.matches()) {
+            // libseccomp's masked compare: (arg & value) == valueTwo
+            args.addObject().put("index", m.index()).put("value", m.mask()).put("valueTwo", m.value())
+                    .put("op", "SCMP_CMP_MASKED_EQ");
+        }
+        e.put("comment", comment + " (" + v.id() + ")");
     }
 
     private static void entry(ArrayNode syscalls, Collection<String> names, String action, Integer errno, String comment) {
@@ -174,7 +252,17 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
         allow.forEach(s -> m.put(table.require(s), Treatment.IMPLEMENT));
         stub.forEach(s -> m.put(table.require(s), Treatment.STUB));
         fake.forEach(s -> m.put(table.require(s), Treatment.FAKE));
-        return ShimConfiguration.closedWorld(m, new Treatment.Stub(defaultErrno));
+        ShimConfiguration c = ShimConfiguration.closedWorld(m, new Treatment.Stub(defaultErrno));
+        for (ShimPlan.Partial p : partial) {
+            c = c.with(p.syscall(), Treatment.STUB);
+            for (ArgumentValue v : p.fake()) {
+                c = c.with(new ShimConfiguration.ArgumentRule(p.syscall(), v, Treatment.FAKE));
+            }
+            for (ArgumentValue v : p.implement()) {
+                c = c.with(new ShimConfiguration.ArgumentRule(p.syscall(), v, Treatment.IMPLEMENT));
+            }
+        }
+        return c;
     }
 
     /** The same policy as a BPF filter for {@link dev.shimscope.sandbox.Sandbox}, e.g. to run the workload under it. */
@@ -184,7 +272,8 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
 
     /** One line for the terminal. */
     public String summary() {
-        return app + " (" + String.join(", ", workloads) + "): allow " + allow.size() + ", ENOSYS " + stub.size()
+        return app + " (" + String.join(", ", workloads) + "): allow " + allow.size()
+                + (partial.isEmpty() ? "" : " (+" + partial.size() + " for some argument values only)") + ", ENOSYS " + stub.size()
                 + ", return 0 " + fake.size() + ", everything else " + (defaultErrno == Treatment.ENOSYS
                 ? "ENOSYS (the verified shim plan)" : "EPERM")
                 + (unnamed.isEmpty() ? "" : "; left out (no name for libseccomp): " + String.join(", ", unnamed));

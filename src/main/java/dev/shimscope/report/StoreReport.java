@@ -135,7 +135,11 @@ public final class StoreReport {
                 category(sb, "  implement", names(plan.implement()));
                 category(sb, "  stub", names(plan.stub()));
                 category(sb, "  fake", names(plan.fake()));
+                plan.partial().forEach(x -> sb.append("    ").append(ExploreReport.partialText(x)).append('\n'));
                 plan.repairs().forEach(r -> sb.append("    repaired: ").append(r.describe()).append('\n'));
+            }
+            if (p.features() != null) {
+                features(sb, p.features());
             }
             if (p.testsNeeding() != null && !p.testsNeeding().isEmpty()) {
                 sb.append("  tests that need a syscall implemented (they fail both stubbed and faked):\n");
@@ -143,6 +147,23 @@ public final class StoreReport {
             }
         }
         return sb.toString();
+    }
+
+    /** Argument values that need an implementation, by syscall, and the files by need. */
+    private static void features(StringBuilder sb, dev.shimscope.model.SubFeatures f) {
+        java.util.Map<String, java.util.List<String>> bySyscall = new java.util.LinkedHashMap<>();
+        for (dev.shimscope.model.ArgumentVerdict v : f.values()) {
+            bySyscall.computeIfAbsent(v.syscall().name(), k -> new java.util.ArrayList<>())
+                    .add(v.value().name() + ":" + v.verdict().id());
+        }
+        if (!bySyscall.isEmpty()) {
+            sb.append("  argument values (verdict of the calls with that value alone):\n");
+            bySyscall.forEach((s, values) -> sb.append("    ").append(s).append(": ").append(String.join(" ", values)).append('\n'));
+        }
+        java.util.Map<dev.shimscope.model.FileVerdict.Need, java.util.SortedSet<String>> byNeed =
+                new java.util.EnumMap<>(dev.shimscope.model.FileVerdict.Need.class);
+        f.files().forEach(x -> byNeed.computeIfAbsent(x.need(), k -> new java.util.TreeSet<>()).add(x.path()));
+        byNeed.forEach((need, paths) -> category(sb, "files " + need.id(), paths));
     }
 
     public static String showJson(List<Profile> profiles) {
@@ -174,6 +195,9 @@ public final class StoreReport {
             }
             if (p.testsNeeding() != null) {
                 o.set("tests_needing", Json.mapper().valueToTree(p.testsNeeding()));
+            }
+            if (p.features() != null) {
+                o.set("features", Json.mapper().valueToTree(p.features()));
             }
         }
         return Json.write(arr);

@@ -550,6 +550,11 @@ public final class Sandbox {
         return cgroups.<java.util.function.LongSupplier>map(g -> g::cpuMicros).orElse(null);
     }
 
+    /** An empty read-only file, to put in a run in place of another (a pseudo-file shown empty). */
+    public Path emptyFile() {
+        return emptyFile;
+    }
+
     /** The home directory inside runs: root's, else the caller's passwd home (both fresh and empty). */
     public String home() {
         return home;

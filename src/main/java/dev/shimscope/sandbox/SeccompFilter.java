@@ -101,7 +101,9 @@ public final class SeccompFilter {
     public static SeccompFilter of(ShimConfiguration c) {
         Builder b = builder(action(c.otherwise()));
         for (ShimConfiguration.ArgumentRule r : c.argumentRules()) {
-            b.rule(r.syscall().number(), action(r.treatment()), ArgCondition.maskedEqual(r.index(), r.mask(), r.value()));
+            ArgCondition[] conditions = r.value().matches().stream()
+                    .map(m -> ArgCondition.maskedEqual(m.index(), m.mask(), m.value())).toArray(ArgCondition[]::new);
+            b.rule(r.syscall().number(), action(r.treatment()), conditions);
         }
         c.treatments().forEach((s, t) -> {
             if (!t.equals(c.otherwise())) {

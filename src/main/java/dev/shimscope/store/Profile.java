@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import com.fasterxml.jackson.databind.util.StdConverter;
 import dev.shimscope.ToolVersion;
 import dev.shimscope.model.ShimPlan;
+import dev.shimscope.model.SubFeatures;
 import dev.shimscope.syscall.Arch;
 import dev.shimscope.syscall.SyscallTable;
 
@@ -46,7 +47,8 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format", "app", "workload_kind", "workload", "run_id", "recorded", "tool_version",
-        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "plan", "tests_needing", "details"})
+        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "plan", "tests_needing", "features",
+        "details"})
 public record Profile(
         @JsonProperty("app") String app,
         @JsonProperty("workload_kind") WorkloadKind kind,
@@ -64,7 +66,17 @@ public record Profile(
         @JsonProperty("static_sources") SortedSet<String> staticSources,
         @JsonProperty("details") ObjectNode details,
         @JsonProperty("plan") ShimPlan plan,
-        @JsonProperty("tests_needing") SortedMap<String, SortedSet<String>> testsNeeding) {
+        @JsonProperty("tests_needing") SortedMap<String, SortedSet<String>> testsNeeding,
+        @JsonProperty("features") SubFeatures features) {
+
+    /** A result without sub-features. */
+    public Profile(String app, WorkloadKind kind, String workload, String runId, Instant recorded, String toolVersion,
+                   boolean imported, Arch arch, SortedSet<String> used, SortedMap<String, Verdict> verdicts,
+                   SortedSet<String> staticBinary, SortedSet<String> staticSources, ObjectNode details, ShimPlan plan,
+                   SortedMap<String, SortedSet<String>> testsNeeding) {
+        this(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts, staticBinary,
+                staticSources, details, plan, testsNeeding, null);
+    }
 
     /**
      * Version of the JSON layout written by this class. 2: the shim plan as typed data
@@ -192,23 +204,23 @@ public record Profile(
 
     public Profile withStaticBinary(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding);
+                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding, features);
     }
 
     public Profile withStaticSources(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding);
+                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding, features);
     }
 
     public Profile withDetails(ObjectNode newDetails) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, newDetails, plan, testsNeeding);
+                staticBinary, staticSources, newDetails, plan, testsNeeding, features);
     }
 
     /** The result with the exploration's shim plan. */
     public Profile withPlan(ShimPlan newPlan) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, newPlan, testsNeeding);
+                staticBinary, staticSources, details, newPlan, testsNeeding, features);
     }
 
     /** The result with, for a suite made of tests, the tests that need each syscall implemented. */
@@ -221,7 +233,13 @@ public record Profile(
             }
         }
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, plan, m);
+                staticBinary, staticSources, details, plan, m, features);
+    }
+
+    /** The result with what the exploration found below the syscalls (argument values, files). */
+    public Profile withFeatures(SubFeatures f) {
+        return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
+                staticBinary, staticSources, details, plan, testsNeeding, f == null || f.isEmpty() ? null : f);
     }
 
     /** The stored shim plan, if the result has one that was verified. */

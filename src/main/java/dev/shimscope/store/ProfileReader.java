@@ -51,6 +51,7 @@ final class ProfileReader {
             ObjectNode details = null;
             JsonNode planTree = null;
             TreeMap<String, java.util.SortedSet<String>> testsNeeding = null;
+            JsonNode featuresTree = null;
             int format = Profile.FORMAT;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -97,6 +98,10 @@ final class ProfileReader {
                         expect(p, t, JsonToken.START_OBJECT, source);
                         planTree = tree(p);
                     }
+                    case "features" -> {
+                        expect(p, t, JsonToken.START_OBJECT, source);
+                        featuresTree = tree(p);
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -112,7 +117,8 @@ final class ProfileReader {
                 plan = StoredPlans.readFormat1(details.get("plan"), table, source);
             }
             return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                    staticBinary, staticSources, details, plan, testsNeeding);
+                    staticBinary, staticSources, details, plan, testsNeeding,
+                    featuresTree == null ? null : StoredPlans.readFeatures(featuresTree, table, source));
         }
     }
 

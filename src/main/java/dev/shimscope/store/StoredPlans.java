@@ -1,12 +1,17 @@
 package dev.shimscope.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shimscope.model.ArgumentVerdict;
+import dev.shimscope.model.FileVerdict;
 import dev.shimscope.model.Repair;
 import dev.shimscope.model.RunRecord;
 import dev.shimscope.model.ShimPlan;
+import dev.shimscope.model.SubFeatures;
 import dev.shimscope.model.Treatment;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.syscall.args.ArgumentValue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,9 +41,52 @@ final class StoredPlans {
                 throw new IllegalArgumentException(source + ": bad repair in the plan: " + e.getMessage(), e);
             }
         }
+        List<ShimPlan.Partial> partial = new ArrayList<>();
+        for (JsonNode x : n.path("partial")) {
+            partial.add(new ShimPlan.Partial(syscall(table, x.path("syscall").asText(), source), x.path("label").asText(),
+                    values(x.path("implement"), source), values(x.path("fake"), source), values(x.path("stub"), source)));
+        }
         return new ShimPlan(names(n.path("implement"), table, source), names(n.path("stub"), table, source),
                 names(n.path("fake"), table, source), names(n.path("fallbacks"), table, source),
-                n.path("verified").asBoolean(false), n.path("passes").asInt(0), repairs);
+                n.path("verified").asBoolean(false), n.path("passes").asInt(0), repairs, partial);
+    }
+
+    /** The stored sub-features: per argument value and per file. */
+    static SubFeatures readFeatures(JsonNode n, SyscallTable table, String source) {
+        List<ArgumentVerdict> values = new ArrayList<>();
+        List<FileVerdict> files = new ArrayList<>();
+        try {
+            for (JsonNode x : n.path("values")) {
+                values.add(new ArgumentVerdict(syscall(table, x.path("syscall").asText(), source), value(x.path("value"), source),
+                        x.path("calls").asLong(), x.path("syscallCalls").asLong(), Verdict.parse(x.path("verdict").asText()),
+                        ArgumentVerdict.Basis.valueOf(x.path("basis").asText())));
+            }
+            for (JsonNode x : n.path("files")) {
+                files.add(new FileVerdict(x.path("path").asText(), x.path("calls").asLong(), x.path("failed").asLong(),
+                        FileVerdict.Need.valueOf(x.path("need").asText()),
+                        x.hasNonNull("empty") ? FileVerdict.Need.valueOf(x.get("empty").asText()) : null));
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(source + ": bad sub-feature: " + e.getMessage(), e);
+        }
+        return new SubFeatures(values, files);
+    }
+
+    private static List<ArgumentValue> values(JsonNode array, String source) {
+        List<ArgumentValue> out = new ArrayList<>();
+        array.forEach(x -> out.add(value(x, source)));
+        return out;
+    }
+
+    private static ArgumentValue value(JsonNode x, String source) {
+        List<ArgumentValue.Match> matches = new ArrayList<>();
+        for (JsonNode m : x.path("matches")) {
+            matches.add(new ArgumentValue.Match(m.path("index").asInt(), m.path("mask").asLong(), m.path("value").asLong()));
+        }
+        if (matches.isEmpty() || !x.hasNonNull("name")) {
+            throw new IllegalArgumentException(source + ": an argument value needs a name and a match: " + x);
+        }
+        return new ArgumentValue(x.path("label").asText(), x.path("name").asText(), x.path("bit").asBoolean(false), matches);
     }
 
     static ShimPlan readFormat1(JsonNode n, SyscallTable table, String source) {

@@ -28,7 +28,11 @@ public final class StraceParser {
 
     private static final Set<String> FORKS = Set.of("clone", "clone3", "fork", "vfork");
     private static final Set<String> EXECS = Set.of("execve", "execveat");
-    private static final Map<String, Integer> PATH_ARG = Map.of("open", 0, "creat", 0, "openat", 1, "openat2", 1);
+    /** Syscalls that name a file, and the argument that holds its path (strace decodes these). */
+    private static final Map<String, Integer> PATH_ARG = Map.ofEntries(Map.entry("open", 0), Map.entry("creat", 0),
+            Map.entry("openat", 1), Map.entry("openat2", 1), Map.entry("stat", 0), Map.entry("lstat", 0),
+            Map.entry("newfstatat", 1), Map.entry("statx", 1), Map.entry("access", 0), Map.entry("faccessat", 1),
+            Map.entry("faccessat2", 1), Map.entry("readlink", 0), Map.entry("readlinkat", 1));
     private static final int MAX_UNPARSED = 20;
 
     private final SyscallTable table;
@@ -177,6 +181,9 @@ public final class StraceParser {
         List<String> args = null;
         if (ArgumentDecoders.isMultiplexed(canonical)) {
             args = splitArgs(argText);
+            for (dev.shimscope.syscall.args.ArgumentValue v : ArgumentDecoders.values(canonical, args)) {
+                stats.values.merge(v, 1L, Long::sum);
+            }
             for (ArgumentDecoders.Decoded d : ArgumentDecoders.decode(canonical, args)) {
                 stats.args.computeIfAbsent(d.label(), k -> new TreeMap<>()).merge(d.value(), 1L, Long::sum);
             }

@@ -1,6 +1,7 @@
 package dev.shimscope.trace;
 
 import dev.shimscope.syscall.Syscall;
+import dev.shimscope.syscall.args.ArgumentValue;
 import dev.shimscope.syscall.SyscallTable;
 
 import java.util.ArrayList;
@@ -35,7 +36,8 @@ public final class TraceResult {
             long zeroReturns,
             SortedMap<String, Long> errors,
             SortedSet<String> executables,
-            SortedMap<String, SortedMap<String, Long>> args) {
+            SortedMap<String, SortedMap<String, Long>> args,
+            @com.fasterxml.jackson.annotation.JsonIgnore SortedMap<ArgumentValue, Long> values) {
 
         /** True when every call that returned returned 0 (and at least one did). */
         public boolean alwaysZero() {
@@ -65,8 +67,10 @@ public final class TraceResult {
         long zeroReturns;
         final TreeMap<String, Long> errors = new TreeMap<>();
         final TreeMap<String, SortedMap<String, Long>> args = new TreeMap<>();
+        final TreeMap<ArgumentValue, Long> values = new TreeMap<>();
 
         void add(Stats o) {
+            o.values.forEach((k, v) -> values.merge(k, v, Long::sum));
             calls += o.calls;
             unfinished += o.unfinished;
             failures += o.failures;
@@ -142,7 +146,7 @@ public final class TraceResult {
         List<SyscallUse> out = new ArrayList<>();
         merged.forEach((nr, s) -> out.add(new SyscallUse(table.byNumber(nr), s.calls, s.unfinished, s.failures, s.zeroReturns,
                 Collections.unmodifiableSortedMap(s.errors), Collections.unmodifiableSortedSet(exes.get(nr)),
-                Collections.unmodifiableSortedMap(s.args))));
+                Collections.unmodifiableSortedMap(s.args), Collections.unmodifiableSortedMap(s.values))));
         return out;
     }
 
@@ -157,7 +161,7 @@ public final class TraceResult {
             long own = u.calls() - launchCalls.getOrDefault(u.number(), 0L);
             if (own > 0) {
                 out.add(own == u.calls() ? u : new SyscallUse(u.syscall(), own, u.unfinished(), u.failures(),
-                        Math.min(u.zeroReturns(), own), u.errors(), u.executables(), u.args()));
+                        Math.min(u.zeroReturns(), own), u.errors(), u.executables(), u.args(), u.values()));
             }
         }
         return out;
@@ -175,7 +179,7 @@ public final class TraceResult {
         return syscalls().stream().filter(u -> u.number() == number).findFirst();
     }
 
-    /** Paths passed to open, openat, openat2 and creat. */
+    /** Paths passed to open, openat, openat2, creat, the stat family, access and readlink. */
     public List<PathUse> paths() {
         TreeMap<String, long[]> merged = new TreeMap<>();
         TreeMap<String, SortedSet<String>> exes = new TreeMap<>();

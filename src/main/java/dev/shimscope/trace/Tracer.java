@@ -26,8 +26,9 @@ public final class Tracer {
     /** File the trace is written to, inside the sandbox. */
     public static final String TRACE_FILE = Sandbox.OUT_DIR + "/strace.log";
 
-    /** Calls whose arguments stay decoded: paths of open/exec, clone3's struct. */
-    private static final String DECODED = "execve,execveat,open,openat,openat2,creat,clone3";
+    /** Calls whose arguments stay decoded: paths of open, stat, access, readlink and exec, clone3's struct. */
+    private static final String DECODED = "execve,execveat,open,openat,openat2,creat,clone3,stat,lstat,newfstatat,"
+            + "statx,access,faccessat,faccessat2,readlink,readlinkat";
 
     private final Path strace;
     private final SyscallTable table;
@@ -52,6 +53,11 @@ public final class Tracer {
     /** Parses a trace file written by a command from {@link #wrap}. */
     public TraceResult read(Path traceFile) throws IOException {
         return StraceParser.parse(table, traceFile, Set.of(Sandbox.LOADER), Sandbox.REAL_DIR + "/");
+    }
+
+    /** The strace executable. */
+    public Path strace() {
+        return strace;
     }
 
     public SyscallTable table() {

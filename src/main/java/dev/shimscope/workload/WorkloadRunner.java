@@ -1,5 +1,7 @@
 package dev.shimscope.workload;
 
+import dev.shimscope.model.ShimConfiguration;
+import dev.shimscope.model.Treatment;
 import dev.shimscope.sandbox.Commands;
 import dev.shimscope.sandbox.Run;
 import dev.shimscope.sandbox.RunOutput;
@@ -67,19 +69,37 @@ public final class WorkloadRunner {
      * (benchmark) or the command (suite) that long after the test started (null: never).
      */
     public record Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout,
-                          Duration grace, Map<Path, Path> replacements, Duration killAfter, List<String> tests) {
+                          Duration grace, Map<Path, Path> replacements, Duration killAfter, List<String> tests,
+                          List<ShimConfiguration.PathRule> paths) {
         public Options {
             replacements = replacements == null ? Map.of() : Map.copyOf(replacements);
             tests = tests == null ? null : List.copyOf(tests);
+            paths = paths == null ? List.of() : List.copyOf(paths);
+        }
+
+        public Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout,
+                       Duration grace, Map<Path, Path> replacements, Duration killAfter, List<String> tests) {
+            this(filter, trace, readyTimeout, testTimeout, grace, replacements, killAfter, tests, List.of());
         }
 
         public Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout,
                        Duration grace, Map<Path, Path> replacements, Duration killAfter) {
-            this(filter, trace, readyTimeout, testTimeout, grace, replacements, killAfter, null);
+            this(filter, trace, readyTimeout, testTimeout, grace, replacements, killAfter, null, List.of());
         }
 
         public Options(SeccompFilter filter, boolean trace, Duration readyTimeout, Duration testTimeout) {
-            this(filter, trace, readyTimeout, testTimeout, null, Map.of(), null, null);
+            this(filter, trace, readyTimeout, testTimeout, null, Map.of(), null, null, List.of());
+        }
+
+        /**
+         * The run under a shim configuration: its syscall and argument rules as a seccomp filter
+         * (none for the plain open world), its path rules applied by the run.
+         */
+        public Options configured(ShimConfiguration c) {
+            boolean noFilter = c.isOpenWorld() && c.treatments().values().stream().allMatch(t -> t.equals(Treatment.IMPLEMENT))
+                    && c.argumentRules().isEmpty();
+            return new Options(noFilter ? null : SeccompFilter.of(c), trace, readyTimeout, testTimeout, grace, replacements,
+                    killAfter, tests, c.pathRules());
         }
 
         public static Options plain() {
@@ -95,41 +115,46 @@ public final class WorkloadRunner {
         }
 
         public Options withTimeouts(Duration ready, Duration test) {
-            return new Options(filter, trace, ready, test, grace, replacements, killAfter, tests);
+            return new Options(filter, trace, ready, test, grace, replacements, killAfter, tests, paths);
         }
 
         public Options withGrace(Duration g) {
-            return new Options(filter, trace, readyTimeout, testTimeout, g, replacements, killAfter, tests);
+            return new Options(filter, trace, readyTimeout, testTimeout, g, replacements, killAfter, tests, paths);
         }
 
         public Options withFilter(SeccompFilter f) {
-            return new Options(f, trace, readyTimeout, testTimeout, grace, replacements, killAfter, tests);
+            return new Options(f, trace, readyTimeout, testTimeout, grace, replacements, killAfter, tests, paths);
         }
 
         public Options withTrace(boolean t) {
-            return new Options(filter, t, readyTimeout, testTimeout, grace, replacements, killAfter, tests);
+            return new Options(filter, t, readyTimeout, testTimeout, grace, replacements, killAfter, tests, paths);
         }
 
         /** Only these tests of a suite made of tests (null: all). */
         public Options withTests(List<String> selection) {
-            return new Options(filter, trace, readyTimeout, testTimeout, grace, replacements, killAfter, selection);
+            return new Options(filter, trace, readyTimeout, testTimeout, grace, replacements, killAfter, selection, paths);
         }
 
         /** The run with {@code target} replaced by {@code with} (e.g. the app binary by /bin/false). */
         public Options replacing(Path target, Path with) {
             Map<Path, Path> r = new java.util.LinkedHashMap<>(replacements);
             r.put(target, with);
-            return new Options(filter, trace, readyTimeout, testTimeout, grace, r, killAfter, tests);
+            return new Options(filter, trace, readyTimeout, testTimeout, grace, r, killAfter, tests, paths);
         }
 
         /** The run cut short: the server (or suite command) is killed this long after the test started. */
         public Options killingAfter(Duration d) {
-            return new Options(filter, trace, readyTimeout, testTimeout, grace, replacements, d, tests);
+            return new Options(filter, trace, readyTimeout, testTimeout, grace, replacements, d, tests, paths);
         }
     }
 
     public WorkloadSpec spec() {
         return spec;
+    }
+
+    /** The app's prepared cache directory (what {@code $SHIMSCOPE_CACHE} names in runs). */
+    public Path cache() {
+        return cache;
     }
 
     public Sandbox sandbox() {
@@ -178,6 +203,11 @@ public final class WorkloadRunner {
         RunSpec.Builder rs = runSpec(script,
                 ready.plus(test).plus(grace).plus(grace).multipliedBy(STARVED_ALLOWANCE).plus(MARGIN));
         options.replacements().forEach(rs::replace);
+        for (ShimConfiguration.PathRule p : options.paths()) {
+            if (p.treatment() == ShimConfiguration.PathTreatment.EMPTY) {
+                rs.replace(Path.of(p.path()), sandbox.emptyFile());
+            }
+        }
         if (options.filter() != null) {
             if (spec.only() != null) {
                 rs.filter(options.filter(), RunSpec.FilterScope.ONLY_BINARY, spec.only());
@@ -479,7 +509,8 @@ public final class WorkloadRunner {
         if (o.trace()) {
             sb.append("CMD=(").append(words(tracer.wrap(List.of()))).append(" \"${CMD[@]}\")\n");
         }
-        sb.append("TRACED=").append(o.trace() ? 1 : 0).append('\n');
+        sb.append(missingPaths(o, "CMD"));
+        sb.append("TRACED=").append(o.trace() || !missing(o).isEmpty() ? 1 : 0).append('\n');
         sb.append("\"${CMD[@]}\" > \"$O/server.log\" 2>&1 < /dev/null &\nS=$!\n");
         sb.append("ready() { ").append(readinessProbe(server.ready())).append(" }\n");
         sb.append("""
@@ -565,6 +596,7 @@ public final class WorkloadRunner {
         if (o.trace()) {
             sb.append("TEST=(").append(words(tracer.wrap(List.of()))).append(" \"${TEST[@]}\")\n");
         }
+        sb.append(missingPaths(o, "TEST"));
         if (o.killAfter() != null) {
             // the suite cut short: its own time limit becomes the kill time
             test = o.killAfter();
@@ -574,17 +606,42 @@ public final class WorkloadRunner {
         return sb.toString();
     }
 
+    private static List<String> missing(Options o) {
+        return o.paths().stream().filter(p -> p.treatment() == ShimConfiguration.PathTreatment.MISSING)
+                .map(ShimConfiguration.PathRule::path).toList();
+    }
+
+    /**
+     * Files that must look missing: strace in front of the filtered command fails every call that
+     * names one of them with ENOENT ({@code -P} selects the calls by path, which a seccomp filter
+     * cannot); its own output goes nowhere. For a suite it covers the whole command.
+     */
+    private String missingPaths(Options o, String array) {
+        List<String> paths = missing(o);
+        if (paths.isEmpty()) {
+            return "";
+        }
+        List<String> argv = new ArrayList<>(List.of(tracer != null ? tracer.strace().toString() : "strace",
+                "-f", "-qq", "--seccomp-bpf", "-o", "/dev/null", "-e", "trace=%file", "-e", "inject=%file:error=ENOENT"));
+        for (String p : paths) {
+            argv.add("-P");
+            argv.add(p);
+        }
+        argv.add("--");
+        return array + "=(" + words(argv) + " \"${" + array + "[@]}\")\n";
+    }
+
+    /** Text for inside bash double quotes: variables expand, nothing else does. */
+    static String doubleQuoted(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("`", "\\`").replace("$(", "\\$(");
+    }
+
     /**
      * The supervisor's helpers. Time limits count effective time: wall time minus the time the
      * run's processes waited for a CPU (its cgroup's CPU pressure, when the sandbox binds it in),
      * so a busy machine makes a run slower, not a failure by time limit. The loops poll every
      * 5 ms without forking a process.
      */
-    /** Text for inside bash double quotes: variables expand, nothing else does. */
-    static String doubleQuoted(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("`", "\\`").replace("$(", "\\$(");
-    }
-
     private StringBuilder prelude(Options o) {
         StringBuilder sb = new StringBuilder();
         sb.append("#!/bin/bash\n# generated by shimscope: one run of ").append(spec.id()).append('\n');

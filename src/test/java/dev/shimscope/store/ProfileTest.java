@@ -34,7 +34,28 @@ class ProfileTest {
                 new java.util.TreeSet<>(Set.of(t.require("rseq"), t.require("getpid"))),
                 new java.util.TreeSet<>(Set.of(t.require("prctl"))), new java.util.TreeSet<>(), true, 3,
                 java.util.List.of(new dev.shimscope.model.Repair(t.require("futex"), dev.shimscope.model.Repair.Cause.CONFLICT,
-                        dev.shimscope.model.Treatment.STUB, dev.shimscope.model.Treatment.IMPLEMENT, proof)));
+                        dev.shimscope.model.Treatment.STUB, dev.shimscope.model.Treatment.IMPLEMENT, proof)))
+                .withPartial(java.util.List.of(new dev.shimscope.model.ShimPlan.Partial(t.require("futex"), "op",
+                        java.util.List.of(value("futex", "op", "FUTEX_WAIT")), java.util.List.of(),
+                        java.util.List.of(value("futex", "op", "FUTEX_WAKE")))));
+    }
+
+    private static dev.shimscope.syscall.args.ArgumentValue value(String syscall, String label, String name) {
+        return dev.shimscope.syscall.args.ArgumentDecoders.parse(syscall, label, name).orElseThrow();
+    }
+
+    /** Per-value and per-file verdicts as an exploration stores them. */
+    private static dev.shimscope.model.SubFeatures features() {
+        var t = dev.shimscope.syscall.SyscallTable.x86_64();
+        return new dev.shimscope.model.SubFeatures(java.util.List.of(
+                new dev.shimscope.model.ArgumentVerdict(t.require("futex"), value("futex", "op", "FUTEX_WAIT"), 3, 5,
+                        Verdict.REQUIRED, dev.shimscope.model.ArgumentVerdict.Basis.MEASURED),
+                new dev.shimscope.model.ArgumentVerdict(t.require("futex"), value("futex", "op", "FUTEX_WAKE"), 2, 5,
+                        Verdict.STUB_ONLY, dev.shimscope.model.ArgumentVerdict.Basis.MEASURED)),
+                java.util.List.of(new dev.shimscope.model.FileVerdict("/etc/passwd", 2, 0,
+                                dev.shimscope.model.FileVerdict.Need.REQUIRED, null),
+                        new dev.shimscope.model.FileVerdict("/proc/meminfo", 1, 0,
+                                dev.shimscope.model.FileVerdict.Need.OPTIONAL, dev.shimscope.model.FileVerdict.Need.OPTIONAL)));
     }
 
     @Test
@@ -46,7 +67,8 @@ class ProfileTest {
                 .withStaticBinary(Set.of("read", "write", "clone3"))
                 .withStaticSources(Set.of("read"))
                 .withDetails(details)
-                .withPlan(plan());
+                .withPlan(plan())
+                .withFeatures(features());
         String json = Json.write(p);
         Profile back = Json.mapper().readValue(json, Profile.class);
         assertThat(back).isEqualTo(p);

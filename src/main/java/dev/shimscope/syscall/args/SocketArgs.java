@@ -10,7 +10,8 @@ public final class SocketArgs {
             38, "AF_ALG", 40, "AF_VSOCK");
 
     /** The low bits are the type; SOCK_NONBLOCK and SOCK_CLOEXEC are flags on top. */
-    private static final ValueTable TYPE = ValueTable.maskedEnumeration(0xf,
+    /** The socket type without its SOCK_NONBLOCK and SOCK_CLOEXEC bits. */
+    static final ValueTable TYPE = ValueTable.maskedEnumeration(0xf,
             1, "SOCK_STREAM", 2, "SOCK_DGRAM", 3, "SOCK_RAW", 4, "SOCK_RDM", 5, "SOCK_SEQPACKET",
             10, "SOCK_PACKET");
 

@@ -41,6 +41,47 @@ public final class ValueTable {
         return t;
     }
 
+    /** True for a flag set (values are explored per bit). */
+    public boolean isFlags() {
+        return flags;
+    }
+
+    /** The bits that carry an enumeration's value. */
+    public long mask() {
+        return mask;
+    }
+
+    /** The value with this name, if the table has it (for OS lists that name values). */
+    public java.util.OptionalLong valueOf(String name) {
+        for (Map.Entry<Long, String> e : names.entrySet()) {
+            if (e.getValue().equals(name)) {
+                return java.util.OptionalLong.of(e.getKey());
+            }
+        }
+        return java.util.OptionalLong.empty();
+    }
+
+    /** The named bits set in {@code value}, then any leftover bit alone (hex): one per bit. */
+    public List<Map.Entry<Long, String>> bits(long value) {
+        List<Map.Entry<Long, String>> out = new ArrayList<>();
+        long rest = value;
+        for (Map.Entry<Long, String> e : names.entrySet()) {
+            long bits = e.getKey();
+            if (bits != 0 && (rest & bits) == bits) {
+                out.add(Map.entry(bits, e.getValue()));
+                rest &= ~bits;
+            }
+        }
+        for (int b = 0; b < 64 && rest != 0; b++) {
+            long bit = 1L << b;
+            if ((rest & bit) != 0) {
+                out.add(Map.entry(bit, "0x" + Long.toHexString(bit)));
+                rest &= ~bit;
+            }
+        }
+        return out;
+    }
+
     /** The symbolic form of {@code value}. */
     public String decode(long value) {
         if (!flags) {

@@ -1,0 +1,58 @@
+package dev.shimscope.explore;
+
+import dev.shimscope.syscall.Syscall;
+import dev.shimscope.syscall.args.ArgumentValue;
+
+import java.util.Collections;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What the traced run saw below the syscalls: the selecting argument values of multiplexed
+ * syscalls (one per value, or per bit of a flag argument) and the files the application named.
+ *
+ * @param values per syscall, its values and how many calls had each
+ * @param paths  per path as named (relative and per-run names left out), its calls and failures
+ * @param tests  for a suite made of tests: per path, the tests whose traces named it (empty otherwise)
+ */
+public record FeatureUse(SortedMap<Syscall, SortedMap<ArgumentValue, Long>> values, SortedMap<String, PathSeen> paths,
+                         SortedMap<String, SortedSet<String>> tests) {
+
+    /** One path: as the run named it (the reported name may be folded), calls naming it, and how many failed. */
+    public record PathSeen(String named, long calls, long failed) {
+        PathSeen plus(PathSeen o) {
+            return new PathSeen(named, calls + o.calls, failed + o.failed);
+        }
+    }
+
+    public FeatureUse {
+        TreeMap<Syscall, SortedMap<ArgumentValue, Long>> v = new TreeMap<>();
+        values.forEach((s, m) -> v.put(s, Collections.unmodifiableSortedMap(new TreeMap<>(m))));
+        values = Collections.unmodifiableSortedMap(v);
+        paths = Collections.unmodifiableSortedMap(new TreeMap<>(paths));
+        TreeMap<String, SortedSet<String>> t = new TreeMap<>();
+        tests.forEach((p, s) -> t.put(p, Collections.unmodifiableSortedSet(new TreeSet<>(s))));
+        tests = Collections.unmodifiableSortedMap(t);
+    }
+
+    public static FeatureUse none() {
+        return new FeatureUse(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    }
+
+    /** Both uses together (two tests' traces). */
+    FeatureUse plus(FeatureUse o, String test) {
+        TreeMap<Syscall, SortedMap<ArgumentValue, Long>> v = new TreeMap<>();
+        values.forEach((s, m) -> v.put(s, new TreeMap<>(m)));
+        o.values.forEach((s, m) -> m.forEach((a, n) -> v.computeIfAbsent(s, k -> new TreeMap<>()).merge(a, n, Long::sum)));
+        TreeMap<String, PathSeen> p = new TreeMap<>(paths);
+        o.paths.forEach((k, seen) -> p.merge(k, seen, PathSeen::plus));
+        TreeMap<String, SortedSet<String>> t = new TreeMap<>();
+        tests.forEach((k, s) -> t.put(k, new TreeSet<>(s)));
+        if (test != null) {
+            o.paths.keySet().forEach(k -> t.computeIfAbsent(k, x -> new TreeSet<>()).add(test));
+        }
+        return new FeatureUse(v, p, t);
+    }
+}
