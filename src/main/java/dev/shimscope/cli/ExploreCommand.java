@@ -32,6 +32,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -165,6 +166,13 @@ final class ExploreCommand implements Callable<Integer> {
             }
             if (csv != null) {
                 Files.writeString(csv, ExploreReport.dynCsv(result, table), StandardCharsets.UTF_8);
+                List<String> flaky = result.names(dev.shimscope.model.Verdict.FLAKY);
+                if (!flaky.isEmpty()) {
+                    err.println("note: Loupe's CSV has no column for flaky syscalls: " + String.join(" ", flaky)
+                            + (flaky.size() == 1 ? " is" : " are") + " written to " + csv + " as used and not known to work"
+                            + " (Y,N,N,N, like required); the JSON and the store say flaky");
+                    err.flush();
+                }
             }
             if (jsonFile != null) {
                 Json.writeFile(jsonFile, ExploreReport.jsonTree(result));

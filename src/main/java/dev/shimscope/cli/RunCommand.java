@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--fake", paramLabel = "SYSCALL", split = ",", description = "Syscalls to fake (return 0).")
     List<String> fake = new ArrayList<>();
 
-    @Option(names = "--trace", description = "Also trace the run and print the number of syscalls used.")
+    @Option(names = "--trace", description = "Also trace the run (strace) and list the syscalls used, by name, with their call counts.")
     boolean trace;
 
     @Option(names = "--times", defaultValue = "1", description = "Runs, one after another (default ${DEFAULT-VALUE}).")
