@@ -45,6 +45,11 @@ public final class BinaryAnalyzer {
     }
 
     /** This system's library search and the cache from the environment, one thread per core. */
+    /** Null when the disassembler (Debian's libcapstone4) can be loaded; else what to install. */
+    public static String disassemblerProblem() {
+        return Capstone.loadError();
+    }
+
     public static BinaryAnalyzer standard() throws IOException {
         return new BinaryAnalyzer(LibraryResolver.system(), ModelCache.fromEnvironment(),
                 Runtime.getRuntime().availableProcessors());

@@ -37,7 +37,33 @@ final class Capstone implements AutoCloseable {
     private static final MethodHandle CS_OPEN, CS_OPTION, CS_FREE, CS_CLOSE, CS_DISASM, CS_INSN_NAME, CS_VERSION;
     private static final java.util.Map<Arch, String[]> NAMES = new java.util.EnumMap<>(Arch.class);
 
+    /** Why the library could not be loaded; null when it was. Checked by every constructor, so the user gets this line. */
+    private static final String LOAD_ERROR;
+
     static {
+        MethodHandle[] h = new MethodHandle[7];
+        String error = null;
+        try {
+            load(h);
+        } catch (IllegalStateException e) {
+            error = e.getMessage();
+        }
+        LOAD_ERROR = error;
+        CS_OPEN = h[0];
+        CS_OPTION = h[1];
+        CS_FREE = h[2];
+        CS_CLOSE = h[3];
+        CS_DISASM = h[4];
+        CS_INSN_NAME = h[5];
+        CS_VERSION = h[6];
+    }
+
+    /** Null when libcapstone4 loaded; else the line that says what to install. */
+    public static String loadError() {
+        return LOAD_ERROR;
+    }
+
+    private static void load(MethodHandle[] h) {
         Linker linker = Linker.nativeLinker();
         SymbolLookup lib = null;
         for (String n : LIBRARY_NAMES) {
@@ -56,18 +82,18 @@ final class Capstone implements AutoCloseable {
         java.util.function.Function<String, MemorySegment> f = name -> l.find(name).orElseThrow(
                 () -> new IllegalStateException("libcapstone.so.4 has no symbol " + name + "; install Debian's libcapstone4"));
         ValueLayout size_t = ValueLayout.JAVA_LONG;
-        CS_OPEN = linker.downcallHandle(f.apply("cs_open"),
+        h[0] = linker.downcallHandle(f.apply("cs_open"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-        CS_OPTION = linker.downcallHandle(f.apply("cs_option"),
+        h[1] = linker.downcallHandle(f.apply("cs_option"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, size_t, ValueLayout.JAVA_INT, size_t));
-        CS_FREE = linker.downcallHandle(f.apply("cs_free"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, size_t));
-        CS_CLOSE = linker.downcallHandle(f.apply("cs_close"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-        CS_DISASM = linker.downcallHandle(f.apply("cs_disasm"),
+        h[2] = linker.downcallHandle(f.apply("cs_free"), FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, size_t));
+        h[3] = linker.downcallHandle(f.apply("cs_close"), FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        h[4] = linker.downcallHandle(f.apply("cs_disasm"),
                 FunctionDescriptor.of(size_t, size_t, ValueLayout.ADDRESS, size_t, ValueLayout.JAVA_LONG, size_t,
                         ValueLayout.ADDRESS));
-        CS_INSN_NAME = linker.downcallHandle(f.apply("cs_insn_name"),
+        h[5] = linker.downcallHandle(f.apply("cs_insn_name"),
                 FunctionDescriptor.of(ValueLayout.ADDRESS, size_t, ValueLayout.JAVA_INT));
-        CS_VERSION = linker.downcallHandle(f.apply("cs_version"),
+        h[6] = linker.downcallHandle(f.apply("cs_version"),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS));
     }
 
@@ -84,6 +110,9 @@ final class Capstone implements AutoCloseable {
 
     /** A disassembler for {@code arch}: x86-64 (64-bit mode) or AArch64 (little-endian ARM64 mode). */
     Capstone(Arch arch) {
+        if (LOAD_ERROR != null) {
+            throw new IllegalStateException(LOAD_ERROR);
+        }
         this.arch = arch;
         try {
             int major = (int) CS_VERSION.invokeExact(MemorySegment.NULL, MemorySegment.NULL) >> 8;
