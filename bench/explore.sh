@@ -4,6 +4,8 @@
 #   bench/explore.sh [ENTRY...]        default: redis nginx
 #   SHIMSCOPE=/path/to/launcher        another build (default: this checkout's bin/shimscope)
 #   EXPLORE_ARGS="--jobs 4"            extra options for every exploration
+#   FEATURES_COST=1                    each entry twice, without sub-features (--no-features) and
+#                                      with, and the ratio of the two wall times
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 entries=("$@")
@@ -13,21 +15,37 @@ tool=${SHIMSCOPE:-$here/bin/shimscope}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
-printf '%-18s %7s %5s %5s %4s %4s %4s %4s %5s %-12s %-9s %6s %5s %s\n' entry wall_s runs used req stub fake both flaky plan impl/st/fk rounds jobs load
-for e in "${entries[@]}"; do
+printf '%-24s %7s %5s %5s %4s %4s %4s %4s %5s %6s %5s %-12s %-9s %6s %5s %s\n' entry wall_s runs used req stub fake both flaky values files plan impl/st/fk rounds jobs load
+# one exploration: prints its row, and its wall time in $out/LABEL.wall
+explore() {
+  local e=$1 label=$2; shift 2
+  local load0 start end status=0
   load0=$(cut -d' ' -f1 /proc/loadavg)
   start=$EPOCHREALTIME
-  status=0
   # shellcheck disable=SC2086
-  "$tool" explore "$e" --json-file "$out/$e.json" --db "$out/db" ${EXPLORE_ARGS:-} > "$out/$e.txt" 2> "$out/$e.err" || status=$?
+  "$tool" explore "$e" --json-file "$out/$label.json" --db "$out/db" ${EXPLORE_ARGS:-} "$@" > "$out/$label.txt" 2> "$out/$label.err" || status=$?
   end=$EPOCHREALTIME
-  if [ ! -s "$out/$e.json" ]; then echo "$e: FAILED (exit status $status)"; tail -3 "$out/$e.err"; continue; fi
-  python3 - "$out/$e.json" "$e" "$start" "$end" "$load0 -> $(cut -d' ' -f1 /proc/loadavg)" <<'PY'
+  if [ ! -s "$out/$label.json" ]; then echo "$label: FAILED (exit status $status)"; tail -3 "$out/$label.err"; return; fi
+  python3 - "$out/$label.json" "$label" "$start" "$end" "$load0 -> $(cut -d' ' -f1 /proc/loadavg)" "$out/$label.wall" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1])); c = d["categories"]; p = d["plan"]
-print("%-18s %7.1f %5d %5d %4d %4d %4d %4d %5d %-12s %-9s %6d %5.1f %s" % (sys.argv[2], float(sys.argv[4]) - float(sys.argv[3]),
+wall = float(sys.argv[4]) - float(sys.argv[3])
+open(sys.argv[6], "w").write("%.1f" % wall)
+print("%-24s %7.1f %5d %5d %4d %4d %4d %4d %5d %6d %5d %-12s %-9s %6d %5.1f %s" % (sys.argv[2], wall,
       d["runs"], len(d["syscalls"]), len(c["required"]), len(c["stub_only"]), len(c["fake_only"]), len(c["both"]),
-      len(c["flaky"]), "verified" if p["verified"] else "NOT-verified",
+      len(c["flaky"]), len(d.get("values", [])), len(d.get("files", [])), "verified" if p["verified"] else "NOT-verified",
       "%d/%d/%d" % (len(p["implement"]), len(p["stub"]), len(p["fake"])), d["planRounds"], d["meanJobs"], sys.argv[5]))
 PY
+}
+for e in "${entries[@]}"; do
+  if [ -n "${FEATURES_COST:-}" ]; then
+    explore "$e" "$e --no-features" --no-features
+    explore "$e" "$e" 
+    if [ -s "$out/$e --no-features.wall" ] && [ -s "$out/$e.wall" ]; then
+      python3 -c 'import sys; print("%s: with sub-features %.2fx the time without" % (sys.argv[1], float(sys.argv[3]) / float(sys.argv[2])))' \
+        "$e" "$(cat "$out/$e --no-features.wall")" "$(cat "$out/$e.wall")"
+    fi
+  else
+    explore "$e" "$e"
+  fi
 done
