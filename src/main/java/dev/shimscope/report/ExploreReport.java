@@ -125,10 +125,13 @@ public final class ExploreReport {
         if (!e.files().isEmpty()) {
             Map<FileVerdict.Need, List<String>> byNeed = new java.util.EnumMap<>(FileVerdict.Need.class);
             List<String> emptyOk = new ArrayList<>();
+            List<String> content = new ArrayList<>();
             for (FileResult f : e.files()) {
                 byNeed.computeIfAbsent(f.verdict().need(), k -> new ArrayList<>()).add(f.verdict().path());
                 if (f.verdict().empty() == FileVerdict.Need.OPTIONAL) {
                     emptyOk.add(f.verdict().path());
+                } else if (f.verdict().empty() != null) {
+                    content.add(f.verdict().path());
                 }
             }
             sb.append("\nfiles (").append(e.files().size()).append(" explored, ").append(e.notExplored().size())
@@ -136,8 +139,13 @@ public final class ExploreReport {
             byNeed.forEach((need, paths) -> sb.append(String.format("  %-9s %3d  %s%n", need.id(), paths.size(),
                     wrap(String.join(" ", paths), 16))));
             if (!emptyOk.isEmpty()) {
-                sb.append(String.format("  %-9s %3d  %s%n", "may be empty", emptyOk.size(), wrap(String.join(" ", emptyOk), 16)));
+                sb.append(String.format("  %-9s %3d  %s%n", "empty ok", emptyOk.size(), wrap(String.join(" ", emptyOk), 16)));
             }
+            if (!content.isEmpty()) {
+                sb.append(String.format("  %-9s %3d  %s%n", "content", content.size(), wrap(String.join(" ", content), 16)));
+            }
+            sb.append("  (required: the workload fails without it; optional: it passes without it; absent: missing in"
+                    + " the traced run already; empty ok: a pseudo-file may be empty; content: it may not)\n");
         }
     }
 

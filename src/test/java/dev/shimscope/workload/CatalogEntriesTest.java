@@ -20,7 +20,8 @@ class CatalogEntriesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"redis", "nginx", "memcached", "memcached-memcslap", "haproxy", "sqlite3", "python3", "iperf3"})
+    @ValueSource(strings = {"redis", "nginx", "memcached", "memcached-memcslap", "haproxy", "sqlite3", "python3", "iperf3",
+            "nginx-transparent"})
     void checkPassesOnTheRealAppAndFailsWhenItIsBroken(String name) throws Exception {
         CatalogChecks.proveCheck(sandbox, name);
     }
