@@ -488,18 +488,8 @@ public final class Explorer {
             listener.on(new ExploreEvent.Resumed(journal.baseline() != null, journal.used() != null, resumedCount, all.size()));
         }
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.EXPERIMENTS, all.size()));
-        AtomicInteger done = new AtomicInteger(resumedCount);
         WorkloadRunner.Options timed = limits.apply(WorkloadRunner.Options.plain());
-        List<Callable<ExperimentResult>> tasks = new ArrayList<>();
-        for (Experiment e : todo) {
-            tasks.add(() -> {
-                ExperimentResult r = experiment(e, timed, index);
-                results.put(e.key(), r);
-                listener.on(new ExploreEvent.ExperimentFinished(r, done.incrementAndGet(), all.size()));
-                return r;
-            });
-        }
-        scheduler.invokeAll(tasks);
+        runExperiments(scheduler, todo, resumedCount, all.size(), results, e -> experiment(e, timed, index));
         confirm(scheduler, results, timed, baseline);
         List<SyscallResult> verdicts = new ArrayList<>();
         for (UsedSyscall u : used) {
@@ -511,6 +501,28 @@ public final class Explorer {
             verdicts.add(new SyscallResult(u.syscall(), u.calls(), ExperimentResult.verdict(stub, fake), stub, fake));
         }
         return verdicts;
+    }
+
+    /** An experiment's runs (the journal and the listener hear of its result). */
+    @FunctionalInterface
+    private interface ExperimentRuns {
+        ExperimentResult run(Experiment e) throws InterruptedException;
+    }
+
+    /** {@code todo} K at a time, each result into {@code results} and reported as it finishes. */
+    private void runExperiments(RunScheduler scheduler, List<Experiment> todo, int alreadyDone, int total,
+                                Map<String, ExperimentResult> results, ExperimentRuns runs) throws InterruptedException {
+        AtomicInteger done = new AtomicInteger(alreadyDone);
+        List<Callable<ExperimentResult>> tasks = new ArrayList<>();
+        for (Experiment e : todo) {
+            tasks.add(() -> {
+                ExperimentResult r = runs.run(e);
+                results.put(e.key(), r);
+                listener.on(new ExploreEvent.ExperimentFinished(r, done.incrementAndGet(), total));
+                return r;
+            });
+        }
+        scheduler.invokeAll(tasks);
     }
 
     /**
@@ -654,20 +666,11 @@ public final class Explorer {
         }
         resumedCount += resumed;
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.FEATURES, all.size()));
-        AtomicInteger done = new AtomicInteger(resumed);
         WorkloadRunner.Options timed = limits.apply(WorkloadRunner.Options.plain());
         fileLimits = limits.times(2, runner.spec());
         WorkloadRunner.Options fileTimed = fileTimed(timed);
-        List<Callable<ExperimentResult>> tasks = new ArrayList<>();
-        for (Experiment e : todo) {
-            tasks.add(() -> {
-                ExperimentResult r = experiment(e, e.path() != null ? fileTimed : timed, index, selections.get(e.key()));
-                results.put(e.key(), r);
-                listener.on(new ExploreEvent.ExperimentFinished(r, done.incrementAndGet(), all.size()));
-                return r;
-            });
-        }
-        scheduler.invokeAll(tasks);
+        runExperiments(scheduler, todo, resumed, all.size(), results,
+                e -> experiment(e, e.path() != null ? fileTimed : timed, index, selections.get(e.key())));
         confirm(scheduler, results, timed, baseline);
 
         List<ValueResult> values = new ArrayList<>();

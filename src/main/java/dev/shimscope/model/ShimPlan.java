@@ -37,6 +37,18 @@ public record ShimPlan(SortedSet<Syscall> implement, SortedSet<Syscall> stub, So
             fake = List.copyOf(fake);
             stub = List.copyOf(stub);
         }
+
+        /** {@code c} with this partial support: the syscall ENOSYS but for its implemented and faked values. */
+        public ShimConfiguration applyTo(ShimConfiguration c) {
+            ShimConfiguration out = c.with(syscall, Treatment.STUB);
+            for (ArgumentValue v : fake) {
+                out = out.with(new ShimConfiguration.ArgumentRule(syscall, v, Treatment.FAKE));
+            }
+            for (ArgumentValue v : implement) {
+                out = out.with(new ShimConfiguration.ArgumentRule(syscall, v, Treatment.IMPLEMENT));
+            }
+            return out;
+        }
     }
 
     public ShimPlan {
@@ -79,14 +91,7 @@ public record ShimPlan(SortedSet<Syscall> implement, SortedSet<Syscall> stub, So
         }
         ShimConfiguration c = ShimConfiguration.closedWorld(m, Treatment.STUB);
         for (Partial p : partial) {
-            // the syscall answers ENOSYS but for its implemented and faked values
-            c = c.with(p.syscall(), Treatment.STUB);
-            for (ArgumentValue v : p.fake()) {
-                c = c.with(new ShimConfiguration.ArgumentRule(p.syscall(), v, Treatment.FAKE));
-            }
-            for (ArgumentValue v : p.implement()) {
-                c = c.with(new ShimConfiguration.ArgumentRule(p.syscall(), v, Treatment.IMPLEMENT));
-            }
+            c = p.applyTo(c);
         }
         return c;
     }

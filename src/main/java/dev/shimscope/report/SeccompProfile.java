@@ -254,13 +254,7 @@ public record SeccompProfile(String app, List<String> workloads, SortedSet<Strin
         fake.forEach(s -> m.put(table.require(s), Treatment.FAKE));
         ShimConfiguration c = ShimConfiguration.closedWorld(m, new Treatment.Stub(defaultErrno));
         for (ShimPlan.Partial p : partial) {
-            c = c.with(p.syscall(), Treatment.STUB);
-            for (ArgumentValue v : p.fake()) {
-                c = c.with(new ShimConfiguration.ArgumentRule(p.syscall(), v, Treatment.FAKE));
-            }
-            for (ArgumentValue v : p.implement()) {
-                c = c.with(new ShimConfiguration.ArgumentRule(p.syscall(), v, Treatment.IMPLEMENT));
-            }
+            c = p.applyTo(c);
         }
         return c;
     }
