@@ -1,8 +1,8 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.AppNeeds;
 import dev.shimscope.plan.ArchTranslation;
-import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.WorkloadSelection;
 import dev.shimscope.syscall.Arch;
 import picocli.CommandLine.Option;

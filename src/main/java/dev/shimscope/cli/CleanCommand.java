@@ -1,9 +1,9 @@
 package dev.shimscope.cli;
 
 import dev.shimscope.sandbox.Sandbox;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;

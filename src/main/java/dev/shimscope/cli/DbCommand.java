@@ -1,7 +1,7 @@
 package dev.shimscope.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "db", description = "Work with the results store: import a Loupe database, list apps, show an app's syscalls.",
         subcommands = {DbImportCommand.class, DbListCommand.class, DbShowCommand.class})

@@ -3,10 +3,10 @@ package dev.shimscope.cli;
 import dev.shimscope.report.StoreReport;
 import dev.shimscope.store.ImportResult;
 import dev.shimscope.store.ResultStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -2,10 +2,10 @@ package dev.shimscope.cli;
 
 import dev.shimscope.report.StoreReport;
 import dev.shimscope.store.StoreSnapshot;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;

@@ -1,15 +1,15 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.model.Suggestions;
 import dev.shimscope.report.StoreReport;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.model.Suggestions;
 import dev.shimscope.workload.WorkloadKind;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.List;

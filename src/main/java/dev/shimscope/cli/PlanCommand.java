@@ -1,16 +1,16 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.AppNeeds;
 import dev.shimscope.plan.GreedyPlanner;
-import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.SupportPlan;
 import dev.shimscope.plan.UnlockPlanner;
 import dev.shimscope.plan.WorkloadSelection;
 import dev.shimscope.report.PlanReport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.shimscope.cli;
 
 import dev.shimscope.report.HtmlReport;
 import dev.shimscope.store.ResultStore;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

@@ -1,14 +1,14 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.AppNeeds;
 import dev.shimscope.plan.CompatibilityScore;
-import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.WorkloadSelection;
 import dev.shimscope.report.ScoreReport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;

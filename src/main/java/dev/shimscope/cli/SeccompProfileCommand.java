@@ -1,21 +1,21 @@
 package dev.shimscope.cli;
 
 import dev.shimscope.io.InputFiles;
+import dev.shimscope.model.Suggestions;
+import dev.shimscope.plan.WorkloadSelection;
 import dev.shimscope.report.SeccompProfile;
 import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.store.Profile;
+import dev.shimscope.store.StoreSnapshot;
 import dev.shimscope.workload.Catalog;
 import dev.shimscope.workload.WorkloadOutcome;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
-import dev.shimscope.store.Profile;
-import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.model.Suggestions;
-import dev.shimscope.plan.WorkloadSelection;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

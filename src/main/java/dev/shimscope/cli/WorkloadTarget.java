@@ -4,9 +4,9 @@ import dev.shimscope.sandbox.Commands;
 import dev.shimscope.workload.Catalog;
 import dev.shimscope.workload.WorkloadSpec;
 import dev.shimscope.workload.WorkloadSpecs;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package dev.shimscope.explore;
 
-import dev.shimscope.model.ShimConfiguration;
 import dev.shimscope.model.ShimConfiguration.PathRule;
+import dev.shimscope.model.ShimConfiguration;
 import dev.shimscope.model.Treatment;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.args.ArgumentValue;

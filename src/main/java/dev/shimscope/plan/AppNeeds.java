@@ -1,9 +1,9 @@
 package dev.shimscope.plan;
 
-import dev.shimscope.store.Profile;
-import dev.shimscope.store.StoreSnapshot;
 import dev.shimscope.model.Suggestions;
 import dev.shimscope.model.Verdict;
+import dev.shimscope.store.Profile;
+import dev.shimscope.store.StoreSnapshot;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,8 @@
 package dev.shimscope.report;
 
-import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shimscope.model.Json;
 import dev.shimscope.plan.PlanStep;
 import dev.shimscope.plan.SupportCurve;
 import dev.shimscope.plan.SupportPlan;

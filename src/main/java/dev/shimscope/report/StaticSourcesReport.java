@@ -1,7 +1,7 @@
 package dev.shimscope.report;
 
-import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shimscope.model.Json;
 import dev.shimscope.staticsrc.SourceBuild;
 import dev.shimscope.staticsrc.SourceResult;
 import dev.shimscope.staticsrc.StaticSources;

@@ -1,11 +1,11 @@
 package dev.shimscope.store;
 
-import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.ToolVersion;
 import dev.shimscope.syscall.Arch;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.workload.WorkloadKind;
 
 import java.io.IOException;
 import java.nio.file.Files;

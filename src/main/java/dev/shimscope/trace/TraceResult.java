@@ -1,8 +1,8 @@
 package dev.shimscope.trace;
 
 import dev.shimscope.syscall.Syscall;
-import dev.shimscope.syscall.args.ArgumentValue;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.syscall.args.ArgumentValue;
 
 import java.util.ArrayList;
 import java.util.Collections;

@@ -1,8 +1,8 @@
 package dev.shimscope.cli;
 
 import dev.shimscope.explore.Journal;
-import dev.shimscope.testing.Cli;
 import dev.shimscope.testing.Cli.Outcome;
+import dev.shimscope.testing.Cli;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

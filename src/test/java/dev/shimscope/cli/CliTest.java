@@ -1,9 +1,9 @@
 package dev.shimscope.cli;
 
-import dev.shimscope.testing.Cli;
-import dev.shimscope.testing.Cli.Outcome;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shimscope.model.Json;
+import dev.shimscope.testing.Cli.Outcome;
+import dev.shimscope.testing.Cli;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.shimscope.model.Json;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
-import dev.shimscope.testing.Cli;
 import dev.shimscope.testing.Cli.Outcome;
+import dev.shimscope.testing.Cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,7 +1,7 @@
 package dev.shimscope.cli;
 
-import dev.shimscope.testing.Cli;
 import dev.shimscope.testing.Cli.Outcome;
+import dev.shimscope.testing.Cli;
 import dev.shimscope.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

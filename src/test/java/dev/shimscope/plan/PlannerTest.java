@@ -1,12 +1,12 @@
 package dev.shimscope.plan;
 
 import dev.shimscope.model.OsDescription;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.model.Verdict;
-import dev.shimscope.workload.WorkloadKind;
 import dev.shimscope.testing.LoupeData;
+import dev.shimscope.workload.WorkloadKind;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package dev.shimscope.report;
 
-import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shimscope.model.Json;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.sandbox.SeccompAction;
 import dev.shimscope.sandbox.SeccompFilter;
 import dev.shimscope.store.Profile;
-import dev.shimscope.model.Verdict;
 import dev.shimscope.workload.WorkloadKind;
 import org.junit.jupiter.api.Test;
 

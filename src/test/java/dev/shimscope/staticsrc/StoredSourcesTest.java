@@ -2,10 +2,10 @@ package dev.shimscope.staticsrc;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoredRun;
-import dev.shimscope.model.Verdict;
 import dev.shimscope.testing.Cli;
 import dev.shimscope.workload.WorkloadKind;
 import org.junit.jupiter.api.Test;

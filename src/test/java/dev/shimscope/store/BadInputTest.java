@@ -1,10 +1,10 @@
 package dev.shimscope.store;
 
 import dev.shimscope.model.Verdict;
-import dev.shimscope.testing.Cli;
 import dev.shimscope.testing.Cli.Outcome;
-import dev.shimscope.workload.WorkloadKind;
+import dev.shimscope.testing.Cli;
 import dev.shimscope.testing.LoupeData;
+import dev.shimscope.workload.WorkloadKind;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,8 @@
 package dev.shimscope.store;
 
 import dev.shimscope.model.Verdict;
-import dev.shimscope.workload.WorkloadKind;
 import dev.shimscope.testing.LoupeData;
+import dev.shimscope.workload.WorkloadKind;
 import org.eclipse.jgit.api.Git;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,8 +1,8 @@
 package dev.shimscope.store;
 
 import dev.shimscope.model.Verdict;
-import dev.shimscope.workload.WorkloadKind;
 import dev.shimscope.syscall.Arch;
+import dev.shimscope.workload.WorkloadKind;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.junit.jupiter.api.Test;
