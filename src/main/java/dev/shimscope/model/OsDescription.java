@@ -239,7 +239,7 @@ public record OsDescription(String name, String source, SortedMap<String, Suppor
                 continue;
             }
             out.add(ArgumentDecoders.parse(syscall, label, name.strip()).orElseThrow(() -> new IllegalArgumentException(
-                    source + " line " + line + ": '" + name.strip() + "' is not a " + label + " of " + syscall
+                    source + " line " + line + ": '" + name.strip() + "' is not a value of " + syscall + "'s " + label
                     + " that shimscope knows")));
         }
         return out;

@@ -77,4 +77,21 @@ class OsDescriptionTest {
         assertThatThrownBy(() -> OsDescription.load("gvsior"))
                 .hasMessageStartingWith("no OS support list 'gvsior': not a file, and not a shipped list (did you mean gvisor?)");
     }
+
+    @Test
+    void aSyscallMayListTheArgumentValuesItImplements() throws Exception {
+        OsDescription os = OsDescription.parse("mini", "mini.syscalls", "read\nprctl PR_SET_NAME,PR_GET_NAME  # names only\nfcntl F_GETFL\n");
+        assertThat(os.syscalls().get("prctl").level()).isEqualTo(OsDescription.Level.PARTIAL);
+        assertThat(os.syscalls().get("prctl").note()).isEqualTo("names only");
+        assertThat(os.syscalls().get("prctl").values()).extracting(v -> v.name()).containsExactly("PR_SET_NAME", "PR_GET_NAME");
+        // still "supported" for plan and score, which work per syscall
+        assertThat(os.implemented()).contains("read", "prctl", "fcntl");
+        var c = os.configuration(dev.shimscope.syscall.SyscallTable.x86_64(), Treatment.STUB);
+        assertThat(c.argumentRules()).extracting(r -> r.syscall().name() + " " + r.value().name())
+                .containsExactlyInAnyOrder("prctl PR_SET_NAME", "prctl PR_GET_NAME", "fcntl F_GETFL");
+        assertThatThrownBy(() -> OsDescription.parse("x", "x.syscalls", "prctl PR_SET_NAMEX\n"))
+                .hasMessage("x.syscalls line 1: 'PR_SET_NAMEX' is not a value of prctl's option that shimscope knows");
+        assertThatThrownBy(() -> OsDescription.parse("x", "x.syscalls", "read F_GETFL\n"))
+                .hasMessageStartingWith("x.syscalls line 1: read has no argument values shimscope can tell apart");
+    }
 }
