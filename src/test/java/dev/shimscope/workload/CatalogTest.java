@@ -19,10 +19,10 @@ class CatalogTest {
     private static final Catalog CATALOG = CatalogChecks.CATALOG;
 
     @Test
-    void shipsSixAppsAndTwoTestSuitesNamedAfterTheirFiles() {
+    void shipsSixAppsAndSixTestSuitesNamedAfterTheirFiles() {
         List<String> names = CATALOG.entries().stream().map(Catalog.Entry::name).toList();
         assertThat(names).contains("redis", "nginx", "memcached", "haproxy", "sqlite3", "python3",
-                "redis-suite", "python3-regrtest");
+                "redis-suite", "nginx-suite", "memcached-suite", "sqlite3-suite", "haproxy-suite", "python3-regrtest");
         for (Catalog.Entry e : CATALOG.entries()) {
             WorkloadSpec spec = e.load(); // every shipped spec is valid
             assertThat(spec.packages()).as(e.name()).isNotEmpty();
@@ -34,9 +34,50 @@ class CatalogTest {
 
     @Test
     void suitesFilterOnlyTheApplicationBinary() {
-        for (String name : List.of("redis-suite", "python3-regrtest", "sqlite3", "python3")) {
+        for (String name : List.of("redis-suite", "nginx-suite", "memcached-suite", "sqlite3-suite", "haproxy-suite",
+                "python3-regrtest", "sqlite3", "python3")) {
             WorkloadSpec spec = CATALOG.find(name).orElseThrow().load();
             assertThat(spec.only()).as(name).isNotNull();
+        }
+    }
+
+    @Test
+    void theFiveApplicationsHaveSuitesMadeOfTestsThatFilterTheApplication() {
+        for (String app : List.of("redis", "nginx", "memcached", "sqlite3", "haproxy")) {
+            WorkloadSpec spec = CATALOG.find(app + "-suite").orElseThrow(() -> new AssertionError(app + "-suite")).load();
+            assertThat(spec.kind()).as(app).isEqualTo(WorkloadKind.SUITE);
+            assertThat(spec.tests()).as(app).isNotNull();
+            assertThat(spec.tests().list()).as(app + ": tests listed by a command").isNotNull();
+            assertThat(spec.only()).as(app).isEqualTo(spec.binary());
+            assertThat(spec.prepare()).as(app).isNotNull();
+            assertThat(spec.test().command().shell()).as(app).isEqualTo("./run-suite.sh");
+        }
+    }
+
+    @Test
+    void theCopiesOfAptSourceAreTheSame() throws Exception {
+        List<Path> copies;
+        try (var files = Files.walk(Path.of("catalog"))) {
+            copies = files.filter(p -> p.getFileName().toString().equals("apt-source.sh")).sorted().toList();
+        }
+        assertThat(copies).extracting(p -> p.getParent().getFileName().toString())
+                .containsExactly("haproxy", "memcached", "redis", "sqlite3");
+        String first = Files.readString(copies.getFirst());
+        for (Path p : copies) {
+            assertThat(Files.readString(p)).as("%s equals %s", p, copies.getFirst()).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void installDepsInstallsThePackagesOfEveryEntry() throws Exception {
+        String script = Files.readString(Path.of("tools/install-deps.sh"));
+        java.util.Set<String> listed = new java.util.HashSet<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^(?:run|test)_pkgs=\"([^\"]*)\"").matcher(script);
+        while (m.find()) {
+            listed.addAll(List.of(m.group(1).trim().split("\\s+")));
+        }
+        for (Catalog.Entry e : CATALOG.entries()) {
+            assertThat(listed).as("tools/install-deps.sh has the packages of %s", e.name()).containsAll(e.load().packages());
         }
     }
 
