@@ -51,6 +51,7 @@ final class ProfileReader {
             ObjectNode details = null;
             JsonNode planTree = null;
             TreeMap<String, java.util.SortedSet<String>> testsNeeding = null;
+            String specSha256 = null;
             int format = Profile.FORMAT;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -68,6 +69,7 @@ final class ProfileReader {
                     case "tool_version" -> toolVersion = p.getText();
                     case "imported" -> imported = p.getBooleanValue();
                     case "arch" -> arch = Arch.parse(p.getText());
+                    case "spec_sha256" -> specSha256 = p.getText();
                     case "used" -> used = strings(p, source);
                     case "static_binary" -> staticBinary = strings(p, source);
                     case "static_sources" -> staticSources = strings(p, source);
@@ -112,7 +114,7 @@ final class ProfileReader {
                 plan = StoredPlans.readFormat1(details.get("plan"), table, source);
             }
             return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                    staticBinary, staticSources, details, plan, testsNeeding);
+                    staticBinary, staticSources, details, plan, testsNeeding, specSha256);
         }
     }
 
