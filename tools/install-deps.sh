@@ -7,7 +7,7 @@ set -euo pipefail
 what=${1:-run}
 run_pkgs="bubblewrap strace perl-base time binutils maven libcapstone4
   redis-server redis-tools nginx memcached libmemcached-tools haproxy wrk sqlite3 python3"
-test_pkgs="gcc libc6-dev musl-tools chromium dpkg-dev tcl libcap2-bin libpython3.11-testsuite golang-go gcc-aarch64-linux-gnu libc6-dev-arm64-cross"
+test_pkgs="gcc libc6-dev musl-tools chromium dpkg-dev tcl libcap2-bin libpython3.11-testsuite golang-go gcc-aarch64-linux-gnu libc6-dev-arm64-cross slurm-wlm munge"
 pkgs=$run_pkgs
 [ "$what" = test ] && pkgs="$run_pkgs $test_pkgs"
 missing=()
