@@ -22,6 +22,7 @@ import java.io.PrintWriter;
                 TraceCommand.class,
                 RunCommand.class,
                 ExploreCommand.class,
+                CampaignCommand.class,
                 DbCommand.class,
                 PlanCommand.class,
                 ScoreCommand.class,
