@@ -55,7 +55,7 @@ final class TaskScript {
                 fi
                 resume=()
                 [ -s "$dir/journal" ] && resume=(--resume)
-                echo "task $task on $(hostname), pid $$${SLURM_JOB_ID:+, Slurm job ${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}}, started $(date -u +%Y-%m-%dT%H:%M:%SZ)" > "$dir/started"
+                echo "task $task on $(hostname), pid $$${SLURM_JOB_ID:+, Slurm job ${SLURM_ARRAY_JOB_ID:-$SLURM_JOB_ID}${SLURM_ARRAY_TASK_ID:+_$SLURM_ARRAY_TASK_ID}}, started $(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" > "$dir/started"
                 "${shimscope[@]}" explore "$spec" "${extra[@]}" "${common[@]}" --db "$dir/db" --journal "$dir/journal" \\
                   --json-file "$dir/result.json" "${resume[@]}" > "$dir/log" 2>&1 < /dev/null &
                 child=$!

@@ -25,7 +25,7 @@ public final class CampaignReport {
             switch (e.result()) {
                 case ALREADY_STORED -> sb.append("stored before   ").append(counts(e.run().profile()));
                 case STORED -> sb.append("stored          ").append(counts(e.run().profile()));
-                case LEFT_ALONE -> sb.append("left alone      (it did not fail)");
+                case LEFT_ALONE -> sb.append("left alone      (it did not fail last time: run the campaign without --retry-failed for it)");
                 case FAILED -> {
                     sb.append("FAILED          ").append(e.reason());
                     for (Path log : e.logs()) {
