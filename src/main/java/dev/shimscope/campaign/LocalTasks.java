@@ -29,6 +29,8 @@ final class LocalTasks {
     private final int atOnce;
     private final CampaignListener listener;
     private final Set<Process> running = ConcurrentHashMap.newKeySet();
+    /** Set once the JVM stops: no task starts after that (it would outlive the campaign). */
+    private boolean stopping;
 
     LocalTasks(Path script, int atOnce, CampaignListener listener) {
         this.script = script;
@@ -73,16 +75,24 @@ final class LocalTasks {
     }
 
     private void runOne(Task t) throws IOException, InterruptedException {
-        Files.createDirectories(t.dir().dir());
-        t.dir().clearState();
-        listener.on(new CampaignEvent.TaskStarted(t.label(), t.dir()));
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder("bash", script.toString(), Integer.toString(t.number()))
-                .redirectErrorStream(true)
-                .redirectOutput(t.dir().scriptOutput().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
-        running.add(p);
+        Process p;
+        long t0;
+        // started and registered under the lock that stopAll takes: a task is either stopped or never started
+        synchronized (this) {
+            if (stopping) {
+                return;
+            }
+            Files.createDirectories(t.dir().dir());
+            t.dir().clearState();
+            listener.on(new CampaignEvent.TaskStarted(t.label(), t.dir()));
+            t0 = System.nanoTime();
+            p = new ProcessBuilder("bash", script.toString(), Integer.toString(t.number()))
+                    .redirectErrorStream(true)
+                    .redirectOutput(t.dir().scriptOutput().toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            running.add(p);
+        }
         try {
             p.waitFor();
         } finally {
@@ -94,7 +104,11 @@ final class LocalTasks {
 
     /** SIGTERM to every running task script (which passes it to its explore), then waits for them. */
     private void stopAll() {
-        List<Process> now = new ArrayList<>(running);
+        List<Process> now;
+        synchronized (this) {
+            stopping = true;
+            now = new ArrayList<>(running);
+        }
         now.forEach(Process::destroy);
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
         for (Process p : now) {

@@ -4,6 +4,7 @@ import dev.shimscope.explore.FixtureSpecs;
 import dev.shimscope.model.Verdict;
 import dev.shimscope.store.Profile;
 import dev.shimscope.testing.Cli;
+import dev.shimscope.testing.Procs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,12 +84,16 @@ class CampaignLocalTest {
         Path pair = FixtureSpecs.suite(Files.createDirectories(tmp.resolve("pair")), "pair", FIXTURE_TIMEOUT).file();
         Path db = tmp.resolve("db");
         Path camp = tmp.resolve("campaign");
+        Path pairboth = FixtureSpecs.suite(Files.createDirectories(tmp.resolve("pairboth")), "pairboth", FIXTURE_TIMEOUT)
+                .file();
         TaskDir needsTask = new TaskDir(camp.resolve("tasks/fixture-needs/suite-run"));
         TaskDir pairTask = new TaskDir(camp.resolve("tasks/fixture-pair/suite-run"));
+        TaskDir pairbothTask = new TaskDir(camp.resolve("tasks/fixture-pairboth/suite-run"));
+        String[] campaign = {"campaign", needs.toString(), pair.toString(), pairboth.toString(), "--at-once", "1",
+                "--dir", camp.toString(), "--db", db.toString()};
 
         // one at a time: needs first; stopped while pair is in the middle of its experiments
-        Process coordinator = CampaignCli.start(ENV, tmp.resolve("first.out"), tmp.resolve("first.err"), "campaign",
-                needs.toString(), pair.toString(), "--at-once", "1", "--dir", camp.toString(), "--db", db.toString());
+        Process coordinator = CampaignCli.start(ENV, tmp.resolve("first.out"), tmp.resolve("first.err"), campaign);
         long end = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (!(needsTask.state().ended() && journalHasExperiments(pairTask.journal()))) {
             assertThat(coordinator.isAlive()).as("the campaign ended before it was interrupted").isTrue();
@@ -101,17 +106,20 @@ class CampaignLocalTest {
         assertThat(needsTask.state()).isEqualTo(TaskState.SUCCEEDED);
         assertThat(pairTask.state()).isEqualTo(TaskState.INTERRUPTED);
         assertThat(journalHasExperiments(pairTask.journal())).as("the interrupted exploration kept its journal").isTrue();
+        // a stopped campaign starts no further task, and none of its tasks outlives it
+        assertThat(pairbothTask.state()).isEqualTo(TaskState.NOT_STARTED);
+        assertThat(Procs.withToken(camp.toString())).as("processes of the campaign left running").isEmpty();
         String needsLog = Files.readString(needsTask.log());
 
-        CampaignCli.Outcome o = CampaignCli.run(ENV, tmp, "campaign", needs.toString(), pair.toString(),
-                "--at-once", "1", "--dir", camp.toString(), "--db", db.toString());
+        CampaignCli.Outcome o = CampaignCli.run(ENV, tmp, campaign);
 
         assertThat(o.status()).as(o.out() + o.err()).isZero();
-        assertThat(o.err()).contains("0 stored already (same spec and tool version), 1 explored and to merge, 1 to explore");
+        assertThat(o.err()).contains("0 stored already (same spec and tool version), 1 explored and to merge, 2 to explore");
         assertThat(Files.readString(needsTask.log())).as("needs was not explored again").isEqualTo(needsLog);
         assertThat(Files.readString(pairTask.log())).contains("resuming from the journal");
         assertThat(StoreChecks.only(db, "fixture-needs").verdicts()).containsEntry("prctl", Verdict.FAKE_ONLY);
         assertThat(StoreChecks.only(db, "fixture-pair").verdicts()).containsEntry("getpgid", Verdict.STUB_ONLY);
+        assertThat(StoreChecks.only(db, "fixture-pairboth").verdicts()).containsEntry("getpgid", Verdict.BOTH);
         StoreChecks.fsck(db);
     }
 
