@@ -7,7 +7,7 @@ set -euo pipefail
 what=${1:-run}
 run_pkgs="bubblewrap strace perl-base time binutils maven libcapstone4
   redis-server redis-tools nginx memcached libmemcached-tools haproxy wrk sqlite3 python3 iperf3"
-test_pkgs="perl gcc libc6-dev musl-tools chromium dpkg-dev tcl libcap2-bin libpython3.11-testsuite golang-go gcc-aarch64-linux-gnu libc6-dev-arm64-cross clang-16 lld-16 llvm-16 libclang-rt-16-dev make tcl-dev zlib1g-dev libpcre2-dev socat openssl sasl2-bin libsasl2-modules libio-socket-ssl-perl libnet-ssleay-perl libfcgi-perl libscgi-perl libprotocol-websocket-perl libgd-perl libnginx-mod-http-geoip libnginx-mod-http-image-filter libnginx-mod-http-perl libnginx-mod-http-xslt-filter libnginx-mod-mail libnginx-mod-stream libnginx-mod-stream-geoip"
+test_pkgs="perl gcc libc6-dev musl-tools chromium dpkg-dev tcl libcap2-bin libpython3.11-testsuite golang-go gcc-aarch64-linux-gnu libc6-dev-arm64-cross clang-16 lld-16 llvm-16 libclang-rt-16-dev make tcl-dev zlib1g-dev libpcre2-dev socat openssl sasl2-bin libsasl2-modules libio-socket-ssl-perl libnet-ssleay-perl libfcgi-perl libscgi-perl libprotocol-websocket-perl libgd-perl libnginx-mod-http-geoip libnginx-mod-http-image-filter libnginx-mod-http-perl libnginx-mod-http-xslt-filter libnginx-mod-mail libnginx-mod-stream libnginx-mod-stream-geoip slurm-wlm munge"
 pkgs=$run_pkgs
 [ "$what" = test ] && pkgs="$run_pkgs $test_pkgs"
 missing=()

@@ -216,6 +216,11 @@ final class ExploreCommand implements Callable<Integer> {
                 .withTestsNeeding(result.tests() == null ? null : ExploreReport.testsNeeding(result))
                 .withFeatures(new dev.shimscope.model.SubFeatures(result.values().stream().map(v -> v.verdict()).toList(),
                         result.files().stream().map(f -> f.verdict()).toList()));
+        // typed, so that a campaign can tell the result is there for the spec as it is now
+        String specHash = result.environment().get("specSha256");
+        if (specHash != null && specHash.matches("[0-9a-f]{64}")) {
+            profile = profile.withSpecSha256(specHash);
+        }
         if (staticBound != null) {
             profile = profile.withStaticBinary(new java.util.TreeSet<>(staticBound.syscalls().stream()
                     .map(StaticResult.SyscallEntry::name).toList()));

@@ -23,6 +23,7 @@ import java.io.PrintWriter;
                 InitCommand.class,
                 RunCommand.class,
                 ExploreCommand.class,
+                CampaignCommand.class,
                 DbCommand.class,
                 PlanCommand.class,
                 ScoreCommand.class,

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  * The result of analysing one application under one workload, as stored in a
  * {@link ResultStore}: which syscalls the workload used and, for each, the {@link Verdict}
  * of the stub/fake experiments; optionally the syscalls static analysis found in the binary and
- * in the sources; who produced it, when, and free-form details (environment, timings, notes).
+ * in the sources; who produced it, when, from which version of the workload spec (its hash), and
+ * free-form details (environment, timings, notes).
  *
  * <p>{@code used} and {@code verdicts} are both null for a result without dynamic analysis
  * (e.g. from {@code static} alone); otherwise every used syscall has exactly one verdict.
@@ -47,7 +48,8 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format", "app", "workload_kind", "workload", "run_id", "recorded", "tool_version",
-        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "plan", "tests_needing", "features",
+        "imported", "arch", "spec_sha256", "used", "verdicts", "static_binary", "static_sources", "plan", "tests_needing",
+        "features",
         "details"})
 public record Profile(
         @JsonProperty("app") String app,
@@ -67,22 +69,24 @@ public record Profile(
         @JsonProperty("details") ObjectNode details,
         @JsonProperty("plan") ShimPlan plan,
         @JsonProperty("tests_needing") SortedMap<String, SortedSet<String>> testsNeeding,
-        @JsonProperty("features") SubFeatures features) {
+        @JsonProperty("features") SubFeatures features,
+        @JsonProperty("spec_sha256") String specSha256) {
 
-    /** A result without sub-features. */
+    /**
+     * Version of the JSON layout written by this class. 3: the hash of the workload spec the
+     * result was measured with ({@code spec_sha256}); 2: the shim plan as typed data
+     * ({@code plan}); 1: the plan only inside the free-form {@code details} (still read).
+     */
+    public static final int FORMAT = 3;
+
+    /** A result without sub-features and without the hash of its spec. */
     public Profile(String app, WorkloadKind kind, String workload, String runId, Instant recorded, String toolVersion,
                    boolean imported, Arch arch, SortedSet<String> used, SortedMap<String, Verdict> verdicts,
                    SortedSet<String> staticBinary, SortedSet<String> staticSources, ObjectNode details, ShimPlan plan,
                    SortedMap<String, SortedSet<String>> testsNeeding) {
         this(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts, staticBinary,
-                staticSources, details, plan, testsNeeding, null);
+                staticSources, details, plan, testsNeeding, null, null);
     }
-
-    /**
-     * Version of the JSON layout written by this class. 2: the shim plan as typed data
-     * ({@code plan}); 1: the plan only inside the free-form {@code details} (still read).
-     */
-    public static final int FORMAT = 2;
 
     /** A result without a shim plan (imported data, static analysis). */
     public Profile(String app, WorkloadKind kind, String workload, String runId, Instant recorded, String toolVersion,
@@ -167,7 +171,12 @@ public record Profile(
                     Collections.unmodifiableSortedSet(new TreeSet<>(v))));
             testsNeeding = Collections.unmodifiableSortedMap(t);
         }
+        if (specSha256 != null && !SHA256.matcher(specSha256).matches()) {
+            throw new IllegalArgumentException(where + ": spec_sha256 '" + specSha256 + "' is not a SHA-256 in hex");
+        }
     }
+
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /**
      * A fresh result of this tool: a new run id, recorded now, this tool's version, not imported,
@@ -204,23 +213,23 @@ public record Profile(
 
     public Profile withStaticBinary(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding, features);
+                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding, features, specSha256);
     }
 
     public Profile withStaticSources(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding, features);
+                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding, features, specSha256);
     }
 
     public Profile withDetails(ObjectNode newDetails) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, newDetails, plan, testsNeeding, features);
+                staticBinary, staticSources, newDetails, plan, testsNeeding, features, specSha256);
     }
 
     /** The result with the exploration's shim plan. */
     public Profile withPlan(ShimPlan newPlan) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, newPlan, testsNeeding, features);
+                staticBinary, staticSources, details, newPlan, testsNeeding, features, specSha256);
     }
 
     /** The result with, for a suite made of tests, the tests that need each syscall implemented. */
@@ -233,13 +242,23 @@ public record Profile(
             }
         }
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, plan, m, features);
+                staticBinary, staticSources, details, plan, m, features, specSha256);
     }
 
     /** The result with what the exploration found below the syscalls (argument values, files). */
     public Profile withFeatures(SubFeatures f) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, plan, testsNeeding, f == null || f.isEmpty() ? null : f);
+                staticBinary, staticSources, details, plan, testsNeeding, f == null || f.isEmpty() ? null : f, specSha256);
+    }
+
+    /**
+     * The result with the hash of the workload spec it was measured with (the spec file and the
+     * files it names, as explore's journal records it): what tells a campaign that an entry is
+     * already stored for the spec as it is now.
+     */
+    public Profile withSpecSha256(String hash) {
+        return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
+                staticBinary, staticSources, details, plan, testsNeeding, features, hash);
     }
 
     /** The stored shim plan, if the result has one that was verified. */

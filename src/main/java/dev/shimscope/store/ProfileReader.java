@@ -52,6 +52,7 @@ final class ProfileReader {
             JsonNode planTree = null;
             TreeMap<String, java.util.SortedSet<String>> testsNeeding = null;
             JsonNode featuresTree = null;
+            String specSha256 = null;
             int format = Profile.FORMAT;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -69,6 +70,7 @@ final class ProfileReader {
                     case "tool_version" -> toolVersion = p.getText();
                     case "imported" -> imported = p.getBooleanValue();
                     case "arch" -> arch = Arch.parse(p.getText());
+                    case "spec_sha256" -> specSha256 = p.getText();
                     case "used" -> used = strings(p, source);
                     case "static_binary" -> staticBinary = strings(p, source);
                     case "static_sources" -> staticSources = strings(p, source);
@@ -118,7 +120,7 @@ final class ProfileReader {
             }
             return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
                     staticBinary, staticSources, details, plan, testsNeeding,
-                    featuresTree == null ? null : StoredPlans.readFeatures(featuresTree, table, source));
+                    featuresTree == null ? null : StoredPlans.readFeatures(featuresTree, table, source), specSha256);
         }
     }
 

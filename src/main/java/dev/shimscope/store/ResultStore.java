@@ -285,6 +285,65 @@ public final class ResultStore {
     }
 
     /**
+     * Copies one complete result of another store into this one: the run directory
+     * {@code APP/WORKLOAD_DIR/ID} at {@code runDir} (as {@link StoredRun#dir()} names it), byte for
+     * byte, with the atomic write and the commit of {@link #save} (one commit, the same message).
+     * Everything is read and checked before the lock is taken: the {@code shimscope.json} must be
+     * a valid result describing that very directory, and its Loupe CSVs must say what the profile
+     * says (a file cut short on the way is refused, the store is left as it was). A run already
+     * here with the same files is left alone, so importing twice adds nothing; the same run id
+     * with other data is an error.
+     */
+    @SuppressWarnings("try")
+    public RunImport importRun(Path runDir) throws IOException {
+        Path source = runDir.toAbsolutePath().normalize();
+        Path json = source.resolve(Profile.FILE_NAME);
+        if (!Files.isRegularFile(json)) {
+            throw new IllegalArgumentException(source + " is not a complete result (no " + Profile.FILE_NAME + ")");
+        }
+        Profile profile = readProfile(json);
+        if (source.getNameCount() < 3 || !source.subpath(source.getNameCount() - 3, source.getNameCount()).toString()
+                .equals(profile.relativeDir())) {
+            throw new IllegalArgumentException(json + " describes " + profile.relativeDir() + ", not the directory "
+                    + source + " it is in");
+        }
+        Map<String, byte[]> files = copyOf(source);
+        for (var e : filesOf(profile).entrySet()) {
+            if (!e.getKey().equals(Profile.FILE_NAME) && !java.util.Arrays.equals(files.get(e.getKey()), e.getValue())) {
+                throw new IllegalArgumentException(source.resolve(e.getKey()) + " does not hold what "
+                        + Profile.FILE_NAME + " says (missing, or cut short); nothing imported");
+            }
+        }
+        try (StoreLock lock = StoreLock.acquire(dir, LOCK_TIMEOUT); Git git = Git.open(dir.toFile())) {
+            recover(git);
+            Path target = dir.resolve(profile.relativeDir());
+            if (Files.exists(target)) {
+                Map<String, byte[]> present = copyOf(target);
+                if (present.size() == files.size() && present.entrySet().stream()
+                        .allMatch(e -> java.util.Arrays.equals(files.get(e.getKey()), e.getValue()))) {
+                    return new RunImport(new StoredRun(profile, target), false);
+                }
+                throw new IllegalArgumentException("results store " + dir + " already has run " + profile.relativeDir()
+                        + " with other data than " + source + "; nothing imported");
+            }
+            Path staging = newStagingDir();
+            try {
+                flush(writeTree(staging, files));
+                moveIntoPlace(staging, target);
+                flush(List.of(target.getParent()));
+            } finally {
+                deleteTree(staging.getParent());
+            }
+            git.add().addFilepattern(profile.relativeDir()).call();
+            commit(git, "Add " + profile.app() + " " + profile.workloadDir() + " run " + profile.runId()
+                    + " (" + toolName(profile) + ")");
+            return new RunImport(new StoredRun(profile, target), true);
+        } catch (GitAPIException e) {
+            throw new IOException("results store " + dir + ": git: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Imports a Loupe database as it is: every run, its CSVs and other files copied verbatim, plus
      * a {@code shimscope.json} marking it imported. Everything is read and checked first; a bad file
      * stops the import before the store changes. Runs already present with the same data are left

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Writes suite specs that run one static musl C fixture, copied beside the spec. */
-final class FixtureSpecs {
+public final class FixtureSpecs {
 
     private FixtureSpecs() {
     }
@@ -19,7 +19,12 @@ final class FixtureSpecs {
      * A suite made of tests: the {@code units} fixture run once per test id, filtered as the
      * fixture binary only (the shell that runs the tests is not the application).
      */
-    static WorkloadSpec units(Path dir) throws IOException {
+    public static WorkloadSpec units(Path dir) throws IOException {
+        return units(dir, "20s");
+    }
+
+    /** As {@link #units(Path)} with another test time limit. */
+    public static WorkloadSpec units(Path dir, String timeout) throws IOException {
         Path binary = Fixtures.compile("musl-gcc", "units", "units-musl", "-static");
         Files.copy(binary, dir.resolve("units"), StandardCopyOption.REPLACE_EXISTING);
         Path script = dir.resolve("run-units.sh");
@@ -43,12 +48,20 @@ final class FixtureSpecs {
                   failed: '^not ok (?<test>\\S+)$'
                 test:
                   command: [./run-units.sh]
-                  timeout: 20s
-                """);
+                  timeout: %s
+                """.formatted(timeout));
         return WorkloadSpecs.load(spec);
     }
 
-    static WorkloadSpec suite(Path dir, String fixture) throws IOException {
+    public static WorkloadSpec suite(Path dir, String fixture) throws IOException {
+        return suite(dir, fixture, "20s");
+    }
+
+    /**
+     * As {@link #suite(Path, String)} with another test time limit: what a run that hangs (exit
+     * stubbed under the plan) costs, and the traced runs of the plan wait for it in full.
+     */
+    public static WorkloadSpec suite(Path dir, String fixture, String timeout) throws IOException {
         Path binary = Fixtures.compile("musl-gcc", fixture, fixture + "-musl", "-static");
         Files.copy(binary, dir.resolve(fixture), StandardCopyOption.REPLACE_EXISTING);
         Path spec = dir.resolve("spec.yaml");
@@ -59,8 +72,8 @@ final class FixtureSpecs {
                 binary: ./%s
                 test:
                   command: [./%s]
-                  timeout: 20s
-                """.formatted(fixture, fixture, fixture));
+                  timeout: %s
+                """.formatted(fixture, fixture, fixture, timeout));
         return WorkloadSpecs.load(spec);
     }
 }
