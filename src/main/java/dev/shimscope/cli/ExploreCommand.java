@@ -88,6 +88,10 @@ final class ExploreCommand implements Callable<Integer> {
             + " trace: for explorations spread over machines, see docs/scale-out.md.")
     String shard;
 
+    @Option(names = "--no-impacts", description = "Do not measure what stubs, fakes and the plan cost (no runs alone"
+            + " beyond the verdicts' confirmations; the runs' measures are kept all the same).")
+    boolean noImpacts;
+
     @Mixin
     DbOption db;
 
@@ -144,7 +148,8 @@ final class ExploreCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(notice);
             try {
-                result = new Explorer(runner, table, options, progress, journal).explore(env);
+                Explorer explorer = new Explorer(runner, table, options, progress, journal);
+                result = (noImpacts ? explorer.withoutImpacts() : explorer).explore(env);
             } catch (Explorer.ShardFinished done) {
                 out.println(shard.equals("setup") ? "setup of " + spec.id() + ": the baseline and the trace are in the journal " + jf
                         : "shard " + shard + " of " + spec.id() + ": its experiments (" + done.experiments()

@@ -20,6 +20,7 @@ import java.util.SortedMap;
  * @param usedArgs argument values seen per used syscall (label to value to count), from the trace
  * @param tests    for a suite made of tests: which tests were explored and which syscalls each
  *                 called (null otherwise)
+ * @param impacts  what stubs, fakes and the plan cost against the baseline ({@link ImpactAnalysis})
  */
 public record Exploration(
         WorkloadSpec spec,
@@ -34,9 +35,11 @@ public record Exploration(
         double meanJobs,
         Instant startedAt,
         Duration wallTime,
-        TestIndex tests) {
+        TestIndex tests,
+        dev.shimscope.model.Impacts impacts) {
 
     public Exploration {
+        impacts = impacts == null ? dev.shimscope.model.Impacts.none("not measured") : impacts;
         verdicts = List.copyOf(verdicts);
         baseline = List.copyOf(baseline);
     }

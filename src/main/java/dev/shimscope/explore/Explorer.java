@@ -183,6 +183,24 @@ public final class Explorer {
         this.listener = journal == null ? listener : ExploreListener.all(List.of(journal, listener));
     }
 
+    private boolean impacts = true;
+    /** The impact analysis of this exploration (null without: see {@link #withoutImpacts}). */
+    private ImpactAnalysis impact;
+
+    /** This explorer without the impact analysis: no run alone beyond the verdicts' confirmations. */
+    public Explorer withoutImpacts() {
+        impacts = false;
+        return this;
+    }
+
+    /**
+     * The most experiments confirmed alone: two, and one more per ten used syscalls (each costs one
+     * to {@value ImpactAnalysis#CONFIRM_ROUNDS} runs alone).
+     */
+    static int maxImpactCandidates(int usedSyscalls) {
+        return 2 + usedSyscalls / 10;
+    }
+
     public Exploration explore(Map<String, String> environment) throws InterruptedException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -234,15 +252,27 @@ public final class Explorer {
             if (options.shard() != null && options.shard().setupOnly()) {
                 throw new ShardFinished(0);
             }
+            impact = impacts && index == null && options.shard() == null ? new ImpactAnalysis(spec, scheduler, listener,
+                    this::run, baseline, maxImpactCandidates(traced.used().size())) : null;
             List<SyscallResult> verdicts = experiments(scheduler, traced.used(), limits, baseline, index);
             if (options.shard() != null) {
                 throw new ShardFinished(verdicts.size());
             }
             WorkloadRunner.Options planBase = WorkloadRunner.Options.plain().withTests(index == null ? null : index.all());
+            // impacts (issue 17): the experiments' costs before the plan (it starts from the cheaper of
+            // stub and fake), the plan's cost after it
+            Map<Syscall, Treatment> preferred = impact == null ? Map.of()
+                    : impact.experiments(verdicts, limits.apply(WorkloadRunner.Options.plain()));
             PlanOutcome plan = new PlanSearch(runner, table, scheduler, listener, options.planPasses(), limits,
-                    traced.limits(spec), this::run, planBase).search(verdicts, traced.launch());
+                    traced.limits(spec), this::run, planBase).preferring(preferred).search(verdicts, traced.launch());
+            if (impact != null && plan.plan().verified()) {
+                WorkloadRunner.Options alone = limits.times(TimeLimits.PLAN_FACTOR, spec).apply(planBase);
+                impact.planCost(alone, alone.withFilter(SeccompFilter.of(plan.plan().closedWorld(table.require("execve")))),
+                        options.planPasses());
+            }
             return new Exploration(spec, environment, baseline, limits, verdicts, plan, traced.args(), runs.get(),
-                    resumedCount, scheduler.meanLimit(), started, Duration.ofNanos(System.nanoTime() - t0), index);
+                    resumedCount, scheduler.meanLimit(), started, Duration.ofNanos(System.nanoTime() - t0), index,
+                    impact == null ? null : impact.result());
         }
     }
 
@@ -450,6 +480,10 @@ public final class Explorer {
                 listener.on(new ExploreEvent.ExperimentFinished(r, done.incrementAndGet(), all.size()));
                 return r;
             });
+        }
+        if (impact != null) {
+            // the impacts' reference: unaltered runs among the experiments, at their concurrency
+            tasks = ImpactAnalysis.interleave(tasks, impact.controlTasks(Math.clamp(options.jobs(), 3, 6), timed));
         }
         scheduler.invokeAll(tasks);
         confirm(scheduler, results, timed, baseline);

@@ -115,6 +115,15 @@ final class PlanSearch {
         this.base = base;
     }
 
+    /** Of syscalls that work both ways, the treatment to start from when it is not the stub. */
+    private Map<Syscall, Treatment> preferred = Map.of();
+
+    /** Starts syscalls that work both ways from these treatments (the cheaper one) instead of the stub. */
+    PlanSearch preferring(Map<Syscall, Treatment> treatments) {
+        this.preferred = Map.copyOf(treatments);
+        return this;
+    }
+
     /** The most rounds before the plan is given up as not verifiable (each round changes the plan). */
     private int maxRounds() {
         return candidates.size() + implement.size() + 8;
@@ -125,7 +134,9 @@ final class PlanSearch {
             verdicts.put(v.syscall(), v.verdict());
             switch (v.verdict()) {
                 case REQUIRED, FLAKY -> implement.add(v.syscall());
-                case STUB_ONLY, BOTH -> candidates.put(v.syscall(), Treatment.STUB); // a stub needs no code at all
+                case STUB_ONLY -> candidates.put(v.syscall(), Treatment.STUB);
+                // a stub needs no code at all; a fake where only the stub costs (ImpactAnalysis)
+                case BOTH -> candidates.put(v.syscall(), preferred.getOrDefault(v.syscall(), Treatment.STUB));
                 case FAKE_ONLY -> candidates.put(v.syscall(), Treatment.FAKE);
             }
         }
