@@ -206,6 +206,7 @@ final class ExploreCommand implements Callable<Integer> {
         Profile profile = Profile.newRun(spec.app(), spec.kind(), spec.workload(), verdicts)
                 .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)))
                 .withPlan(result.plan())
+                .withImpacts(result.impacts().screened() == 0 && result.impacts().planCost().isEmpty() ? null : result.impacts())
                 .withTestsNeeding(result.tests() == null ? null : ExploreReport.testsNeeding(result));
         if (staticBound != null) {
             profile = profile.withStaticBinary(new java.util.TreeSet<>(staticBound.syscalls().stream()

@@ -194,11 +194,11 @@ public final class Explorer {
     }
 
     /**
-     * The most experiments confirmed alone: two, and one more per ten used syscalls (each costs one
-     * to {@value ImpactAnalysis#CONFIRM_ROUNDS} runs alone).
+     * The most experiments confirmed alone: six, and one more per ten used syscalls (each costs one
+     * to {@value ImpactAnalysis#CONFIRM_ROUNDS} runs alone; screening rarely flags more).
      */
     static int maxImpactCandidates(int usedSyscalls) {
-        return 2 + usedSyscalls / 10;
+        return 6 + usedSyscalls / 10;
     }
 
     public Exploration explore(Map<String, String> environment) throws InterruptedException {

@@ -270,6 +270,17 @@ final class ImpactAnalysis {
         return Spread.pooled(ImpactRule.groups(groups.toArray(double[][]::new)));
     }
 
+    /** The groups of {@link #spread} but the given runs: the first baseline, the controls, the baselines alone. */
+    private List<double[]> others(Measure m) {
+        List<double[]> groups = new ArrayList<>();
+        groups.add(ImpactRule.values(baseline, m));
+        synchronized (controls) {
+            groups.add(ImpactRule.values(controls, m));
+        }
+        aloneBaselines.stream().filter(g -> !g.isEmpty()).forEach(g -> groups.add(ImpactRule.values(g, m)));
+        return ImpactRule.groups(groups.toArray(double[][]::new));
+    }
+
     /** For each syscall that works both ways and whose two treatments cost differently: the cheaper one. */
     private SortedMap<Syscall, Treatment> choices(List<SyscallResult> verdicts) {
         SortedMap<Syscall, Treatment> out = new TreeMap<>();
@@ -302,19 +313,13 @@ final class ImpactAnalysis {
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.COST, 2 * rounds));
         List<RunRecord> baseAlone = new ArrayList<>();
         List<RunRecord> planAlone = new ArrayList<>();
-        aloneBaselines.add(baseAlone);
         for (int r = 0; r < rounds; r++) {
             baseAlone.add(alone(base));
             planAlone.add(alone(plan));
         }
-        List<Comparison> out = new ArrayList<>();
-        for (Measure m : measures) {
-            Comparison c = ImpactRule.compare(m, name(m), higherIsBetter(m), ImpactRule.values(baseAlone, m),
-                    ImpactRule.values(planAlone, m), spread(m, List.of(planAlone)), 1 - ImpactRule.ALPHA / measures.size());
-            if (c != null) {
-                out.add(c);
-            }
-        }
+        // the spread: within these runs, the earlier baselines alone, the controls and the first baseline
+        List<Comparison> out = ImpactRule.costs(baseAlone, planAlone, spec.metric() == null ? null : spec.metric().name(),
+                spec.metric() != null && spec.metric().higherIsBetter(), this::others);
         planCost = List.copyOf(out);
         listener.on(new ExploreEvent.PlanCostMeasured(planCost));
         return planCost;

@@ -133,6 +133,34 @@ public final class ImpactRule {
         return Math.abs(Math.log(ratio)) < Math.log(1 + MIN_EFFECT);
     }
 
+    /**
+     * What {@code runs} cost against {@code baseline}, made alternately in the same conditions (one
+     * of each in turn, alone): one comparison per measure (the spec's metric when {@code metricName}
+     * is given), at 95 % over them all, the spread pooled within both and within {@code extra}
+     * (other runs of these conditions, per measure).
+     */
+    public static List<Comparison> costs(List<RunRecord> baseline, List<RunRecord> runs, String metricName,
+                                         boolean metricHigherIsBetter,
+                                         java.util.function.Function<Measure, List<double[]>> extra) {
+        List<Measure> measures = new ArrayList<>(List.of(Measure.TIME, Measure.CPU, Measure.MEMORY, Measure.FDS));
+        if (metricName != null) {
+            measures.add(Measure.METRIC);
+        }
+        List<Comparison> out = new ArrayList<>();
+        for (Measure m : measures) {
+            double[] b = values(baseline, m);
+            double[] r = values(runs, m);
+            List<double[]> groups = new ArrayList<>(groups(b, r));
+            groups.addAll(extra.apply(m));
+            Comparison c = compare(m, m == Measure.METRIC ? metricName : m.id(), m == Measure.METRIC && metricHigherIsBetter,
+                    b, r, Spread.pooled(groups), 1 - ALPHA / measures.size());
+            if (c != null) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
     /** Groups without the empty ones, for {@link #compare}'s spread. */
     public static List<double[]> groups(double[]... groups) {
         List<double[]> out = new ArrayList<>();

@@ -46,7 +46,8 @@ import java.util.regex.Pattern;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format", "app", "workload_kind", "workload", "run_id", "recorded", "tool_version",
-        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "plan", "tests_needing", "details"})
+        "imported", "arch", "used", "verdicts", "static_binary", "static_sources", "plan", "tests_needing", "impacts",
+        "details"})
 public record Profile(
         @JsonProperty("app") String app,
         @JsonProperty("workload_kind") WorkloadKind kind,
@@ -64,11 +65,23 @@ public record Profile(
         @JsonProperty("static_sources") SortedSet<String> staticSources,
         @JsonProperty("details") ObjectNode details,
         @JsonProperty("plan") ShimPlan plan,
-        @JsonProperty("tests_needing") SortedMap<String, SortedSet<String>> testsNeeding) {
+        @JsonProperty("tests_needing") SortedMap<String, SortedSet<String>> testsNeeding,
+        @JsonProperty("impacts") dev.shimscope.model.Impacts impacts) {
+
+    /** A result without impacts (written before they were measured, imported, static). */
+    public Profile(String app, WorkloadKind kind, String workload, String runId, Instant recorded, String toolVersion,
+                   boolean imported, Arch arch, SortedSet<String> used, SortedMap<String, Verdict> verdicts,
+                   SortedSet<String> staticBinary, SortedSet<String> staticSources, ObjectNode details, ShimPlan plan,
+                   SortedMap<String, SortedSet<String>> testsNeeding) {
+        this(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts, staticBinary,
+                staticSources, details, plan, testsNeeding, null);
+    }
 
     /**
      * Version of the JSON layout written by this class. 2: the shim plan as typed data
-     * ({@code plan}); 1: the plan only inside the free-form {@code details} (still read).
+     * ({@code plan}); 1: the plan only inside the free-form {@code details} (still read). The
+     * {@code impacts} of an exploration (what stubs, fakes and the plan cost) are an optional field
+     * of layout 2: earlier readers skip it, results without it have none.
      */
     public static final int FORMAT = 2;
 
@@ -192,23 +205,23 @@ public record Profile(
 
     public Profile withStaticBinary(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding);
+                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding, impacts);
     }
 
     public Profile withStaticSources(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding);
+                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding, impacts);
     }
 
     public Profile withDetails(ObjectNode newDetails) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, newDetails, plan, testsNeeding);
+                staticBinary, staticSources, newDetails, plan, testsNeeding, impacts);
     }
 
     /** The result with the exploration's shim plan. */
     public Profile withPlan(ShimPlan newPlan) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, newPlan, testsNeeding);
+                staticBinary, staticSources, details, newPlan, testsNeeding, impacts);
     }
 
     /** The result with, for a suite made of tests, the tests that need each syscall implemented. */
@@ -221,7 +234,13 @@ public record Profile(
             }
         }
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, plan, m);
+                staticBinary, staticSources, details, plan, m, impacts);
+    }
+
+    /** The result with what the exploration found stubs, fakes and the plan cost. */
+    public Profile withImpacts(dev.shimscope.model.Impacts newImpacts) {
+        return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
+                staticBinary, staticSources, details, plan, testsNeeding, newImpacts);
     }
 
     /** The stored shim plan, if the result has one that was verified. */

@@ -50,6 +50,7 @@ final class ProfileReader {
             TreeSet<String> staticSources = null;
             ObjectNode details = null;
             JsonNode planTree = null;
+            JsonNode impactsTree = null;
             TreeMap<String, java.util.SortedSet<String>> testsNeeding = null;
             int format = Profile.FORMAT;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
@@ -97,6 +98,10 @@ final class ProfileReader {
                         expect(p, t, JsonToken.START_OBJECT, source);
                         planTree = tree(p);
                     }
+                    case "impacts" -> {
+                        expect(p, t, JsonToken.START_OBJECT, source);
+                        impactsTree = tree(p);
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -112,7 +117,8 @@ final class ProfileReader {
                 plan = StoredPlans.readFormat1(details.get("plan"), table, source);
             }
             return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                    staticBinary, staticSources, details, plan, testsNeeding);
+                    staticBinary, staticSources, details, plan, testsNeeding,
+                    impactsTree == null ? null : StoredImpacts.read(impactsTree, table, source));
         }
     }
 

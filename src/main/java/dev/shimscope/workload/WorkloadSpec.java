@@ -114,11 +114,13 @@ public record WorkloadSpec(
         public Double read(String output) {
             java.util.regex.Matcher m = regex.matcher(output);
             double logSum = 0;
+            double first = 0;
             int n = 0;
             while (m.find()) {
                 try {
                     double v = Double.parseDouble(m.group("value"));
                     if (v > 0 && Double.isFinite(v)) {
+                        first = n == 0 ? v : first;
                         logSum += Math.log(v);
                         n++;
                     }
@@ -126,7 +128,7 @@ public record WorkloadSpec(
                     // not a number after all: left out
                 }
             }
-            return n == 0 ? null : Math.exp(logSum / n);
+            return n == 0 ? null : n == 1 ? first : Math.exp(logSum / n);
         }
     }
 
