@@ -21,6 +21,7 @@ import java.util.SortedMap;
  * @param tests    for a suite made of tests: which tests were explored and which syscalls each
  *                 called (null otherwise)
  * @param impacts  what stubs, fakes and the plan cost against the baseline ({@link ImpactAnalysis})
+ * @param controls the unaltered runs made among the experiments, the impacts' reference (empty without)
  */
 public record Exploration(
         WorkloadSpec spec,
@@ -36,10 +37,12 @@ public record Exploration(
         Instant startedAt,
         Duration wallTime,
         TestIndex tests,
-        dev.shimscope.model.Impacts impacts) {
+        dev.shimscope.model.Impacts impacts,
+        List<RunRecord> controls) {
 
     public Exploration {
         impacts = impacts == null ? dev.shimscope.model.Impacts.none("not measured") : impacts;
+        controls = controls == null ? List.of() : List.copyOf(controls);
         verdicts = List.copyOf(verdicts);
         baseline = List.copyOf(baseline);
     }

@@ -272,7 +272,7 @@ public final class Explorer {
             }
             return new Exploration(spec, environment, baseline, limits, verdicts, plan, traced.args(), runs.get(),
                     resumedCount, scheduler.meanLimit(), started, Duration.ofNanos(System.nanoTime() - t0), index,
-                    impact == null ? null : impact.result());
+                    impact == null ? null : impact.result(), impact == null ? null : impact.controls());
         }
     }
 

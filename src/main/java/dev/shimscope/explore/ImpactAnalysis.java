@@ -325,6 +325,13 @@ final class ImpactAnalysis {
         return planCost;
     }
 
+    /** The controls made so far (unaltered runs among the experiments). */
+    List<RunRecord> controls() {
+        synchronized (controls) {
+            return List.copyOf(controls);
+        }
+    }
+
     /** What was found (call after {@link #experiments} and, if the plan was verified, {@link #planCost}). */
     Impacts result() {
         return new Impacts(impacts, planCost, choices, screened, confirmed, aloneRuns, ImpactRule.DESCRIPTION);

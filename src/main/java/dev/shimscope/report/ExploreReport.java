@@ -225,6 +225,8 @@ public final class ExploreReport {
         root.put("planRuns", e.planOutcome().runs());
         root.put("planVerification", e.planOutcome().verification());
         root.put("impacts", e.impacts());
+        root.put("controls", e.controls());
+        root.put("controlMeasures", measureStats(e.controls()));
         return root;
     }
 
