@@ -55,6 +55,14 @@ public final class Emulator {
     /** The OS being emulated: its listed syscalls as listed, the rest {@code otherwise}. */
     private ShimConfiguration os;
 
+    private boolean measureCost = true;
+
+    /** This emulator without measuring what the passing OS costs (no runs alone). */
+    public Emulator withoutCost() {
+        measureCost = false;
+        return this;
+    }
+
     /** {@link Emulation#minimalProof} when the set to implement was not searched for. */
     public static final String NOT_SEARCHED = "not searched";
 
@@ -94,7 +102,7 @@ public final class Emulator {
                 "the application called execve " + h.calls() + " times itself; those calls were not emulated"));
         listener.accept(new EmulateEvent.Surveyed(os, first.passed(), first.failure(), hits.size()));
         if (first.passed()) {
-            List<dev.shimscope.model.Comparison> cost = findSet ? cost(Set.of()) : List.of();
+            List<dev.shimscope.model.Comparison> cost = findSet && measureCost ? cost(Set.of()) : List.of();
             return new Emulation(os, stubOrFake(otherwise), true, null, hits,
                     List.of(), List.of(), "none needed", true, List.of(), notes, runs.get(), elapsed(t0), cost);
         }
@@ -163,7 +171,7 @@ public final class Emulator {
         boolean verified = records.stream().allMatch(RunRecord::passed);
         List<String> alternatives = singles.size() > 1
                 ? singles.subList(1, singles.size()).stream().map(table::name).toList() : List.of();
-        List<dev.shimscope.model.Comparison> cost = verified ? cost(chosen) : List.of();
+        List<dev.shimscope.model.Comparison> cost = verified && measureCost ? cost(chosen) : List.of();
         return new Emulation(os, stubOrFake(otherwise), false, first.failure(), hits, names(minimal), alternatives,
                 proof, verified, records, notes, runs.get(), elapsed(t0), cost);
     }
