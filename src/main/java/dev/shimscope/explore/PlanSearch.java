@@ -31,7 +31,8 @@ import java.util.concurrent.Callable;
  * canonical and minimal.
  *
  * <p><b>Start.</b> Required and flaky syscalls are implemented; the others are candidates: stub
- * only and both are stubbed (a stub needs no code at all), fake only is faked.
+ * only and both are stubbed (a stub needs no code at all), fake only is faked; a syscall that works
+ * both ways starts faked where {@link #preferring} says so (its stub costs more: {@link ImpactAnalysis}).
  *
  * <p><b>Rounds.</b> Each round runs the plan in the closed world (every syscall the plan does not
  * name returns ENOSYS) {@code passes} times, with limits {@value TimeLimits#PLAN_FACTOR} times the
