@@ -14,7 +14,7 @@ tool=${SHIMSCOPE:-$here/bin/shimscope}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
-printf '%-18s %7s %5s %5s %4s %4s %4s %4s %5s %-12s %-9s %6s %5s %-11s %s\n' entry wall_s runs used req stub fake both flaky plan impl/st/fk rounds jobs impacts load
+printf '%-18s %7s %5s %5s %4s %4s %4s %4s %5s %-12s %-9s %6s %5s %-14s %s\n' entry wall_s runs used req stub fake both flaky plan impl/st/fk rounds jobs impacts load
 for e in "${entries[@]}"; do
   load0=$(cut -d' ' -f1 /proc/loadavg)
   start=$EPOCHREALTIME
@@ -27,9 +27,10 @@ for e in "${entries[@]}"; do
 import json, sys
 d = json.load(open(sys.argv[1])); c = d["categories"]; p = d["plan"]
 im = d.get("impacts", {})
-# impacts: confirmed impacts/experiments confirmed alone/runs alone (plan cost included)
-imp = "%d/%d/%d" % (len(im.get("impacts", [])), im.get("confirmed", 0), im.get("aloneRuns", 0))
-print("%-18s %7.1f %5d %5d %4d %4d %4d %4d %5d %-12s %-9s %6d %5.1f %-11s %s" % (sys.argv[2], float(sys.argv[4]) - float(sys.argv[3]),
+# impacts: confirmed impacts/experiments confirmed alone/runs alone (plan cost included)/their seconds
+imp = "%d/%d/%d/%.0fs" % (len(im.get("impacts", [])), im.get("confirmed", 0), im.get("aloneRuns", 0),
+                         im.get("aloneMillis", 0) / 1000)
+print("%-18s %7.1f %5d %5d %4d %4d %4d %4d %5d %-12s %-9s %6d %5.1f %-14s %s" % (sys.argv[2], float(sys.argv[4]) - float(sys.argv[3]),
       d["runs"], len(d["syscalls"]), len(c["required"]), len(c["stub_only"]), len(c["fake_only"]), len(c["both"]),
       len(c["flaky"]), "verified" if p["verified"] else "NOT-verified",
       "%d/%d/%d" % (len(p["implement"]), len(p["stub"]), len(p["fake"])), d["planRounds"], d["meanJobs"], imp, sys.argv[5]))

@@ -76,6 +76,7 @@ final class ImpactAnalysis {
     private int screened;
     private int confirmed;
     private int aloneRuns;
+    private long aloneNanos;
 
     /**
      * @param baseline      the exploration's baseline runs (the screening's reference when there are
@@ -251,7 +252,12 @@ final class ImpactAnalysis {
 
     private RunRecord alone(WorkloadRunner.Options o) throws InterruptedException {
         aloneRuns++;
-        return scheduler.alone(() -> runs.run(o)).record();
+        long t0 = System.nanoTime();
+        try {
+            return scheduler.alone(() -> runs.run(o)).record();
+        } finally {
+            aloneNanos += System.nanoTime() - t0; // waiting for the others to end included
+        }
     }
 
     /**
@@ -334,6 +340,7 @@ final class ImpactAnalysis {
 
     /** What was found (call after {@link #experiments} and, if the plan was verified, {@link #planCost}). */
     Impacts result() {
-        return new Impacts(impacts, planCost, choices, screened, confirmed, aloneRuns, ImpactRule.DESCRIPTION);
+        return new Impacts(impacts, planCost, choices, screened, confirmed, aloneRuns, aloneNanos / 1_000_000,
+                ImpactRule.DESCRIPTION);
     }
 }

@@ -12,10 +12,11 @@ import java.util.SortedMap;
  * the plan was not verified or not measured), the syscalls that work both ways whose plan treatment
  * follows their cost ({@code choices}: fake where only the stub costs), and how the rule was applied
  * ({@code screened}: experiments whose runs in parallel lay outside the baseline's variation;
- * {@code confirmed}: of those, the ones run again alone; {@code aloneRuns}: runs that took).
+ * {@code confirmed}: of those, the ones run again alone; {@code aloneRuns}: runs that took, the
+ * plan's cost included, and {@code aloneMillis} their wall time in all: what the analysis cost).
  */
 public record Impacts(List<Impact> impacts, List<Comparison> planCost, SortedMap<Syscall, Treatment> choices,
-                      int screened, int confirmed, int aloneRuns, String rule) {
+                      int screened, int confirmed, int aloneRuns, long aloneMillis, String rule) {
 
     public Impacts {
         impacts = List.copyOf(impacts);
@@ -25,6 +26,6 @@ public record Impacts(List<Impact> impacts, List<Comparison> planCost, SortedMap
 
     /** Nothing measured. */
     public static Impacts none(String rule) {
-        return new Impacts(List.of(), List.of(), new java.util.TreeMap<>(), 0, 0, 0, rule);
+        return new Impacts(List.of(), List.of(), new java.util.TreeMap<>(), 0, 0, 0, 0, rule);
     }
 }

@@ -89,7 +89,8 @@ public final class ExploreReport {
         }
         sb.append("\nimpacts (against the baseline; confirmed alone: ").append(im.confirmed()).append(" of ")
                 .append(im.screened()).append(" experiments outside its variation, ").append(im.aloneRuns())
-                .append(" runs alone)").append(im.impacts().isEmpty() ? ": none\n" : ":\n");
+                .append(" runs alone in ").append(String.format(java.util.Locale.ROOT, "%.1f", im.aloneMillis() / 1000.0))
+                .append(" s)").append(im.impacts().isEmpty() ? ": none\n" : ":\n");
         im.impacts().stream().limit(SUMMARY_IMPACTS).forEach(i -> sb.append("  ").append(i.describe()).append('\n'));
         if (im.impacts().size() > SUMMARY_IMPACTS) {
             sb.append("  ... ").append(im.impacts().size() - SUMMARY_IMPACTS).append(" more in the JSON\n");

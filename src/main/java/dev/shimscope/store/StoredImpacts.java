@@ -37,7 +37,7 @@ final class StoredImpacts {
             n.path("choices").properties().forEach(e -> choices.put(syscall(table, e.getKey(), source),
                     Treatment.parse(e.getValue().asText())));
             return new Impacts(impacts, cost, choices, n.path("screened").asInt(0), n.path("confirmed").asInt(0),
-                    n.path("aloneRuns").asInt(0), n.path("rule").asText(""));
+                    n.path("aloneRuns").asInt(0), n.path("aloneMillis").asLong(0), n.path("rule").asText(""));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(source + ": bad impacts: " + e.getMessage(), e);
         }

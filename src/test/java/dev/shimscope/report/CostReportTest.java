@@ -28,7 +28,7 @@ class CostReportTest {
         Comparison mem = new Comparison(Measure.MEMORY, "memory", false, 13000, 13100, 1.01, 0.97, 1.05, 3, 3, false);
         Impacts im = new Impacts(List.of(new Impact(T.require("close"), Treatment.FAKE, fds),
                 new Impact(T.require("futex"), Treatment.FAKE, rps)), List.of(fds, rps, mem),
-                new TreeMap<>(Map.of(T.require("madvise"), Treatment.FAKE)), 4, 4, 11, "rule");
+                new TreeMap<>(Map.of(T.require("madvise"), Treatment.FAKE)), 4, 4, 11, 5300, "rule");
         return Profile.newRun("redis", WorkloadKind.BENCHMARK, "redis-benchmark",
                 Map.of("close", Verdict.FAKE_ONLY, "futex", Verdict.FAKE_ONLY, "madvise", Verdict.BOTH)).withImpacts(im);
     }

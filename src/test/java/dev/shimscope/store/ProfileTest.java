@@ -75,7 +75,7 @@ class ProfileTest {
         var impacts = new dev.shimscope.model.Impacts(java.util.List.of(
                 new dev.shimscope.model.Impact(t.require("close"), dev.shimscope.model.Treatment.FAKE, fds)),
                 java.util.List.of(fds, rps), new java.util.TreeMap<>(Map.of(t.require("madvise"), dev.shimscope.model.Treatment.FAKE)),
-                4, 4, 11, "the rule");
+                4, 4, 11, 5300, "the rule");
         Profile p = Profile.newRun("redis", WorkloadKind.BENCHMARK, "redis-benchmark",
                 Map.of("close", Verdict.FAKE_ONLY, "madvise", Verdict.BOTH)).withPlan(plan()).withImpacts(impacts);
         String json = Json.write(p);
