@@ -3,7 +3,8 @@
 # included) for catalog entries, with the machine they ran on. Not a test: figures for the README.
 #   bench/explore.sh [ENTRY...]        default: redis nginx
 #   SHIMSCOPE=/path/to/launcher        another build (default: this checkout's bin/shimscope)
-#   EXPLORE_ARGS="--jobs 4"            extra options for every exploration
+#   EXPLORE_ARGS="--jobs 4"            extra options for every exploration (--no-impacts: without the
+#                                      impact analysis, for its cost)
 #   FEATURES_COST=1                    each entry twice, without sub-features (--no-features) and
 #                                      with, and the ratio of the two wall times
 set -euo pipefail
@@ -15,7 +16,7 @@ tool=${SHIMSCOPE:-$here/bin/shimscope}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
-printf '%-24s %7s %5s %5s %4s %4s %4s %4s %5s %6s %5s %-12s %-9s %6s %5s %s\n' entry wall_s runs used req stub fake both flaky values files plan impl/st/fk rounds jobs load
+printf '%-24s %7s %5s %5s %4s %4s %4s %4s %5s %6s %5s %-12s %-9s %6s %5s %-14s %s\n' entry wall_s runs used req stub fake both flaky values files plan impl/st/fk rounds jobs impacts load
 # one exploration: prints its row, and its wall time in $out/LABEL.wall
 explore() {
   local e=$1 label=$2; shift 2
@@ -31,10 +32,14 @@ import json, sys
 d = json.load(open(sys.argv[1])); c = d["categories"]; p = d["plan"]
 wall = float(sys.argv[4]) - float(sys.argv[3])
 open(sys.argv[6], "w").write("%.1f" % wall)
-print("%-24s %7.1f %5d %5d %4d %4d %4d %4d %5d %6d %5d %-12s %-9s %6d %5.1f %s" % (sys.argv[2], wall,
+im = d.get("impacts", {})
+# impacts: confirmed impacts/experiments confirmed alone/runs alone (plan cost included)/their seconds
+imp = "%d/%d/%d/%.0fs" % (len(im.get("impacts", [])), im.get("confirmed", 0), im.get("aloneRuns", 0),
+                         im.get("aloneMillis", 0) / 1000)
+print("%-24s %7.1f %5d %5d %4d %4d %4d %4d %5d %6d %5d %-12s %-9s %6d %5.1f %-14s %s" % (sys.argv[2], wall,
       d["runs"], len(d["syscalls"]), len(c["required"]), len(c["stub_only"]), len(c["fake_only"]), len(c["both"]),
       len(c["flaky"]), len(d.get("values", [])), len(d.get("files", [])), "verified" if p["verified"] else "NOT-verified",
-      "%d/%d/%d" % (len(p["implement"]), len(p["stub"]), len(p["fake"])), d["planRounds"], d["meanJobs"], sys.argv[5]))
+      "%d/%d/%d" % (len(p["implement"]), len(p["stub"]), len(p["fake"])), d["planRounds"], d["meanJobs"], imp, sys.argv[5]))
 PY
 }
 for e in "${entries[@]}"; do

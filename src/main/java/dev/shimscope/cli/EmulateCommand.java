@@ -74,6 +74,10 @@ final class EmulateCommand implements Callable<Integer> {
     @Option(names = "--hits-only", description = "On FAIL, report the hits of the one run; skip the search for the set to implement.")
     boolean hitsOnly;
 
+    @Option(names = "--no-impacts", description = "Once it passes, do not measure what running on the OS costs"
+            + " (--verify runs alone on the OS, each after an unaltered run alone).")
+    boolean noImpacts;
+
     @Option(names = "--explain", description = "Join with the stored exploration of the same app and workload.")
     boolean explain;
 
@@ -104,10 +108,11 @@ final class EmulateCommand implements Callable<Integer> {
         PrintWriter err = commandSpec.commandLine().getErr();
         Emulation e;
         try (RunScheduler scheduler = new RunScheduler(k, runner.sandbox().cpuMicrosOfRuns())) {
-            e = new Emulator(runner, table, scheduler, verifyRuns, event -> {
+            Emulator emulator = new Emulator(runner, table, scheduler, verifyRuns, event -> {
                 err.println("emulate: " + EmulateReport.progress(event));
                 err.flush();
-            }).emulate(support, defaultAction == DefaultAction.fake, !hitsOnly);
+            });
+            e = (noImpacts ? emulator.withoutCost() : emulator).emulate(support, defaultAction == DefaultAction.fake, !hitsOnly);
         }
         EmulateReport.LoaderCheck loader = binary != null && Files.isRegularFile(binary) ? loaderCheck(binary) : null;
         Map<String, Object> tree = new LinkedHashMap<>(EmulateReport.jsonTree(spec.id(), e, known));

@@ -93,6 +93,10 @@ final class ExploreCommand implements Callable<Integer> {
             + " trace: for explorations spread over machines, see docs/scale-out.md.")
     String shard;
 
+    @Option(names = "--no-impacts", description = "Do not measure what stubs, fakes and the plan cost (no runs alone"
+            + " beyond the verdicts' confirmations; the runs' measures are kept all the same).")
+    boolean noImpacts;
+
     @Mixin
     DbOption db;
 
@@ -149,7 +153,8 @@ final class ExploreCommand implements Callable<Integer> {
             });
             Runtime.getRuntime().addShutdownHook(notice);
             try {
-                result = new Explorer(runner, table, options, progress, journal).explore(env);
+                Explorer explorer = new Explorer(runner, table, options, progress, journal);
+                result = (noImpacts ? explorer.withoutImpacts() : explorer).explore(env);
             } catch (Explorer.ShardFinished done) {
                 out.println(shard.equals("setup") ? "setup of " + spec.id() + ": the baseline and the trace are in the journal " + jf
                         : "shard " + shard + " of " + spec.id() + ": its experiments (" + done.experiments()
@@ -213,6 +218,7 @@ final class ExploreCommand implements Callable<Integer> {
         Profile profile = Profile.newRun(spec.app(), spec.kind(), spec.workload(), verdicts)
                 .withDetails((com.fasterxml.jackson.databind.node.ObjectNode) Json.mapper().valueToTree(ExploreReport.jsonTree(result)))
                 .withPlan(result.plan())
+                .withImpacts(result.impacts().screened() == 0 && result.impacts().planCost().isEmpty() ? null : result.impacts())
                 .withTestsNeeding(result.tests() == null ? null : ExploreReport.testsNeeding(result))
                 .withFeatures(new dev.shimscope.model.SubFeatures(result.values().stream().map(v -> v.verdict()).toList(),
                         result.files().stream().map(f -> f.verdict()).toList()));

@@ -123,6 +123,13 @@ final class RunCommand implements Callable<Integer> {
                 }
                 line.append(']');
             }
+            if (o.measures() != null) {
+                var m = o.measures();
+                line.append(" [app:").append(m.memoryKb() >= 0 ? " " + m.memoryKb() / 1024 + " MiB peak RSS," : "")
+                        .append(m.openFds() >= 0 ? " " + m.openFds() + " open fds at most" : "")
+                        .append(m.metric() != null ? ", " + spec.metric().name() + " "
+                                + String.format(java.util.Locale.ROOT, "%.4g", m.metric()) : "").append(']');
+            }
             if (!o.passed()) {
                 failures++;
                 line.append(": ").append(o.failure());

@@ -14,4 +14,8 @@ public sealed interface EmulateEvent {
     /** The search for the smallest set to implement tried a set of {@code size}: it passed or not. */
     record Tried(int size, boolean passed) implements EmulateEvent {
     }
+
+    /** The workload passing on the OS, run alone against the unaltered workload alone: one comparison per measure. */
+    record CostMeasured(java.util.List<dev.shimscope.model.Comparison> cost) implements EmulateEvent {
+    }
 }

@@ -25,6 +25,9 @@ import java.util.SortedMap;
  *                       {@link Emulator#NOT_SEARCHED} when the search was skipped
  * @param verified       {@code toImplement} passed {@code verifyRuns} runs in a row
  * @param notes          caveats (e.g. execve is always allowed because the launch needs it)
+ * @param cost           the OS's runs (with {@code toImplement} added) alone against the unaltered
+ *                       workload alone, one comparison per measure; empty when it did not pass or
+ *                       was not measured (a survey with --hits-only)
  */
 public record Emulation(
         String os,
@@ -39,7 +42,12 @@ public record Emulation(
         List<RunRecord> verifyRuns,
         List<String> notes,
         int runs,
-        Duration wallTime) {
+        Duration wallTime,
+        List<dev.shimscope.model.Comparison> cost) {
+
+    public Emulation {
+        cost = cost == null ? List.of() : List.copyOf(cost);
+    }
 
     /** An unsupported syscall the application called. */
     public record Hit(@com.fasterxml.jackson.annotation.JsonIgnore Syscall syscall, long calls, long failures, SortedMap<String, SortedMap<String, Long>> args) {

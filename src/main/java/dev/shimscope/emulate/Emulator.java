@@ -5,6 +5,7 @@ import dev.shimscope.model.RunRecord;
 import dev.shimscope.model.ShimConfiguration;
 import dev.shimscope.model.Treatment;
 import dev.shimscope.sandbox.SeccompFilter;
+import dev.shimscope.stats.ImpactRule;
 import dev.shimscope.syscall.Syscall;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.trace.TraceResult;
@@ -33,7 +34,9 @@ import java.util.function.Consumer;
  * later calls), then tries each alone, K at a time; if none suffices alone, it drops calls one
  * by one while the workload keeps passing (a set from which nothing can be dropped), and, when
  * few enough combinations remain, searches smaller sets exhaustively. The final set is verified
- * by passing runs with exactly it added: "implement these N to run this workload on X".
+ * by passing runs with exactly it added: "implement these N to run this workload on X". Once the
+ * workload passes on the OS (as it is, or with that set), what it costs there is measured: runs on
+ * the OS alone against unaltered runs alone, in turn ({@link ImpactRule}).
  *
  * <p>execve is always allowed: the filter is loaded before the program is executed, and an OS
  * starts an application without it. An application that calls execve itself is noted.
@@ -51,6 +54,14 @@ public final class Emulator {
     private final AtomicInteger runs = new AtomicInteger();
     /** The OS being emulated: its listed syscalls as listed, the rest {@code otherwise}. */
     private ShimConfiguration os;
+
+    private boolean measureCost = true;
+
+    /** This emulator without measuring what the passing OS costs (no runs alone). */
+    public Emulator withoutCost() {
+        measureCost = false;
+        return this;
+    }
 
     /** {@link Emulation#minimalProof} when the set to implement was not searched for. */
     public static final String NOT_SEARCHED = "not searched";
@@ -91,12 +102,13 @@ public final class Emulator {
                 "the application called execve " + h.calls() + " times itself; those calls were not emulated"));
         listener.accept(new EmulateEvent.Surveyed(os, first.passed(), first.failure(), hits.size()));
         if (first.passed()) {
+            List<dev.shimscope.model.Comparison> cost = findSet && measureCost ? cost(Set.of()) : List.of();
             return new Emulation(os, stubOrFake(otherwise), true, null, hits,
-                    List.of(), List.of(), "none needed", true, List.of(), notes, runs.get(), elapsed(t0));
+                    List.of(), List.of(), "none needed", true, List.of(), notes, runs.get(), elapsed(t0), cost);
         }
         if (!findSet) {
             return new Emulation(os, stubOrFake(otherwise), false, first.failure(), hits, null, List.of(),
-                    NOT_SEARCHED, false, List.of(), notes, runs.get(), elapsed(t0));
+                    NOT_SEARCHED, false, List.of(), notes, runs.get(), elapsed(t0), List.of());
         }
         // 1. allowing every hit must make it pass; a failure can hide later calls, so trace again
         Set<Integer> candidates = new TreeSet<>();
@@ -124,7 +136,7 @@ public final class Emulator {
             return new Emulation(os, stubOrFake(otherwise), false, first.failure(), hits, null, List.of(),
                     "not found", false, List.of(),
                     add(notes, "allowing every unsupported syscall it called still fails: the failure has another cause"),
-                    runs.get(), elapsed(t0));
+                    runs.get(), elapsed(t0), List.of());
         }
         // 2. single syscalls, K at a time
         List<Integer> list = new ArrayList<>(candidates);
@@ -159,8 +171,28 @@ public final class Emulator {
         boolean verified = records.stream().allMatch(RunRecord::passed);
         List<String> alternatives = singles.size() > 1
                 ? singles.subList(1, singles.size()).stream().map(table::name).toList() : List.of();
+        List<dev.shimscope.model.Comparison> cost = verified && measureCost ? cost(chosen) : List.of();
         return new Emulation(os, stubOrFake(otherwise), false, first.failure(), hits, names(minimal), alternatives,
-                proof, verified, records, notes, runs.get(), elapsed(t0));
+                proof, verified, records, notes, runs.get(), elapsed(t0), cost);
+    }
+
+    /**
+     * What running on the OS (with {@code extra} implemented) costs: {@code verifyRuns} rounds of
+     * one unaltered run alone and one run alone on the OS, compared by {@link ImpactRule}.
+     */
+    private List<dev.shimscope.model.Comparison> cost(Set<Integer> extra) throws InterruptedException {
+        List<RunRecord> baseline = new ArrayList<>();
+        List<RunRecord> onOs = new ArrayList<>();
+        for (int i = 0; i < verifyRuns; i++) {
+            runs.incrementAndGet();
+            baseline.add(scheduler.alone(() -> runner.run(WorkloadRunner.Options.plain())).record());
+            onOs.add(scheduler.alone(() -> run(extra, false)).record());
+        }
+        var metric = runner.spec().metric();
+        List<dev.shimscope.model.Comparison> cost = ImpactRule.costs(baseline, onOs, metric == null ? null : metric.name(),
+                metric != null && metric.higherIsBetter(), m -> List.of());
+        listener.accept(new EmulateEvent.CostMeasured(cost));
+        return cost;
     }
 
     /** Drops candidates one at a time while the rest still passes. */

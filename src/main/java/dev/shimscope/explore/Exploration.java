@@ -24,6 +24,8 @@ import java.util.SortedMap;
  *                    when sub-features were not explored)
  * @param files       per file the application named: whether it must exist
  * @param notExplored files named but not explored, with the reason
+ * @param impacts  what stubs, fakes and the plan cost against the baseline ({@link ImpactAnalysis})
+ * @param controls the unaltered runs made among the experiments, the impacts' reference (empty without)
  */
 public record Exploration(
         WorkloadSpec spec,
@@ -41,9 +43,13 @@ public record Exploration(
         TestIndex tests,
         List<ValueResult> values,
         List<FileResult> files,
-        SortedMap<String, String> notExplored) {
+        SortedMap<String, String> notExplored,
+        dev.shimscope.model.Impacts impacts,
+        List<RunRecord> controls) {
 
     public Exploration {
+        impacts = impacts == null ? dev.shimscope.model.Impacts.none("not measured") : impacts;
+        controls = controls == null ? List.of() : List.copyOf(controls);
         verdicts = List.copyOf(verdicts);
         baseline = List.copyOf(baseline);
         values = values == null ? List.of() : List.copyOf(values);
@@ -57,7 +63,7 @@ public record Exploration(
                        SortedMap<String, SortedMap<String, SortedMap<String, Long>>> usedArgs, int runs,
                        int resumedExperiments, double meanJobs, Instant startedAt, Duration wallTime, TestIndex tests) {
         this(spec, environment, baseline, limits, verdicts, planOutcome, usedArgs, runs, resumedExperiments, meanJobs,
-                startedAt, wallTime, tests, List.of(), List.of(), null);
+                startedAt, wallTime, tests, List.of(), List.of(), null, null, null);
     }
 
     public ShimPlan plan() {

@@ -14,7 +14,7 @@ public sealed interface ExploreEvent {
 
     /** The steps of an exploration. */
     enum Phase {
-        BASELINE, TRACE, EXPERIMENTS, CONFIRM, FEATURES, PLAN;
+        BASELINE, TRACE, EXPERIMENTS, CONFIRM, FEATURES, IMPACT, PLAN, COST;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -89,6 +89,18 @@ public sealed interface ExploreEvent {
         SEARCH,
         /** The verified plan with implemented syscalls supported in part (some argument values only). */
         PARTIAL
+    }
+
+    /**
+     * The experiments whose runs lay outside the baseline's variation ({@code screened}) were run
+     * again alone ({@code confirmed} of them, interleaved with baseline runs alone), and these
+     * impacts stood.
+     */
+    record ImpactsConfirmed(List<dev.shimscope.model.Impact> impacts, int screened, int confirmed) implements ExploreEvent {
+    }
+
+    /** The verified plan, run alone against the baseline alone: one comparison per measure. */
+    record PlanCostMeasured(List<dev.shimscope.model.Comparison> cost) implements ExploreEvent {
     }
 
     /** The plan changed: a fallback, a conflict, a repair undone. */

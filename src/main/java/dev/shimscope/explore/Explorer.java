@@ -198,6 +198,24 @@ public final class Explorer {
         this.listener = journal == null ? listener : ExploreListener.all(List.of(journal, listener));
     }
 
+    private boolean impacts = true;
+    /** The impact analysis of this exploration (null without: see {@link #withoutImpacts}). */
+    private ImpactAnalysis impact;
+
+    /** This explorer without the impact analysis: no run alone beyond the verdicts' confirmations. */
+    public Explorer withoutImpacts() {
+        impacts = false;
+        return this;
+    }
+
+    /**
+     * The most experiments confirmed alone: six, and one more per ten used syscalls (each costs one
+     * to {@value ImpactAnalysis#CONFIRM_ROUNDS} runs alone; screening rarely flags more).
+     */
+    static int maxImpactCandidates(int usedSyscalls) {
+        return 6 + usedSyscalls / 10;
+    }
+
     public Exploration explore(Map<String, String> environment) throws InterruptedException {
         Instant started = Instant.now();
         long t0 = System.nanoTime();
@@ -249,6 +267,8 @@ public final class Explorer {
             if (options.shard() != null && options.shard().setupOnly()) {
                 throw new ShardFinished(0);
             }
+            impact = impacts && index == null && options.shard() == null ? new ImpactAnalysis(spec, scheduler, listener,
+                    this::run, baseline, maxImpactCandidates(traced.used().size())) : null;
             List<SyscallResult> verdicts = experiments(scheduler, traced.used(), limits, baseline, index);
             if (options.shard() != null) {
                 throw new ShardFinished(verdicts.size());
@@ -256,15 +276,26 @@ public final class Explorer {
             Features features = options.features() ? features(scheduler, traced.features(), verdicts, limits, baseline, index)
                     : Features.NONE;
             WorkloadRunner.Options planBase = WorkloadRunner.Options.plain().withTests(index == null ? null : index.all());
+            // impacts (issue 17): the experiments' costs before the plan (it starts from the cheaper of
+            // stub and fake), the plan's cost after it
+            Map<Syscall, Treatment> preferred = impact == null ? Map.of()
+                    : impact.experiments(verdicts, limits.apply(WorkloadRunner.Options.plain()));
             PlanOutcome plan = new PlanSearch(runner, table, scheduler, listener, options.planPasses(), limits,
-                    traced.limits(spec), this::run, planBase).search(verdicts, traced.launch());
+                    traced.limits(spec), this::run, planBase).preferring(preferred).search(verdicts, traced.launch());
             if (!features.values().isEmpty()) {
                 plan = new PartialSupportSearch(scheduler, listener, options.planPasses(),
                         limits.times(TimeLimits.PLAN_FACTOR, spec), this::run, planBase, table).refine(plan, features.values());
             }
+            if (impact != null && plan.plan().verified()) {
+                // the final plan, its partial supports included
+                WorkloadRunner.Options alone = limits.times(TimeLimits.PLAN_FACTOR, spec).apply(planBase);
+                impact.planCost(alone, alone.withFilter(SeccompFilter.of(plan.plan().closedWorld(table.require("execve")))),
+                        options.planPasses());
+            }
             return new Exploration(spec, environment, baseline, limits, verdicts, plan, traced.args(), runs.get(),
                     resumedCount, scheduler.meanLimit(), started, Duration.ofNanos(System.nanoTime() - t0), index,
-                    features.values(), features.files(), features.notExplored());
+                    features.values(), features.files(), features.notExplored(),
+                    impact == null ? null : impact.result(), impact == null ? null : impact.controls());
         }
     }
 
@@ -489,7 +520,10 @@ public final class Explorer {
         }
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.EXPERIMENTS, all.size()));
         WorkloadRunner.Options timed = limits.apply(WorkloadRunner.Options.plain());
-        runExperiments(scheduler, todo, resumedCount, all.size(), results, e -> experiment(e, timed, index));
+        // the impacts' reference: unaltered runs among the experiments, at their concurrency
+        List<Callable<ExperimentResult>> controls = impact == null ? List.of()
+                : impact.controlTasks(Math.clamp(options.jobs(), 3, 6), timed);
+        runExperiments(scheduler, todo, resumedCount, all.size(), results, e -> experiment(e, timed, index), controls);
         confirm(scheduler, results, timed, baseline);
         List<SyscallResult> verdicts = new ArrayList<>();
         for (UsedSyscall u : used) {
@@ -512,6 +546,13 @@ public final class Explorer {
     /** {@code todo} K at a time, each result into {@code results} and reported as it finishes. */
     private void runExperiments(RunScheduler scheduler, List<Experiment> todo, int alreadyDone, int total,
                                 Map<String, ExperimentResult> results, ExperimentRuns runs) throws InterruptedException {
+        runExperiments(scheduler, todo, alreadyDone, total, results, runs, List.of());
+    }
+
+    /** The same, with {@code controls} (unaltered runs, the impacts' reference) interleaved among them. */
+    private void runExperiments(RunScheduler scheduler, List<Experiment> todo, int alreadyDone, int total,
+                                Map<String, ExperimentResult> results, ExperimentRuns runs,
+                                List<Callable<ExperimentResult>> controls) throws InterruptedException {
         AtomicInteger done = new AtomicInteger(alreadyDone);
         List<Callable<ExperimentResult>> tasks = new ArrayList<>();
         for (Experiment e : todo) {
@@ -521,6 +562,9 @@ public final class Explorer {
                 listener.on(new ExploreEvent.ExperimentFinished(r, done.incrementAndGet(), total));
                 return r;
             });
+        }
+        if (!controls.isEmpty()) {
+            tasks = ImpactAnalysis.interleave(tasks, controls);
         }
         scheduler.invokeAll(tasks);
     }

@@ -7,26 +7,45 @@ package dev.shimscope.model;
  * to be ready, the test to run and the server to stop after its signal (-1 if not reached or not
  * measured), and what the run cost: CPU time of all its processes, time they spent waiting for a
  * CPU (the run was starved for that long; -1 where the machine cannot measure it), and the
- * largest resident set of one of its processes (KiB, -1 if unknown); for a suite of tests, the
- * tests that failed (null otherwise).
+ * largest resident set of one of its processes (KiB, -1 if unknown; GNU time's, which may be the
+ * client's); for a suite of tests, the tests that failed (null otherwise); and what the
+ * application's own processes used ({@link RunMeasures}: memory, descriptors, the spec's metric;
+ * null where the run was not measured, as in records of earlier versions).
  */
 public record RunRecord(boolean passed, String failure, boolean timeLimit, boolean loadSensitive, long millis,
                         long readyMillis, long testMillis, long stopMillis, long cpuMillis, long stallMillis,
-                        long peakRssKb, java.util.List<String> failedTests) {
+                        long peakRssKb, java.util.List<String> failedTests, RunMeasures measures) {
 
     public RunRecord {
         failedTests = failedTests == null ? null : java.util.List.copyOf(failedTests);
+        measures = measures == null || !measures.any() ? null : measures;
+    }
+
+    /** A record without the application's measures. */
+    public RunRecord(boolean passed, String failure, boolean timeLimit, boolean loadSensitive, long millis,
+                     long readyMillis, long testMillis, long stopMillis, long cpuMillis, long stallMillis,
+                     long peakRssKb, java.util.List<String> failedTests) {
+        this(passed, failure, timeLimit, loadSensitive, millis, readyMillis, testMillis, stopMillis, cpuMillis,
+                stallMillis, peakRssKb, failedTests, null);
+    }
+
+    /**
+     * The run's effective time (ms): its wall time less the time none of its processes could get a
+     * CPU (what a busy machine added), or the wall time where that is not measured.
+     */
+    public long effectiveMillis() {
+        return stallMillis >= 0 ? Math.max(0, millis - stallMillis) : millis;
     }
 
     /** A record of a run that is not a suite of tests. */
     public RunRecord(boolean passed, String failure, boolean timeLimit, boolean loadSensitive, long millis,
                      long readyMillis, long testMillis, long stopMillis, long cpuMillis, long stallMillis, long peakRssKb) {
         this(passed, failure, timeLimit, loadSensitive, millis, readyMillis, testMillis, stopMillis, cpuMillis,
-                stallMillis, peakRssKb, null);
+                stallMillis, peakRssKb, null, null);
     }
 
     /** A record with only the timings the first versions kept (journals written by them). */
     public RunRecord(boolean passed, String failure, long millis, long readyMillis, long testMillis, long stopMillis) {
-        this(passed, failure, false, false, millis, readyMillis, testMillis, stopMillis, -1, -1, -1, null);
+        this(passed, failure, false, false, millis, readyMillis, testMillis, stopMillis, -1, -1, -1, null, null);
     }
 }

@@ -22,6 +22,8 @@ public final class EmulateReport {
             case dev.shimscope.emulate.EmulateEvent.MoreHits m -> "allowing the syscalls hit so far uncovered " + m.added()
                     + " more (" + m.total() + " in all)";
             case dev.shimscope.emulate.EmulateEvent.Tried t -> "a set of " + t.size() + ": " + (t.passed() ? "pass" : "fail");
+            case dev.shimscope.emulate.EmulateEvent.CostMeasured c -> "cost (alone, against the unaltered workload alone): "
+                    + ExploreReport.costText(c.cost());
         };
     }
 
@@ -68,6 +70,10 @@ public final class EmulateReport {
                 }
             }
         }
+        if (!e.cost().isEmpty()) {
+            sb.append("cost on ").append(e.os()).append(" (alone, against the unaltered workload alone): ")
+                    .append(ExploreReport.costText(e.cost())).append('\n');
+        }
         e.notes().forEach(n -> sb.append("note: ").append(n).append('\n'));
         sb.append(e.runs()).append(" runs in ").append(String.format("%.1f", e.wallTime().toMillis() / 1000.0)).append(" s\n");
         return sb.toString();
@@ -95,6 +101,7 @@ public final class EmulateReport {
         em.put("notes", e.notes());
         em.put("runs", e.runs());
         em.put("wallMillis", e.wallTime().toMillis());
+        em.put("cost", e.cost());
         m.put("emulation", em);
         if (!known.isEmpty()) {
             Map<String, String> explored = new LinkedHashMap<>();

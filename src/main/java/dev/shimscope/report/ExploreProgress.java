@@ -85,6 +85,13 @@ public final class ExploreProgress implements ExploreListener {
             case ExploreEvent.PlanWave w -> line("plan round " + w.round() + " (at most " + w.maxRounds() + "): "
                     + waveText(w) + ": " + result(w.runs()));
             case ExploreEvent.PlanRepaired r -> line("plan: " + r.repair().describe());
+            case ExploreEvent.ImpactsConfirmed i -> {
+                line("impacts: " + i.screened() + " experiments lay outside the baseline's variation, " + i.confirmed()
+                        + " confirmed alone: " + (i.impacts().isEmpty() ? "no impact" : i.impacts().size() + " impacts"));
+                i.impacts().stream().limit(8).forEach(x -> line("  " + x.describe()));
+            }
+            case ExploreEvent.PlanCostMeasured c -> line("plan cost (alone, against the baseline alone): "
+                    + ExploreReport.costText(c.cost()));
         }
     }
 

@@ -78,6 +78,7 @@ public final class ExploreReport {
             sb.append("  the plan could not be verified: run again on a quieter machine (a busy one makes runs"
                     + " fail that pass alone), raise --replicas, or look at the flaky syscalls and the failures above\n");
         }
+        impactText(sb, e);
         sb.append('\n').append(e.runs()).append(" runs in ").append(String.format("%.1f", e.wallTime().toMillis() / 1000.0))
                 .append(" s");
         if (e.resumedExperiments() > 0) {
@@ -149,6 +150,57 @@ public final class ExploreReport {
         }
     }
 
+    /** How many impacts the summary lists (the largest; the JSON has them all). */
+    static final int SUMMARY_IMPACTS = 8;
+
+    private static void impactText(StringBuilder sb, Exploration e) {
+        dev.shimscope.model.Impacts im = e.impacts();
+        if (im.screened() == 0 && im.planCost().isEmpty() && im.impacts().isEmpty()) {
+            return;
+        }
+        sb.append("\nimpacts (against the baseline; confirmed alone: ").append(im.confirmed()).append(" of ")
+                .append(im.screened()).append(" experiments outside its variation, ").append(im.aloneRuns())
+                .append(" runs alone in ").append(String.format(java.util.Locale.ROOT, "%.1f", im.aloneMillis() / 1000.0))
+                .append(" s)").append(im.impacts().isEmpty() ? ": none\n" : ":\n");
+        im.impacts().stream().limit(SUMMARY_IMPACTS).forEach(i -> sb.append("  ").append(i.describe()).append('\n'));
+        if (im.impacts().size() > SUMMARY_IMPACTS) {
+            sb.append("  ... ").append(im.impacts().size() - SUMMARY_IMPACTS).append(" more in the JSON\n");
+        }
+        im.choices().forEach((s, t) -> sb.append("  ").append(s.name()).append(" works both ways: the plan ")
+                .append(t.kind() == dev.shimscope.model.Treatment.Kind.FAKE ? "fakes it (its stub costs more)"
+                        : "stubs it (its fake costs more)").append('\n'));
+        if (!im.planCost().isEmpty()) {
+            sb.append("  the plan's cost (alone, against the baseline alone): ").append(costText(im.planCost())).append('\n');
+        }
+    }
+
+    /** "no measurable change" or the significant comparisons; every measure's ratio in brackets. */
+    public static String costText(List<dev.shimscope.model.Comparison> cost) {
+        List<String> sig = cost.stream().filter(dev.shimscope.model.Comparison::significant)
+                .map(dev.shimscope.model.Comparison::describe).toList();
+        String all = String.join(", ", cost.stream().map(c -> c.name() + " " + dev.shimscope.model.Comparison.formatRatio(c.ratio())).toList());
+        return (sig.isEmpty() ? "no measurable change" : String.join(", ", sig)) + " (" + all + ")";
+    }
+
+    /** Per measure, over runs: how many had it, the geometric mean and the coefficient of variation. */
+    public static Map<String, Map<String, Double>> measureStats(List<RunRecord> runs) {
+        Map<String, Map<String, Double>> out = new LinkedHashMap<>();
+        for (dev.shimscope.model.Measure m : dev.shimscope.model.Measure.values()) {
+            double[] v = dev.shimscope.stats.ImpactRule.values(runs, m);
+            if (v.length == 0) {
+                continue;
+            }
+            double ml = java.util.Arrays.stream(v).map(Math::log).average().orElse(0);
+            double ss = java.util.Arrays.stream(v).map(x -> (Math.log(x) - ml) * (Math.log(x) - ml)).sum();
+            Map<String, Double> s = new LinkedHashMap<>();
+            s.put("runs", (double) v.length);
+            s.put("geomean", Math.round(Math.exp(ml) * 100) / 100.0);
+            s.put("cv", v.length < 2 ? 0 : Math.round(Math.sqrt(ss / (v.length - 1)) * 1000) / 1000.0);
+            out.put(m.id(), s);
+        }
+        return out;
+    }
+
     private static String wrap(String words, int indent) {
         StringBuilder sb = new StringBuilder();
         int col = indent;
@@ -196,6 +248,11 @@ public final class ExploreReport {
         root.put("environment", e.environment());
         root.put("baseline", e.baseline());
         root.put("baselineStats", baselineStats(e.baseline()));
+        root.put("baselineMeasures", measureStats(e.baseline()));
+        if (e.spec().metric() != null) {
+            root.put("metric", Map.of("name", e.spec().metric().name(), "regex", e.spec().metric().regex().pattern(),
+                    "better", e.spec().metric().higherIsBetter() ? "higher" : "lower"));
+        }
         Map<String, List<String>> categories = new LinkedHashMap<>();
         for (Verdict c : Verdict.values()) {
             categories.put(c.id(), e.names(c));
@@ -279,6 +336,9 @@ public final class ExploreReport {
         root.put("planRounds", e.planOutcome().rounds());
         root.put("planRuns", e.planOutcome().runs());
         root.put("planVerification", e.planOutcome().verification());
+        root.put("impacts", e.impacts());
+        root.put("controls", e.controls());
+        root.put("controlMeasures", measureStats(e.controls()));
         return root;
     }
 

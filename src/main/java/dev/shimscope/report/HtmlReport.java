@@ -36,8 +36,9 @@ import java.util.TreeSet;
  * lines of inline JavaScript for sorting, nothing fetched from the network): the cumulative support
  * curves of both planners per workload kind, per application a bar chart of static-binary /
  * static-source / traced / required / stub-or-fake counts (the study's Figure 2), a heatmap of
- * syscalls by applications coloured by verdict, the compatibility of the shipped OS lists, and
- * sortable tables of applications and syscalls. Each run shown is the newest of its workload.
+ * syscalls by applications coloured by verdict, per workload what its stubs, fakes and plan cost
+ * (the measured impacts), the compatibility of the shipped OS lists, and sortable tables of
+ * applications and syscalls. Each run shown is the newest of its workload.
  */
 public final class HtmlReport {
 
@@ -135,6 +136,8 @@ public final class HtmlReport {
 
         sb.append("<h2 id=\"os\">OS compatibility</h2>\n<p>The OS lists shipped with shimscope (see <code>shimscope score</code>): "
                 + "apps supported as the OS is, and Loupe's weighted score.</p>\n").append(osTable(snapshot));
+
+        sb.append(costSection(runs));
 
         sb.append("<h2 id=\"apps\">Applications</h2>\n<p>Click a column header to sort.</p>\n").append(appTable(snapshot, runs));
         sb.append("<h2 id=\"syscalls\">Syscalls</h2>\n").append(syscallTable(runs));
@@ -478,6 +481,87 @@ public final class HtmlReport {
             return "<p class=\"empty\">No stored result has sub-features (explore without --no-features).</p>\n";
         }
         return sb.append("</tbody></table>\n").toString();
+    }
+
+    // ---------------------------------------------------------------- costs
+
+    /** Colour of a change for the worse and for the better. */
+    public static final String WORSE_COLOUR = "#fbd3d3";
+    public static final String BETTER_COLOUR = "#d5f0d5";
+
+    /**
+     * Per workload with measured impacts: a row per stubbed or faked syscall that changed a measure,
+     * one column per measure (the ratio to the baseline and its interval where it is an impact),
+     * and the plan's cost as the last row (every ratio; significant ones coloured).
+     */
+    static String costSection(List<Profile> runs) {
+        List<Profile> measured = runs.stream().filter(p -> p.impacts() != null).toList();
+        StringBuilder sb = new StringBuilder("<h2 id=\"costs\">What stubs and fakes cost</h2>\n");
+        if (measured.isEmpty()) {
+            return sb.append("<p>No workload has measured impacts (explorations made before they were measured, "
+                    + "or with <code>--no-impacts</code>).</p>\n").toString();
+        }
+        sb.append("<p>Per workload: each stub or fake whose runs differed from the baseline by more than the baseline's "
+                + "own variation explains, confirmed by runs with the machine to itself (ratio to the baseline, its "
+                + "interval in brackets; red: worse, green: better), and the verified plan's cost, run alone against the "
+                + "baseline alone. Time is effective time (a run's wait for a CPU left out); memory and descriptors are "
+                + "the application's own processes'.</p>\n");
+        for (Profile p : measured) {
+            var im = p.impacts();
+            List<String> columns = new ArrayList<>();
+            for (dev.shimscope.model.Comparison c : im.planCost()) {
+                columns.add(c.name());
+            }
+            for (dev.shimscope.model.Impact i : im.impacts()) {
+                if (!columns.contains(i.comparison().name())) {
+                    columns.add(i.comparison().name());
+                }
+            }
+            sb.append("<h3>").append(Html.escape(p.app() + " " + p.workloadDir())).append("</h3>\n");
+            sb.append("<table class=\"sortable\" id=\"cost-").append(Html.escape(p.app() + "-" + p.workloadDir()))
+                    .append("\"><thead><tr><th>syscall</th><th>treatment</th>");
+            columns.forEach(c -> sb.append("<th>").append(Html.escape(c)).append("</th>"));
+            sb.append("</tr></thead><tbody>\n");
+            Map<String, Map<String, dev.shimscope.model.Comparison>> rows = new LinkedHashMap<>();
+            for (dev.shimscope.model.Impact i : im.impacts()) {
+                rows.computeIfAbsent(i.syscall().name() + "\u0000" + i.treatment().id(), k -> new LinkedHashMap<>())
+                        .put(i.comparison().name(), i.comparison());
+            }
+            rows.forEach((key, byMeasure) -> {
+                String[] st = key.split("\u0000");
+                sb.append("<tr><td>").append(Html.escape(st[0])).append("</td><td>").append(Html.escape(st[1])).append("</td>");
+                columns.forEach(c -> sb.append(costCell(byMeasure.get(c))));
+                sb.append("</tr>\n");
+            });
+            if (!im.planCost().isEmpty()) {
+                sb.append("<tr><td><b>the plan</b></td><td>alone</td>");
+                Map<String, dev.shimscope.model.Comparison> byName = new LinkedHashMap<>();
+                im.planCost().forEach(c -> byName.put(c.name(), c));
+                columns.forEach(c -> sb.append(costCell(byName.get(c))));
+                sb.append("</tr>\n");
+            }
+            sb.append("</tbody></table>\n");
+            if (!im.choices().isEmpty()) {
+                sb.append("<p>Works both ways, treated in the plan as the cheaper: ");
+                List<String> parts = new ArrayList<>();
+                im.choices().forEach((sc, t) -> parts.add(Html.escape(sc.name()) + " " + t.id() + "d"));
+                sb.append(String.join(", ", parts)).append(".</p>\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    private static String costCell(dev.shimscope.model.Comparison c) {
+        if (c == null) {
+            return "<td class=\"n\" data-v=\"1\"></td>";
+        }
+        String colour = c.worse() ? WORSE_COLOUR : c.better() ? BETTER_COLOUR : null;
+        String text = dev.shimscope.model.Comparison.formatRatio(c.ratio()) + (Double.isNaN(c.low()) ? "" : " ["
+                + dev.shimscope.model.Comparison.formatRatio(c.low()) + ", " + dev.shimscope.model.Comparison.formatRatio(c.high()) + "]");
+        return "<td class=\"n\" data-v=\"" + String.format(Locale.ROOT, "%.4f", c.ratio()) + "\""
+                + (colour == null ? "" : " style=\"background:" + colour + "\"") + " title=\""
+                + Html.escape(String.format(Locale.ROOT, "baseline %.4g, this %.4g (%d and %d runs)", c.baseline(), c.value(),
+                c.baselineRuns(), c.runs())) + "\">" + Html.escape(text) + "</td>";
     }
 
     private static String numCell(int v) {

@@ -141,6 +141,17 @@ public final class StoreReport {
             if (p.features() != null) {
                 features(sb, p.features());
             }
+            if (p.impacts() != null) {
+                var im = p.impacts();
+                sb.append("  impacts (against the baseline, confirmed alone)").append(im.impacts().isEmpty() ? ": none\n" : ":\n");
+                im.impacts().forEach(i -> sb.append("    ").append(i.describe()).append('\n'));
+                im.choices().forEach((s, t) -> sb.append("    ").append(s.name()).append(" works both ways: the plan ")
+                        .append(t.id().equals("fake") ? "fakes it (its stub costs more)" : "stubs it (its fake costs more)")
+                        .append('\n'));
+                if (!im.planCost().isEmpty()) {
+                    sb.append("    the plan's cost: ").append(ExploreReport.costText(im.planCost())).append('\n');
+                }
+            }
             if (p.testsNeeding() != null && !p.testsNeeding().isEmpty()) {
                 sb.append("  tests that need a syscall implemented (they fail both stubbed and faked):\n");
                 p.testsNeeding().forEach((s, t) -> sb.append("    ").append(s).append(": ").append(String.join(" ", t)).append('\n'));
@@ -198,6 +209,9 @@ public final class StoreReport {
             }
             if (p.features() != null) {
                 o.set("features", Json.mapper().valueToTree(p.features()));
+            }
+            if (p.impacts() != null) {
+                o.set("impacts", Json.mapper().valueToTree(p.impacts()));
             }
         }
         return Json.write(arr);

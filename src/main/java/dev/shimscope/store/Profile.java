@@ -49,7 +49,7 @@ import java.util.regex.Pattern;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder({"format", "app", "workload_kind", "workload", "run_id", "recorded", "tool_version",
         "imported", "arch", "spec_sha256", "used", "verdicts", "static_binary", "static_sources", "plan", "tests_needing",
-        "features",
+        "features", "impacts",
         "details"})
 public record Profile(
         @JsonProperty("app") String app,
@@ -70,22 +70,25 @@ public record Profile(
         @JsonProperty("plan") ShimPlan plan,
         @JsonProperty("tests_needing") SortedMap<String, SortedSet<String>> testsNeeding,
         @JsonProperty("features") SubFeatures features,
-        @JsonProperty("spec_sha256") String specSha256) {
+        @JsonProperty("spec_sha256") String specSha256,
+        @JsonProperty("impacts") dev.shimscope.model.Impacts impacts) {
 
     /**
      * Version of the JSON layout written by this class. 3: the hash of the workload spec the
      * result was measured with ({@code spec_sha256}); 2: the shim plan as typed data
-     * ({@code plan}); 1: the plan only inside the free-form {@code details} (still read).
+     * ({@code plan}); 1: the plan only inside the free-form {@code details} (still read). The
+     * {@code impacts} of an exploration (what stubs, fakes and the plan cost) are optional: results
+     * without them have none.
      */
     public static final int FORMAT = 3;
 
-    /** A result without sub-features and without the hash of its spec. */
+    /** A result without sub-features, the hash of its spec or impacts. */
     public Profile(String app, WorkloadKind kind, String workload, String runId, Instant recorded, String toolVersion,
                    boolean imported, Arch arch, SortedSet<String> used, SortedMap<String, Verdict> verdicts,
                    SortedSet<String> staticBinary, SortedSet<String> staticSources, ObjectNode details, ShimPlan plan,
                    SortedMap<String, SortedSet<String>> testsNeeding) {
         this(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts, staticBinary,
-                staticSources, details, plan, testsNeeding, null, null);
+                staticSources, details, plan, testsNeeding, null, null, null);
     }
 
     /** A result without a shim plan (imported data, static analysis). */
@@ -213,23 +216,23 @@ public record Profile(
 
     public Profile withStaticBinary(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding, features, specSha256);
+                names == null ? null : new TreeSet<>(names), staticSources, details, plan, testsNeeding, features, specSha256, impacts);
     }
 
     public Profile withStaticSources(Set<String> names) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding, features, specSha256);
+                staticBinary, names == null ? null : new TreeSet<>(names), details, plan, testsNeeding, features, specSha256, impacts);
     }
 
     public Profile withDetails(ObjectNode newDetails) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, newDetails, plan, testsNeeding, features, specSha256);
+                staticBinary, staticSources, newDetails, plan, testsNeeding, features, specSha256, impacts);
     }
 
     /** The result with the exploration's shim plan. */
     public Profile withPlan(ShimPlan newPlan) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, newPlan, testsNeeding, features, specSha256);
+                staticBinary, staticSources, details, newPlan, testsNeeding, features, specSha256, impacts);
     }
 
     /** The result with, for a suite made of tests, the tests that need each syscall implemented. */
@@ -242,13 +245,13 @@ public record Profile(
             }
         }
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, plan, m, features, specSha256);
+                staticBinary, staticSources, details, plan, m, features, specSha256, impacts);
     }
 
     /** The result with what the exploration found below the syscalls (argument values, files). */
     public Profile withFeatures(SubFeatures f) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, plan, testsNeeding, f == null || f.isEmpty() ? null : f, specSha256);
+                staticBinary, staticSources, details, plan, testsNeeding, f == null || f.isEmpty() ? null : f, specSha256, impacts);
     }
 
     /**
@@ -258,7 +261,13 @@ public record Profile(
      */
     public Profile withSpecSha256(String hash) {
         return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
-                staticBinary, staticSources, details, plan, testsNeeding, features, hash);
+                staticBinary, staticSources, details, plan, testsNeeding, features, hash, impacts);
+    }
+
+    /** The result with what the exploration found stubs, fakes and the plan cost. */
+    public Profile withImpacts(dev.shimscope.model.Impacts newImpacts) {
+        return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
+                staticBinary, staticSources, details, plan, testsNeeding, features, specSha256, newImpacts);
     }
 
     /** The stored shim plan, if the result has one that was verified. */

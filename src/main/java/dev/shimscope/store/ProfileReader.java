@@ -50,6 +50,7 @@ final class ProfileReader {
             TreeSet<String> staticSources = null;
             ObjectNode details = null;
             JsonNode planTree = null;
+            JsonNode impactsTree = null;
             TreeMap<String, java.util.SortedSet<String>> testsNeeding = null;
             JsonNode featuresTree = null;
             String specSha256 = null;
@@ -104,6 +105,10 @@ final class ProfileReader {
                         expect(p, t, JsonToken.START_OBJECT, source);
                         featuresTree = tree(p);
                     }
+                    case "impacts" -> {
+                        expect(p, t, JsonToken.START_OBJECT, source);
+                        impactsTree = tree(p);
+                    }
                     default -> p.skipChildren();
                 }
             }
@@ -120,7 +125,8 @@ final class ProfileReader {
             }
             return new Profile(app, kind, workload, runId, recorded, toolVersion, imported, arch, used, verdicts,
                     staticBinary, staticSources, details, plan, testsNeeding,
-                    featuresTree == null ? null : StoredPlans.readFeatures(featuresTree, table, source), specSha256);
+                    featuresTree == null ? null : StoredPlans.readFeatures(featuresTree, table, source), specSha256,
+                    impactsTree == null ? null : StoredImpacts.read(impactsTree, table, source));
         }
     }
 

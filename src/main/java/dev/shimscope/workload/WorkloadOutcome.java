@@ -12,7 +12,9 @@ import java.util.List;
  * the server's output, and the trace when the run was traced. {@code timeLimitHit} says the
  * failure was a time limit (readiness, test or the whole run), as opposed to the workload failing
  * by itself; {@code loadSensitive} that it is of a kind a busy machine can cause (a time limit, a
- * client that gave up or reported errors), unlike a crash or an exit at start.
+ * client that gave up or reported errors), unlike a crash or an exit at start. {@code measures}
+ * is what the application's processes used (memory, descriptors, the spec's metric), null for a
+ * traced run (strace's own use would be counted).
  */
 public record WorkloadOutcome(
         boolean passed,
@@ -27,7 +29,8 @@ public record WorkloadOutcome(
         String serverOutputTail,
         TraceResult trace,
         java.util.SortedSet<String> passedTests,
-        java.util.SortedSet<String> failedTests) {
+        java.util.SortedSet<String> failedTests,
+        dev.shimscope.model.RunMeasures measures) {
 
     public WorkloadOutcome {
         passedTests = passedTests == null ? java.util.Collections.emptySortedSet()
@@ -40,6 +43,6 @@ public record WorkloadOutcome(
     public RunRecord record() {
         return new RunRecord(passed, failure, !passed && timeLimitHit, loadSensitive, run.wallTime().toMillis(), readyMillis,
                 testMillis, stopMillis, run.cpuMillis(), run.stallMillis(), run.peakRssKb(),
-                failedTests.isEmpty() ? null : List.copyOf(failedTests));
+                failedTests.isEmpty() ? null : List.copyOf(failedTests), measures);
     }
 }

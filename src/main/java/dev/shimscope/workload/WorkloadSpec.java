@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * @param tests       for a suite made of tests that can run separately: how to list them, how the
  *                    test command is told which to run, and how to read each one's result (null:
  *                    the suite is one whole)
+ * @param metric      the workload's own figure of merit, read from the test's output (null: none)
  */
 public record WorkloadSpec(
         Path file,
@@ -50,7 +51,16 @@ public record WorkloadSpec(
         Server server,
         Test test,
         Command prepare,
-        Tests tests) {
+        Tests tests,
+        Metric metric) {
+
+    /** A spec without a metric. */
+    public WorkloadSpec(Path file, Path dir, String app, String workload, WorkloadKind kind, String description,
+                        List<String> packages, Path binary, Path only, Integer parallel, Map<String, String> env,
+                        Path workDir, List<Path> writable, Server server, Test test, Command prepare, Tests tests) {
+        this(file, dir, app, workload, kind, description, packages, binary, only, parallel, env, workDir,
+                writable, server, test, prepare, tests, null);
+    }
 
     /** A spec without a preparation step. */
     public WorkloadSpec(Path file, Path dir, String app, String workload, WorkloadKind kind, String description,
@@ -85,6 +95,40 @@ public record WorkloadSpec(
     public record Tests(Command list, List<String> ids, Pattern passed, Pattern failed) {
         public Tests {
             ids = ids == null ? null : List.copyOf(ids);
+        }
+    }
+
+    /**
+     * The workload's own figure of merit (requests per second, a bitrate, operations), read from
+     * the test's output (stdout and stderr): every match of {@code regex}'s group {@code value} is
+     * a number; several matches (one per test of redis-benchmark, say) count by their geometric
+     * mean, so that each counts alike whatever its scale.
+     *
+     * @param name           what the number is, for reports ("requests/s")
+     * @param regex          a regex with a group named {@code value} that matches a decimal number
+     * @param higherIsBetter true for a throughput, false for a latency or a duration
+     */
+    public record Metric(String name, Pattern regex, boolean higherIsBetter) {
+
+        /** The metric of an output: the geometric mean of every match, or null if none matched. */
+        public Double read(String output) {
+            java.util.regex.Matcher m = regex.matcher(output);
+            double logSum = 0;
+            double first = 0;
+            int n = 0;
+            while (m.find()) {
+                try {
+                    double v = Double.parseDouble(m.group("value"));
+                    if (v > 0 && Double.isFinite(v)) {
+                        first = n == 0 ? v : first;
+                        logSum += Math.log(v);
+                        n++;
+                    }
+                } catch (NumberFormatException e) {
+                    // not a number after all: left out
+                }
+            }
+            return n == 0 ? null : n == 1 ? first : Math.exp(logSum / n);
         }
     }
 

@@ -183,7 +183,8 @@ public final class WorkloadSpecs {
      */
     public static final Map<String, Set<String>> FIELDS = Map.of(
             "", Set.of("app", "workload", "kind", "description", "packages", "binary", "only", "parallel", "env",
-                    "workdir", "writable", "server", "test", "prepare", "tests"),
+                    "workdir", "writable", "server", "test", "prepare", "tests", "metric"),
+            "metric.", Set.of("name", "regex", "better"),
             "server.", Set.of("command", "ready", "timeout", "stop", "mayExit"),
             "server.ready.", Set.of("port", "listening", "log", "file"),
             "server.stop.", Set.of("signal", "grace"),
@@ -267,8 +268,26 @@ public final class WorkloadSpecs {
                 }
                 tests = tests(object(root, "tests"));
             }
+            WorkloadSpec.Metric metric = root.has("metric") ? metric(object(root, "metric")) : null;
             return new WorkloadSpec(file, dir, app, workload, kind, description, packages, binary, only, parallel,
-                    env, workDir, writable, server, test, prepare, tests);
+                    env, workDir, writable, server, test, prepare, tests, metric);
+        }
+
+        WorkloadSpec.Metric metric(ObjectNode m) {
+            allowOnly(m, "metric.", FIELDS.get("metric."));
+            if (!m.has("regex")) {
+                throw error("metric.regex", "missing: a regex with a group named value, e.g. 'Requests/sec:\\s+(?<value>[\\d.]+)'");
+            }
+            Pattern regex = regex(requiredText(m, "regex"), "metric.regex");
+            if (!regex.pattern().contains("(?<value>")) {
+                throw error("metric.regex", "needs a group named value: (?<value>[\\d.]+)");
+            }
+            String better = m.has("better") ? requiredText(m, "better") : "higher";
+            if (!better.equals("higher") && !better.equals("lower")) {
+                throw error("metric.better", "must be 'higher' (a throughput) or 'lower' (a latency, a duration)");
+            }
+            String name = m.has("name") ? requiredText(m, "name") : "metric";
+            return new WorkloadSpec.Metric(name, regex, better.equals("higher"));
         }
 
         WorkloadSpec.Server server(ObjectNode s) {

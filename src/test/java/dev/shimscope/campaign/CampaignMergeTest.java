@@ -36,7 +36,7 @@ class CampaignMergeTest {
     private static Profile result(String id) {
         TreeMap<String, Verdict> v = new TreeMap<>(Map.of("read", Verdict.REQUIRED, "prctl", Verdict.FAKE_ONLY));
         return new Profile("redis", WorkloadKind.BENCHMARK, "redis-benchmark", id, Instant.parse("2026-01-01T00:00:00Z"),
-                "0.1.0", false, Arch.X86_64, new TreeSet<>(v.keySet()), v, null, null, null, null, null, null, HASH);
+                "0.1.0", false, Arch.X86_64, new TreeSet<>(v.keySet()), v, null, null, null, null, null, null, HASH, null);
     }
 
     @Test

@@ -102,6 +102,11 @@ class EmulatorTest {
         assertThat(e.hits()).extracting(Emulation.Hit::name).containsExactly("pipe2");
         assertThat(e.hits().getFirst().calls()).isEqualTo(1);
         assertThat(e.toImplement()).isEmpty();
+        // passing on the OS, its runs alone are compared with the unaltered workload alone on every measure
+        // (a suite this short may end before its processes are sampled: time and CPU are always there)
+        assertThat(e.cost()).extracting(c -> c.measure()).contains(dev.shimscope.model.Measure.TIME,
+                dev.shimscope.model.Measure.CPU);
+        assertThat(e.cost()).allSatisfy(c -> assertThat(c.runs()).isPositive());
     }
 
     @Test

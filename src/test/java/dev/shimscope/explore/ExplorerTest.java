@@ -74,7 +74,8 @@ class ExplorerTest {
         var json = dev.shimscope.model.Json.mapper().valueToTree(dev.shimscope.report.ExploreReport.jsonTree(e));
         for (String path : List.of("/categories/required", "/categories/stub_only", "/categories/fake_only", "/categories/both",
                 "/categories/flaky", "/plan/implement", "/plan/stub", "/plan/fake", "/plan/verified", "/planRounds",
-                "/meanJobs", "/runs", "/wallMillis", "/syscalls/0/name", "/syscalls/0/verdict")) {
+                "/meanJobs", "/runs", "/wallMillis", "/syscalls/0/name", "/syscalls/0/verdict", "/impacts/impacts",
+                "/impacts/confirmed", "/impacts/aloneRuns", "/impacts/aloneMillis")) {
             assertThat(json.at(path).isMissingNode()).as(path).isFalse();
         }
         assertThat(json.at("/plan/implement").get(0).isTextual()).isTrue();

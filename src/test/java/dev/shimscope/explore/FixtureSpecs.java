@@ -76,4 +76,30 @@ public final class FixtureSpecs {
                 """.formatted(fixture, fixture, fixture, timeout));
         return WorkloadSpecs.load(spec);
     }
+
+    /**
+     * A benchmark whose server is the fixture (ready when it prints "ready", stopped by SIGTERM)
+     * and whose client waits a moment and prints a constant score (the spec's metric).
+     */
+    static WorkloadSpec benchmark(Path dir, String fixture) throws IOException {
+        Path binary = Fixtures.compile("musl-gcc", fixture, fixture + "-musl", "-static");
+        Files.copy(binary, dir.resolve(fixture), StandardCopyOption.REPLACE_EXISTING);
+        Path spec = dir.resolve("benchmark.yaml");
+        Files.writeString(spec, """
+                app: fixture-%s
+                workload: bench
+                kind: benchmark
+                binary: ./%s
+                server:
+                  command: [./%s]
+                  ready: {log: '^ready$'}
+                  timeout: 10s
+                metric: {name: score, regex: 'score: (?<value>\\d+)', better: higher}
+                test:
+                  command: [/bin/sh, -c, 'sleep 0.2; echo "score: 42"']
+                  timeout: 10s
+                  expect: 'score: 42'
+                """.formatted(fixture, fixture, fixture));
+        return WorkloadSpecs.load(spec);
+    }
 }

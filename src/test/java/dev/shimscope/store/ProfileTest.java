@@ -88,6 +88,28 @@ class ProfileTest {
     }
 
     @Test
+    void impactsRoundTripTypedAndThroughTheStreamingReader() throws Exception {
+        var t = dev.shimscope.syscall.SyscallTable.x86_64();
+        var fds = new dev.shimscope.model.Comparison(dev.shimscope.model.Measure.FDS, "fds", false, 39, 652, 16.7, 15.6,
+                18.0, 2, 1, true);
+        var rps = new dev.shimscope.model.Comparison(dev.shimscope.model.Measure.METRIC, "requests/s", true, 9000, 3000,
+                0.333, Double.NaN, Double.NaN, 1, 1, false);
+        var impacts = new dev.shimscope.model.Impacts(java.util.List.of(
+                new dev.shimscope.model.Impact(t.require("close"), dev.shimscope.model.Treatment.FAKE, fds)),
+                java.util.List.of(fds, rps), new java.util.TreeMap<>(Map.of(t.require("madvise"), dev.shimscope.model.Treatment.FAKE)),
+                4, 4, 11, 5300, "the rule");
+        Profile p = Profile.newRun("redis", WorkloadKind.BENCHMARK, "redis-benchmark",
+                Map.of("close", Verdict.FAKE_ONLY, "madvise", Verdict.BOTH)).withPlan(plan()).withImpacts(impacts);
+        String json = Json.write(p);
+        assertThat(json).contains("\"impacts\"", "\"measure\" : \"fds\"", "\"treatment\" : \"fake\"", "\"madvise\" : \"fake\"");
+        assertThat(Json.mapper().readValue(json, Profile.class)).isEqualTo(p);
+        assertThat(ProfileReader.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
+        // a result written before impacts were measured has none
+        Profile old = p.withImpacts(null);
+        assertThat(ProfileReader.read(Json.write(old).getBytes(java.nio.charset.StandardCharsets.UTF_8), "x").impacts()).isNull();
+    }
+
+    @Test
     void rejectsWhatCannotBeStored() {
         Instant now = Instant.now();
         assertThatThrownBy(() -> profile("nginx", "r1", now, Map.of("futimensat", Verdict.REQUIRED)))
