@@ -7,14 +7,20 @@
 #                                      impact analysis, for its cost)
 #   FEATURES_COST=1                    each entry twice, without sub-features (--no-features) and
 #                                      with, and the ratio of the two wall times
+#   KEEP=DIR                           keep every exploration's JSON, summary, CSV and store in DIR
+#   An entry with a prepare step (the suites) is prepared first, outside the measurement.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 entries=("$@")
 [ ${#entries[@]} -gt 0 ] || entries=(redis nginx)
 tool=${SHIMSCOPE:-$here/bin/shimscope}
 "$tool" --version >/dev/null   # build first, outside the measurement
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+if [ -n "${KEEP:-}" ]; then
+  mkdir -p "$KEEP"; out=$(cd "$KEEP" && pwd)
+else
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+fi
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
 printf '%-24s %7s %5s %5s %4s %4s %4s %4s %5s %6s %5s %-12s %-9s %6s %5s %-14s %s\n' entry wall_s runs used req stub fake both flaky values files plan impl/st/fk rounds jobs impacts load
 # one exploration: prints its row, and its wall time in $out/LABEL.wall
@@ -24,7 +30,7 @@ explore() {
   load0=$(cut -d' ' -f1 /proc/loadavg)
   start=$EPOCHREALTIME
   # shellcheck disable=SC2086
-  "$tool" explore "$e" --json-file "$out/$label.json" --db "$out/db" ${EXPLORE_ARGS:-} "$@" > "$out/$label.txt" 2> "$out/$label.err" || status=$?
+  "$tool" explore "$e" --json-file "$out/$label.json" --csv "$out/$label.csv" --db "$out/db" ${EXPLORE_ARGS:-} "$@" > "$out/$label.txt" 2> "$out/$label.err" || status=$?
   end=$EPOCHREALTIME
   if [ ! -s "$out/$label.json" ]; then echo "$label: FAILED (exit status $status)"; tail -3 "$out/$label.err"; return; fi
   python3 - "$out/$label.json" "$label" "$start" "$end" "$load0 -> $(cut -d' ' -f1 /proc/loadavg)" "$out/$label.wall" <<'PY'
@@ -43,6 +49,8 @@ print("%-24s %7.1f %5d %5d %4d %4d %4d %4d %5d %6d %5d %-12s %-9s %6d %5.1f %-14
 PY
 }
 for e in "${entries[@]}"; do
+  # the prepare step (fetching and building a suite) is not part of the exploration's time
+  "$tool" run "$e" --list-tests > /dev/null 2>&1 || true
   if [ -n "${FEATURES_COST:-}" ]; then
     explore "$e" "$e --no-features" --no-features
     explore "$e" "$e" 

@@ -10,7 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The five applications' whole test suites, as {@link CatalogEntriesTest} proves the quick
  * entries: every listed test passes, and the suite fails with the application replaced by
  * /bin/false and when cut short. Minutes each (docs/catalog.md gives the times), so tagged
- * "full-suite": run them with {@code -Dgroups=full-suite}.
+ * "full-suite", which the build leaves out by default: run them with
+ * {@code -Dgroups=full-suite -Dshimscope.excludedGroups=}.
  */
 @Tag("full-suite")
 class CatalogFullSuitesTest {
