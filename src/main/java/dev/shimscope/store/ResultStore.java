@@ -251,6 +251,23 @@ public final class ResultStore {
         return m.lines().findFirst().orElse(m);
     }
 
+
+    /** Writes a run's files beside the store, moves them into place at once and commits them (lock held). */
+    private void commitRun(Git git, Profile profile, Map<String, byte[]> files, Path target)
+            throws IOException, GitAPIException {
+        Path staging = newStagingDir();
+        try {
+            flush(writeTree(staging, files));
+            moveIntoPlace(staging, target);
+            flush(List.of(target.getParent()));
+        } finally {
+            deleteTree(staging.getParent());
+        }
+        git.add().addFilepattern(profile.relativeDir()).call();
+        commit(git, "Add " + profile.app() + " " + profile.workloadDir() + " run " + profile.runId()
+                + " (" + toolName(profile) + ")");
+    }
+
     /**
      * Stores one result: writes {@code APP/WORKLOAD/ID/} (the Loupe CSVs and {@code shimscope.json})
      * atomically and commits it. The run id must be new in this workload.
@@ -267,17 +284,7 @@ public final class ResultStore {
                 throw new IllegalArgumentException("results store " + dir + " already has run " + profile.relativeDir()
                         + "; give the result a new run id");
             }
-            Path staging = newStagingDir();
-            try {
-                flush(writeTree(staging, files));
-                moveIntoPlace(staging, target);
-                flush(List.of(target.getParent()));
-            } finally {
-                deleteTree(staging.getParent());
-            }
-            git.add().addFilepattern(profile.relativeDir()).call();
-            commit(git, "Add " + profile.app() + " " + profile.workloadDir() + " run " + profile.runId()
-                    + " (" + toolName(profile) + ")");
+            commitRun(git, profile, files, target);
             return new StoredRun(profile, target);
         } catch (GitAPIException e) {
             throw new IOException("results store " + dir + ": git: " + e.getMessage(), e);
@@ -326,17 +333,7 @@ public final class ResultStore {
                 throw new IllegalArgumentException("results store " + dir + " already has run " + profile.relativeDir()
                         + " with other data than " + source + "; nothing imported");
             }
-            Path staging = newStagingDir();
-            try {
-                flush(writeTree(staging, files));
-                moveIntoPlace(staging, target);
-                flush(List.of(target.getParent()));
-            } finally {
-                deleteTree(staging.getParent());
-            }
-            git.add().addFilepattern(profile.relativeDir()).call();
-            commit(git, "Add " + profile.app() + " " + profile.workloadDir() + " run " + profile.runId()
-                    + " (" + toolName(profile) + ")");
+            commitRun(git, profile, files, target);
             return new RunImport(new StoredRun(profile, target), true);
         } catch (GitAPIException e) {
             throw new IOException("results store " + dir + ": git: " + e.getMessage(), e);

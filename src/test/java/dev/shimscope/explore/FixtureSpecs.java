@@ -102,4 +102,16 @@ public final class FixtureSpecs {
                 """.formatted(fixture, fixture, fixture));
         return WorkloadSpecs.load(spec);
     }
+
+    /**
+     * Busy loops on every core and one more, processes of the calling test: it stops them by
+     * their PIDs ({@link Process#destroyForcibly}).
+     */
+    public static java.util.List<Process> cpuHogs() throws IOException {
+        java.util.List<Process> hogs = new java.util.ArrayList<>();
+        for (int i = 0; i <= Runtime.getRuntime().availableProcessors(); i++) {
+            hogs.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
+        }
+        return hogs;
+    }
 }

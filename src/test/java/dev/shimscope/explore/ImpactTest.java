@@ -96,20 +96,11 @@ class ImpactTest {
         });
     }
 
-    /** Busy loops on every core and one more, processes of the test, stopped by their PIDs. */
-    private static List<Process> hog() throws Exception {
-        List<Process> hogs = new ArrayList<>();
-        for (int i = 0; i <= Runtime.getRuntime().availableProcessors(); i++) {
-            hogs.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
-        }
-        return hogs;
-    }
-
     @Test
     void aLoadedMachineMakesNoFalseImpacts(@TempDir Path dir) throws Exception {
         WorkloadSpec spec = FixtureSpecs.benchmark(dir, "costly");
         Exploration busy;
-        List<Process> hogs = hog();
+        List<Process> hogs = FixtureSpecs.cpuHogs();
         try {
             busy = explore(spec);
         } finally {

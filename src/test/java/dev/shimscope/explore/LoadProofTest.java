@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,21 +40,12 @@ class LoadProofTest {
         return m;
     }
 
-    /** Busy loops on every core and one more, started as processes of their own (stopped by PID). */
-    private static List<Process> hog() throws Exception {
-        List<Process> hogs = new ArrayList<>();
-        for (int i = 0; i <= Runtime.getRuntime().availableProcessors(); i++) {
-            hogs.add(new ProcessBuilder("sh", "-c", "while :; do :; done").start());
-        }
-        return hogs;
-    }
-
     @Test
     void aCpuHogChangesNoVerdictAndNoPlan(@TempDir Path dir) throws Exception {
         WorkloadSpec spec = FixtureSpecs.suite(dir, "needs");
         Exploration quiet = explore(spec);
         Exploration busy;
-        List<Process> hogs = hog();
+        List<Process> hogs = FixtureSpecs.cpuHogs();
         try {
             busy = explore(spec);
         } finally {
