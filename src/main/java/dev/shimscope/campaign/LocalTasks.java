@@ -66,11 +66,7 @@ final class LocalTasks {
             }
         } finally {
             pool.shutdownNow();
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException e) {
-                // shutting down already: the hook runs
-            }
+            dev.shimscope.io.ShutdownHooks.remove(stopper);
         }
     }
 

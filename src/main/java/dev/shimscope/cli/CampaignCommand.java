@@ -6,11 +6,11 @@ import dev.shimscope.campaign.CampaignEntry;
 import dev.shimscope.campaign.CampaignOutcome;
 import dev.shimscope.report.CampaignProgress;
 import dev.shimscope.report.CampaignReport;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -126,7 +126,7 @@ final class CampaignCommand implements Callable<Integer> {
         try {
             outcome = campaign.run(new CampaignProgress(err), err);
         } finally {
-            Runtime.getRuntime().removeShutdownHook(notice);
+            dev.shimscope.io.ShutdownHooks.remove(notice);
         }
         out.print(CampaignReport.text(outcome, retryCommand(campaign.dir())));
         out.flush();

@@ -1,28 +1,28 @@
 package dev.shimscope.cli;
 
 import dev.shimscope.explore.Environment;
-import dev.shimscope.io.InputFiles;
 import dev.shimscope.explore.Exploration;
 import dev.shimscope.explore.Explorer;
 import dev.shimscope.explore.Journal;
+import dev.shimscope.io.InputFiles;
+import dev.shimscope.model.Json;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.report.ExploreProgress;
 import dev.shimscope.report.ExploreReport;
-import dev.shimscope.model.Json;
 import dev.shimscope.sandbox.Sandbox;
-import dev.shimscope.syscall.SyscallTable;
-import dev.shimscope.trace.Tracer;
-import dev.shimscope.workload.Catalog;
-import dev.shimscope.workload.Packages;
-import dev.shimscope.workload.Preparation;
-import dev.shimscope.workload.WorkloadRunner;
-import dev.shimscope.workload.WorkloadSpec;
 import dev.shimscope.staticbin.BinaryAnalyzer;
 import dev.shimscope.staticbin.StaticResult;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.ResultStore;
 import dev.shimscope.store.StoredRun;
-import dev.shimscope.model.Verdict;
+import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.trace.Tracer;
+import dev.shimscope.workload.Catalog;
+import dev.shimscope.workload.Packages;
+import dev.shimscope.workload.Preparation;
 import dev.shimscope.workload.WorkloadKind;
+import dev.shimscope.workload.WorkloadRunner;
+import dev.shimscope.workload.WorkloadSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -167,7 +167,7 @@ final class ExploreCommand implements Callable<Integer> {
                 throw new IllegalStateException(e.getMessage() + hint(e), e);
             } finally {
                 // the notice is for an interruption only, not for an error that ends the command
-                Runtime.getRuntime().removeShutdownHook(notice);
+                dev.shimscope.io.ShutdownHooks.remove(notice);
             }
             if (csv != null) {
                 Files.writeString(csv, ExploreReport.dynCsv(result, table), StandardCharsets.UTF_8);

@@ -1,9 +1,9 @@
 package dev.shimscope.cli;
 
 import dev.shimscope.ToolVersion;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 import java.io.PrintWriter;
 

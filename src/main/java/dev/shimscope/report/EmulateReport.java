@@ -2,9 +2,9 @@ package dev.shimscope.report;
 
 import dev.shimscope.emulate.Emulation;
 import dev.shimscope.emulate.Emulator;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.staticbin.BinaryInfo;
 import dev.shimscope.staticbin.LoaderCompatibility;
-import dev.shimscope.model.Verdict;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

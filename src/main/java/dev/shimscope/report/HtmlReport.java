@@ -1,16 +1,16 @@
 package dev.shimscope.report;
 
 import dev.shimscope.ToolVersion;
+import dev.shimscope.model.OsDescription;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.plan.AppNeeds;
 import dev.shimscope.plan.CompatibilityScore;
 import dev.shimscope.plan.GreedyPlanner;
-import dev.shimscope.model.OsDescription;
 import dev.shimscope.plan.SupportPlan;
 import dev.shimscope.plan.UnlockPlanner;
 import dev.shimscope.plan.WorkloadSelection;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
-import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.SyscallTable;
 
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package dev.shimscope.report;
 
-import dev.shimscope.model.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.shimscope.model.Json;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.store.ImportResult;
 import dev.shimscope.store.Profile;
 import dev.shimscope.store.StoreSnapshot;
 import dev.shimscope.store.StoredRun;
-import dev.shimscope.model.Verdict;
 
 import java.util.Collection;
 import java.util.List;

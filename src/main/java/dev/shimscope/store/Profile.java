@@ -1,7 +1,5 @@
 package dev.shimscope.store;
 
-import dev.shimscope.model.Verdict;
-import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -15,8 +13,10 @@ import com.fasterxml.jackson.databind.util.StdConverter;
 import dev.shimscope.ToolVersion;
 import dev.shimscope.model.ShimPlan;
 import dev.shimscope.model.SubFeatures;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.Arch;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.workload.WorkloadKind;
 
 import java.security.SecureRandom;
 import java.time.Instant;

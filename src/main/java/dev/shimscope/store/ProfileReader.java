@@ -1,7 +1,5 @@
 package dev.shimscope.store;
 
-import dev.shimscope.model.Verdict;
-import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,8 +8,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.model.ShimPlan;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.Arch;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.workload.WorkloadKind;
 
 import java.io.IOException;
 import java.time.Instant;

@@ -1,11 +1,11 @@
 package dev.shimscope.store;
 
-import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.ToolVersion;
 import dev.shimscope.model.Json;
 import dev.shimscope.syscall.SyscallTable;
+import dev.shimscope.workload.WorkloadKind;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.GitAPIException;

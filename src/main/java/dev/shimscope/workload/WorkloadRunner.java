@@ -656,8 +656,11 @@ public final class WorkloadRunner {
         // refused when the spec is read), in order: a later one may use an earlier one
         spec.env().forEach((k, v) -> sb.append("export ").append(k).append("=\"").append(doubleQuoted(v)).append("\"\n"));
         if (spec.tests() != null) {
+            // no selection: all of them, which for a spec that names its ids are those ids (its
+            // command would otherwise run every test it knows)
+            List<String> selected = o.tests() != null ? o.tests() : spec.tests().ids();
             sb.append("export ").append(WorkloadSpec.TESTS_VARIABLE).append('=')
-                    .append(q(o.tests() == null ? "" : String.join(" ", o.tests()))).append('\n');
+                    .append(q(selected == null ? "" : String.join(" ", selected))).append('\n');
         }
         sb.append("""
                 NOW=0; STALL=0; EFFECTIVE=0

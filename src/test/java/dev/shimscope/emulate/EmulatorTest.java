@@ -1,12 +1,12 @@
 package dev.shimscope.emulate;
 
-import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.model.OsDescription;
+import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.syscall.Syscall;
-import dev.shimscope.workload.RunScheduler;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.testing.Fixtures;
 import dev.shimscope.trace.Tracer;
+import dev.shimscope.workload.RunScheduler;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
 import dev.shimscope.workload.WorkloadSpecs;

@@ -1,11 +1,11 @@
 package dev.shimscope.store;
 
-import dev.shimscope.model.Verdict;
-import dev.shimscope.workload.WorkloadKind;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shimscope.model.Json;
+import dev.shimscope.model.Verdict;
 import dev.shimscope.syscall.Arch;
+import dev.shimscope.workload.WorkloadKind;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
