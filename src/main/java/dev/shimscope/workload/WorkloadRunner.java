@@ -696,8 +696,11 @@ public final class WorkloadRunner {
                     fi
                     shopt -s nullglob; fds=(/proc/$p/fd/*); shopt -u nullglob
                     n=$(( n + ${#fds[@]} ))
+                    # a value is added only when it is a number: the file of a process that is
+                    # exiting can be read half-way (seen: "RssFile" as VmHWM's value, an unbound
+                    # variable in bash arithmetic, which ended the supervisor)
                     while read -r k v _; do
-                      [ "$k" = VmHWM: ] && { kb=$(( kb + v )); break; }
+                      [ "$k" = VmHWM: ] && { [[ $v =~ ^[0-9]+$ ]] && kb=$(( kb + v )); break; }
                     done 2>/dev/null < /proc/$p/status
                   done
                   (( n > APP_FDS )) && APP_FDS=$n
