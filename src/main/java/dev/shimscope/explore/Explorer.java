@@ -585,7 +585,12 @@ public final class Explorer {
         if (index != null) {
             // only the tests that called the syscall (or named the file): in the others the change never shows
             selection = options.allTests() ? index.tests() : selection;
-            o = o.withTests(selection).withTimeouts(null, index.limitFor(selection, runner.spec().test().timeout()));
+            Duration limit = index.limitFor(selection, runner.spec().test().timeout());
+            if (e.path() != null) {
+                // strace's path filter makes a run with a file missing slower (see fileTimed)
+                limit = min(limit.multipliedBy(FILE_LIMIT_FACTOR), runner.spec().test().timeout());
+            }
+            o = o.withTests(selection).withTimeouts(null, limit);
         } else {
             selection = null;
         }
@@ -594,6 +599,21 @@ public final class Explorer {
         records.add(first.record());
         for (int i = 1; i < options.replicas() && !first.passed(); i++) {
             records.add(run(o).record());
+        }
+        if (e.path() != null && records.stream().allMatch(r -> !r.passed() && r.timeLimit())) {
+            // strace stops the run at every file call of every process it follows: a workload heavy
+            // on files (sqlite3's suite) can outlast even twice the limit with no file missing at
+            // all. A time limit says nothing about the file, so the runs are made again with a limit
+            // four times longer, and those decide.
+            WorkloadRunner.Options longer = o.withTimeouts(o.readyTimeout() == null ? null : o.readyTimeout().multipliedBy(4),
+                    min((o.testTimeout() != null ? o.testTimeout() : runner.spec().test().timeout()).multipliedBy(4),
+                            runner.spec().test().timeout()));
+            records.clear();
+            WorkloadOutcome again = run(longer);
+            records.add(again.record());
+            for (int i = 1; i < options.replicas() && !again.passed(); i++) {
+                records.add(run(longer).record());
+            }
         }
         return new ExperimentResult(e, records, List.of(), selection);
     }
@@ -711,7 +731,7 @@ public final class Explorer {
         resumedCount += resumed;
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.FEATURES, all.size()));
         WorkloadRunner.Options timed = limits.apply(WorkloadRunner.Options.plain());
-        fileLimits = limits.times(2, runner.spec());
+        fileLimits = limits.times(FILE_LIMIT_FACTOR, runner.spec());
         WorkloadRunner.Options fileTimed = fileTimed(timed);
         runExperiments(scheduler, todo, resumed, all.size(), results,
                 e -> experiment(e, e.path() != null ? fileTimed : timed, index, selections.get(e.key())));
@@ -762,6 +782,12 @@ public final class Explorer {
      * Limits for a run with files missing: strace (in seccomp-bpf mode, stopping only at file
      * calls) makes those slower; twice the experiments' limits.
      */
+    private static final int FILE_LIMIT_FACTOR = 2;
+
+    private static Duration min(Duration a, Duration b) {
+        return b == null || a.compareTo(b) <= 0 ? a : b;
+    }
+
     private WorkloadRunner.Options fileTimed(WorkloadRunner.Options timed) {
         return fileLimits != null ? fileLimits.apply(timed) : timed;
     }
