@@ -112,39 +112,7 @@ final class Arm64Scanner {
                 }
             }
         }
-        for (List<ElfSymbol> syms : List.of(elf.symbols(), elf.dynamicSymbols())) {
-            for (ElfSymbol sym : syms) {
-                if (sym.defined() && sym.isCode() && inExec(sym.value())) {
-                    l.add(sym.value());
-                }
-            }
-        }
-        for (long a : elf.unwindFunctionStarts()) {
-            if (inExec(a)) {
-                l.add(a);
-            }
-        }
-        if (go != null) {
-            for (long a : go.functionStarts()) {
-                if (inExec(a)) {
-                    l.add(a);
-                }
-            }
-        }
-        for (long a : elf.initAndFiniFunctions()) {
-            if (inExec(a)) {
-                l.add(a);
-            }
-        }
-        for (ElfRelocation r : elf.relocations()) {
-            if ((r.type() == ElfRelocation.R_X86_64_RELATIVE || r.type() == ElfRelocation.R_X86_64_IRELATIVE)
-                    && inExec(r.addend())) {
-                l.add(r.addend());
-            }
-        }
-        if (inExec(elf.entry())) {
-            l.add(elf.entry());
-        }
+        ModuleScanner.addKnownStarts(elf, go, this::inExec, l);
         return l.sortedUnique();
     }
 

@@ -160,40 +160,49 @@ final class ModuleScanner {
                 }
             }
         }
+        addKnownStarts(elf, go, this::inExec, l);
+        return l.sortedUnique();
+    }
+
+    /**
+     * The function starts every architecture's scanner knows besides its PLT: symbols of code,
+     * unwind entries, Go's function table, init/fini arrays, relative relocations' targets, the
+     * entry point — those inside executable sections.
+     */
+    static void addKnownStarts(ElfFile elf, GoInfo go, java.util.function.LongPredicate inExec, LongList l) {
         for (List<ElfSymbol> syms : List.of(elf.symbols(), elf.dynamicSymbols())) {
             for (ElfSymbol sym : syms) {
-                if (sym.defined() && sym.isCode() && inExec(sym.value())) {
+                if (sym.defined() && sym.isCode() && inExec.test(sym.value())) {
                     l.add(sym.value());
                 }
             }
         }
         for (long a : elf.unwindFunctionStarts()) {
-            if (inExec(a)) {
+            if (inExec.test(a)) {
                 l.add(a);
             }
         }
         if (go != null) {
             for (long a : go.functionStarts()) {
-                if (inExec(a)) {
+                if (inExec.test(a)) {
                     l.add(a);
                 }
             }
         }
         for (long a : elf.initAndFiniFunctions()) {
-            if (inExec(a)) {
+            if (inExec.test(a)) {
                 l.add(a);
             }
         }
         for (ElfRelocation r : elf.relocations()) {
             if ((r.type() == ElfRelocation.R_X86_64_RELATIVE || r.type() == ElfRelocation.R_X86_64_IRELATIVE)
-                    && inExec(r.addend())) {
+                    && inExec.test(r.addend())) {
                 l.add(r.addend());
             }
         }
-        if (inExec(elf.entry())) {
+        if (inExec.test(elf.entry())) {
             l.add(elf.entry());
         }
-        return l.sortedUnique();
     }
 
     private static final int CHUNK = 4096;
