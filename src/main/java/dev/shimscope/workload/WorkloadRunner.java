@@ -669,7 +669,12 @@ public final class WorkloadRunner {
                 tick() {
                   local t=${EPOCHREALTIME/./} l
                   NOW=$(( 10#$t / 1000 ))
-                  if [ -n "$CG" ] && { read -r _ && read -r l; } < "$CG"; then l=${l##*total=}; STALL=$(( l / 1000 )); fi
+                  # only a number enters arithmetic: bash evaluates a word there as a variable name,
+                  # and a read that returned something else ("RssFile" was seen, source unknown)
+                  # ended the supervisor under set -u
+                  if [ -n "$CG" ] && { read -r _ && read -r l; } < "$CG"; then
+                    l=${l##*total=}; [[ $l =~ ^[0-9]+$ ]] && STALL=$(( l / 1000 ))
+                  fi
                 }
                 # EFFECTIVE: ms since the mark ($1 = NOW, $2 = STALL then), not counting CPU starvation
                 since() { EFFECTIVE=$(( NOW - $1 - (STALL - $2) )); }
