@@ -73,7 +73,7 @@ class ProfileTest {
         Profile back = Json.mapper().readValue(json, Profile.class);
         assertThat(back).isEqualTo(p);
         assertThat(back.recorded()).isEqualTo(p.recorded());
-        assertThat(json).contains("\"format\" : 2", "\"workload_kind\" : \"suite\"", "\"futex\" : \"flaky\"",
+        assertThat(json).contains("\"format\" : " + Profile.FORMAT, "\"workload_kind\" : \"suite\"", "\"futex\" : \"flaky\"",
                 "\"cause\" : \"CONFLICT\"", "\"to\" : \"implement\"",
                 "\"recorded\" : \"" + p.recorded() + "\"", "\"arch\" : \"x86_64\"", "\"imported\" : false");
         assertThat(back.relativeDir()).isEqualTo("nginx/suite-nginx-tests/" + p.runId());
@@ -81,9 +81,9 @@ class ProfileTest {
         assertThat(ProfileReader.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
         String future = json.replace("\"app\" :", "\"added_later\" : {\"a\" : [1, {\"b\" : null}]},\n  \"app\" :");
         assertThat(ProfileReader.read(future.getBytes(java.nio.charset.StandardCharsets.UTF_8), "x")).isEqualTo(p);
-        assertThatThrownBy(() -> ProfileReader.read(json.replace("\"format\" : 2", "\"format\" : 3")
+        assertThatThrownBy(() -> ProfileReader.read(json.replace("\"format\" : " + Profile.FORMAT, "\"format\" : " + (Profile.FORMAT + 1))
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8), "x.json"))
-                .hasMessage("x.json has format 3, written by a newer shimscope");
+                .hasMessage("x.json has format " + (Profile.FORMAT + 1) + ", written by a newer shimscope");
         assertThat(p.runId()).matches("\\d{8}T\\d{9}Z-[0-9a-f]{8}");
     }
 
