@@ -588,34 +588,35 @@ public final class Explorer {
             Duration limit = index.limitFor(selection, runner.spec().test().timeout());
             if (e.path() != null) {
                 // strace's path filter makes a run with a file missing slower (see fileTimed)
-                limit = min(limit.multipliedBy(FILE_LIMIT_FACTOR), runner.spec().test().timeout());
+                limit = TimeLimits.min(limit.multipliedBy(FILE_LIMIT_FACTOR), runner.spec().test().timeout());
             }
             o = o.withTests(selection).withTimeouts(null, limit);
         } else {
             selection = null;
         }
-        List<RunRecord> records = new ArrayList<>();
-        WorkloadOutcome first = run(o);
-        records.add(first.record());
-        for (int i = 1; i < options.replicas() && !first.passed(); i++) {
-            records.add(run(o).record());
-        }
+        List<RunRecord> records = runWithReplicas(o);
         if (e.path() != null && records.stream().allMatch(r -> !r.passed() && r.timeLimit())) {
             // strace stops the run at every file call of every process it follows: a workload heavy
             // on files (sqlite3's suite) can outlast even twice the limit with no file missing at
             // all. A time limit says nothing about the file, so the runs are made again with a limit
             // four times longer, and those decide.
             WorkloadRunner.Options longer = o.withTimeouts(o.readyTimeout() == null ? null : o.readyTimeout().multipliedBy(4),
-                    min((o.testTimeout() != null ? o.testTimeout() : runner.spec().test().timeout()).multipliedBy(4),
+                    TimeLimits.min((o.testTimeout() != null ? o.testTimeout() : runner.spec().test().timeout()).multipliedBy(4),
                             runner.spec().test().timeout()));
-            records.clear();
-            WorkloadOutcome again = run(longer);
-            records.add(again.record());
-            for (int i = 1; i < options.replicas() && !again.passed(); i++) {
-                records.add(run(longer).record());
-            }
+            records = runWithReplicas(longer);
         }
         return new ExperimentResult(e, records, List.of(), selection);
+    }
+
+    /** A run, and while they fail, replicas up to {@code --replicas} runs in all. */
+    private List<RunRecord> runWithReplicas(WorkloadRunner.Options o) throws InterruptedException {
+        List<RunRecord> records = new ArrayList<>();
+        WorkloadOutcome first = run(o);
+        records.add(first.record());
+        for (int i = 1; i < options.replicas() && !first.passed(); i++) {
+            records.add(run(o).record());
+        }
+        return records;
     }
 
     /**
@@ -783,10 +784,6 @@ public final class Explorer {
      * calls) makes those slower; twice the experiments' limits.
      */
     private static final int FILE_LIMIT_FACTOR = 2;
-
-    private static Duration min(Duration a, Duration b) {
-        return b == null || a.compareTo(b) <= 0 ? a : b;
-    }
 
     private WorkloadRunner.Options fileTimed(WorkloadRunner.Options timed) {
         return fileLimits != null ? fileLimits.apply(timed) : timed;

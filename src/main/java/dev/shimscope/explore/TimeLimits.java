@@ -63,7 +63,8 @@ public record TimeLimits(Duration ready, Duration test, Duration grace) {
         return d == null ? null : d.multipliedBy(f);
     }
 
-    private static Duration min(Duration a, Duration b) {
+    /** The shorter of two limits, where null is no limit. */
+    static Duration min(Duration a, Duration b) {
         return a == null ? b : b == null ? a : a.compareTo(b) <= 0 ? a : b;
     }
 
