@@ -6,6 +6,7 @@
 #   bench/repeatability.sh [ENTRY...]    default: redis sqlite3 nginx
 #   RUNS=3 CONCURRENT=4 CONCURRENT_ENTRY=sqlite3 HOG=1 QUIET=1
 #   SHIMSCOPE=/path/to/launcher         another build (default: this checkout's bin/shimscope)
+#   KEEP=DIR                            keep every exploration's JSON, output and store in DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 entries=("$@")
@@ -13,10 +14,15 @@ entries=("$@")
 runs=${RUNS:-3}
 tool=${SHIMSCOPE:-$here/bin/shimscope}
 "$tool" --version >/dev/null
-out=$(mktemp -d)
 hogs=()
 stop_hogs() { for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done; hogs=(); }
-trap 'stop_hogs; rm -rf "$out"' EXIT
+if [ -n "${KEEP:-}" ]; then
+  mkdir -p "$KEEP"; out=$(cd "$KEEP" && pwd)
+  trap 'stop_hogs' EXIT
+else
+  out=$(mktemp -d)
+  trap 'stop_hogs; rm -rf "$out"' EXIT
+fi
 start_hogs() { for _ in $(seq 1 "$(nproc)"); do (while :; do :; done) & hogs+=($!); done; }
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 

@@ -349,43 +349,93 @@ public final class StraceParser {
         }
     }
 
-    /** The result so far: resolves inherited executables, drops loader phases, merges per executable. */
+    /** The result so far: resolves inherited executables, drops loader phases, merges per executable and lineage. */
     public TraceResult result() {
-        Map<String, TraceResult.ExeUsage> byExe = new TreeMap<>();
+        Map<TraceResult.Lineage, TraceResult.ExeUsage> byLineage = new TreeMap<>();
         Map<Integer, Long> launchCalls = new TreeMap<>();
+        Map<Phase, java.util.SortedSet<String>> lineages = new java.util.IdentityHashMap<>();
         for (Proc proc : procs.values()) {
             Set<String> exesOfProc = new java.util.HashSet<>();
             for (int i = 0; i < proc.phases.size(); i++) {
                 Phase phase = proc.phases.get(i);
-                String exe = i == 0 ? inheritedExe(proc, 0) : phase.exe;
-                if (exe == null && i + 1 < proc.phases.size()) {
+                if (i == 0 && inheritedExe(proc, 0) == null && i + 1 < proc.phases.size()) {
                     // the first process before its first exec is strace's child: its execve starts the
                     // program (counted with it, but recorded as the launch: the tracer's doing)
-                    exe = proc.phases.get(i + 1).exe;
                     phase.usage.syscalls.forEach((nr, st) -> {
                         if (EXECS.contains(table.name(nr))) {
                             launchCalls.merge(nr, st.calls, Long::sum);
                         }
                     });
                 }
+                String exe = name(proc, i);
                 if (exe == null) {
-                    exe = "?";
+                    continue; // the loader's, not the application's
                 }
-                boolean nextIsReal = i + 1 < proc.phases.size() && isReal(proc.phases.get(i + 1).exe);
-                if (loaderPaths.contains(exe) || nextIsReal) {
-                    continue;
-                }
-                if (isReal(exe)) {
-                    exe = wrapperName(proc, i, exe);
-                }
-                TraceResult.ExeUsage usage = byExe.computeIfAbsent(exe, k -> new TraceResult.ExeUsage());
+                TraceResult.Lineage key = new TraceResult.Lineage(exe, under(proc, i, lineages, 0));
+                TraceResult.ExeUsage usage = byLineage.computeIfAbsent(key, k -> new TraceResult.ExeUsage());
                 usage.add(phase.usage);
-                if (exesOfProc.add(exe)) {
+                if (exesOfProc.add(exe)) { // a process counts once per executable
                     usage.processes++;
                 }
             }
         }
-        return new TraceResult(table, byExe, signals, launchExecutable, lines, unparsed, procs.size(), launchCalls);
+        return new TraceResult(table, byLineage, signals, launchExecutable, lines, unparsed, procs.size(), launchCalls);
+    }
+
+    /**
+     * The executable a phase is counted under: its own (a child before its first exec inherits its
+     * parent's; strace's child before its exec is the program it starts; a real binary behind the
+     * one-binary wrapper is named by the wrapper's path), or null for the loader's phases.
+     */
+    private String name(Proc proc, int i) {
+        Phase phase = proc.phases.get(i);
+        String exe = i == 0 ? inheritedExe(proc, 0) : phase.exe;
+        if (exe == null && i + 1 < proc.phases.size()) {
+            exe = proc.phases.get(i + 1).exe;
+        }
+        if (exe == null) {
+            exe = "?";
+        }
+        boolean nextIsReal = i + 1 < proc.phases.size() && isReal(proc.phases.get(i + 1).exe);
+        if (loaderPaths.contains(exe) || nextIsReal) {
+            return null;
+        }
+        return isReal(exe) ? wrapperName(proc, i, exe) : exe;
+    }
+
+    /**
+     * The executables a phase ran under: those of the earlier phases of its process and of the
+     * phase that forked it, up to the first process. A seccomp filter installed by one of them
+     * holds here too (filters survive fork and exec), so a trace narrowed to one binary keeps
+     * what ran under it ({@link TraceResult#restrictTo}).
+     */
+    private java.util.SortedSet<String> under(Proc proc, int i, Map<Phase, java.util.SortedSet<String>> memo, int depth) {
+        Phase phase = proc.phases.get(i);
+        java.util.SortedSet<String> known = memo.get(phase);
+        if (known != null) {
+            return known;
+        }
+        java.util.TreeSet<String> s = new java.util.TreeSet<>();
+        for (int j = 0; j < i; j++) {
+            String before = name(proc, j);
+            if (before != null) {
+                s.add(before);
+            }
+        }
+        if (proc.parentPid != null && depth < 10_000) {
+            Proc parent = procs.get(proc.parentPid);
+            if (parent != null) {
+                int idx = Math.min(proc.parentPhase, parent.phases.size() - 1);
+                String forker = name(parent, idx);
+                if (forker != null) {
+                    s.add(forker);
+                }
+                s.addAll(under(parent, idx, memo, depth + 1));
+            }
+        }
+        java.util.SortedSet<String> frozen = java.util.Collections.unmodifiableSortedSet(s);
+        memo.put(phase, frozen);
+        return frozen;
     }
 
     private boolean isReal(String exe) {

@@ -100,7 +100,21 @@ public final class TraceResult {
         }
     }
 
+    /**
+     * Where calls were made: the executable, and the executables it ran under (the earlier phases
+     * of its process and its forking ancestors), so that narrowing to one binary can keep what ran
+     * under that binary's seccomp filter.
+     */
+    record Lineage(String exe, SortedSet<String> under) implements Comparable<Lineage> {
+        @Override
+        public int compareTo(Lineage o) {
+            int c = exe.compareTo(o.exe);
+            return c != 0 ? c : String.join("\u0000", under).compareTo(String.join("\u0000", o.under));
+        }
+    }
+
     private final SyscallTable table;
+    private final Map<Lineage, ExeUsage> byLineage;
     private final Map<String, ExeUsage> byExe;
     private final SortedMap<String, Long> signals;
     private final String launchExecutable;
@@ -109,30 +123,38 @@ public final class TraceResult {
     private final int totalProcesses;
     private final Map<Integer, Long> launchCalls;
 
-    TraceResult(SyscallTable table, Map<String, ExeUsage> byExe, SortedMap<String, Long> signals,
+    TraceResult(SyscallTable table, Map<Lineage, ExeUsage> byLineage, SortedMap<String, Long> signals,
                 String launchExecutable, long lines, List<String> unparsed, int totalProcesses,
                 Map<Integer, Long> launchCalls) {
         this.totalProcesses = totalProcesses;
         this.launchCalls = Map.copyOf(launchCalls);
         this.table = table;
-        this.byExe = Collections.unmodifiableMap(new TreeMap<>(byExe));
+        this.byLineage = Collections.unmodifiableMap(new TreeMap<>(byLineage));
+        TreeMap<String, ExeUsage> merged = new TreeMap<>();
+        byLineage.forEach((l, u) -> merged.computeIfAbsent(l.exe(), k -> new ExeUsage()).add(u));
+        this.byExe = Collections.unmodifiableMap(merged);
         this.signals = Collections.unmodifiableSortedMap(signals);
         this.launchExecutable = launchExecutable;
         this.lines = lines;
         this.unparsed = List.copyOf(unparsed);
     }
 
-    /** The same trace narrowed to the executables that {@code keep} accepts. */
+    /**
+     * The same trace narrowed to the executables that {@code keep} accepts and to what ran under
+     * them (their children, and what they exec'd: a filter on the binary holds there too, so its
+     * calls are part of what the binary needs).
+     */
     public TraceResult restrictTo(Predicate<String> keep) {
-        Map<String, ExeUsage> kept = new TreeMap<>();
-        byExe.forEach((exe, u) -> {
-            if (keep.test(exe)) {
-                kept.put(exe, u);
+        Map<Lineage, ExeUsage> kept = new TreeMap<>();
+        byLineage.forEach((l, u) -> {
+            if (keep.test(l.exe()) || l.under().stream().anyMatch(keep)) {
+                kept.put(l, u);
             }
         });
+        boolean launchKept = kept.keySet().stream().anyMatch(l -> l.exe().equals(launchExecutable));
         return new TraceResult(table, kept, new TreeMap<>(signals), launchExecutable, lines, unparsed,
                 (int) kept.values().stream().mapToLong(u -> u.processes).sum(),
-                kept.containsKey(launchExecutable) ? launchCalls : Map.of());
+                launchKept ? launchCalls : Map.of());
     }
 
     /** Every syscall used, by number. */

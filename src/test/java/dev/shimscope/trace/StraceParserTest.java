@@ -311,6 +311,34 @@ class StraceParserTest {
     }
 
     @Test
+    void aTraceNarrowedToOneBinaryKeepsWhatRanUnderIt() {
+        // the filter the wrapper installs holds in the binary's children and in what they exec
+        // (sqlite3's shell runs commands through /bin/sh): those calls are the binary's needs too
+        TraceResult t = parse(
+                "500   [  59] execve(\"/usr/bin/tclsh\", [\"tclsh\"], 0x7ffd /* 7 vars */) = 0",
+                "500   [  56] clone(0x1200011, 0, 0, 0x7f0d, 0) = 0x1f5",
+                "501   [  59] execve(\"/usr/bin/sqlite3\", [\"sqlite3\"], 0x7ffd /* 7 vars */) = 0",
+                "501   [ 317] seccomp(0x1, 0, 0x55d0)    = 0",
+                "501   [  59] execve(\"/run/shimscope/real/sqlite3\", [\"/usr/bin/sqlite3\"], 0x7ffd /* 7 vars */) = 0",
+                "501   [   0] read(0, 0x7ffd, 0x1000)    = 0x10",
+                "501   [  56] clone(0x1200011, 0, 0, 0x7f0d, 0) = 0x1f6",
+                "502   [  59] execve(\"/bin/sh\", [\"sh\", \"-c\", \"cat x\"], 0x7ffd /* 7 vars */) = 0",
+                "502   [  33] dup2(0x3, 0x1)             = 0x1",
+                "502   [  59] execve(\"/usr/bin/cat\", [\"cat\", \"x\"], 0x7ffd /* 7 vars */) = 0",
+                "502   [  40] sendfile(0x1, 0x3, 0, 0x20000) = 0x5",
+                "500   [  61] wait4(0xffffffff, 0x7ffd, 0, 0) = 0x1f5");
+        TraceResult only = t.restrictTo("/usr/bin/sqlite3"::equals);
+        assertThat(only.executables()).containsExactlyInAnyOrder("/usr/bin/sqlite3", "/bin/sh", "/usr/bin/cat");
+        assertThat(use(only, "dup2").executables()).containsExactly("/bin/sh");
+        assertThat(use(only, "sendfile").executables()).containsExactly("/usr/bin/cat");
+        assertThat(use(only, "read").executables()).containsExactly("/usr/bin/sqlite3");
+        // what ran beside or above it is not under its filter
+        assertThat(only.use(TABLE.require("wait4").number())).isEmpty();
+        assertThat(only.usedNumbers()).doesNotContain(317);
+        assertThat(t.executables()).containsExactlyInAnyOrder("/usr/bin/tclsh", "/usr/bin/sqlite3", "/bin/sh", "/usr/bin/cat");
+    }
+
+    @Test
     void strangeLinesAreKeptForDiagnosisNotCounted() {
         TraceResult t = parse(EXEC_TRUE,
                 "strace: Process 123 attached",
