@@ -16,6 +16,7 @@
  *   probe pause TOKEN...           blocks in pause() forever (TOKEN marks it in /proc/PID/cmdline)
  *   probe daemon MODE TOKEN...     double-forks a setsid daemon that blocks in pause(); once it
  *                                  runs, prints "daemonized" and exits (MODE exit) or blocks (wait)
+ *   probe spawn PROGRAM ARG...     fork, exec PROGRAM in the child, wait: exits with its status
  *   probe listen PORT WAITFILE REPORT   binds 127.0.0.1:PORT, writes "bound" or "failed ERRNO" to
  *                                  the fifo REPORT, waits until WAITFILE exists, exits 0 if bound
  */
@@ -31,6 +32,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -267,6 +269,18 @@ int main(int argc, char **argv) {
     }
     if (strcmp(mode, "listen") == 0 && argc > 4) {
         return do_listen(argv[2], argv[3], argv[4]);
+    }
+    if (strcmp(mode, "spawn") == 0 && argc > 2) {
+        pid_t child = fork();
+        if (child == 0) {
+            execv(argv[2], argv + 2);
+            _exit(127);
+        }
+        int status = 0;
+        if (child < 0 || waitpid(child, &status, 0) < 0) {
+            return 126;
+        }
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     }
     out(2, "probe: unknown mode or missing arguments\n");
     return 2;

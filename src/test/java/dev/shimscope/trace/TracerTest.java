@@ -110,4 +110,29 @@ class TracerTest {
             assertThat(t.usedNumbers()).doesNotContain(TABLE.require("seccomp").number()); // the wrapper's own calls
         }
     }
+
+    @Test
+    void whatABinaryFilteredOnItsOwnRunsIsTracedAsItsOwn() throws Exception {
+        // the probe runs a shell: the filter on the probe holds in the shell too (seccomp filters
+        // survive fork and exec), so the shell's calls belong to what the probe needs
+        Path probe = Fixtures.gcc("probe");
+        SeccompFilter stubUname = SeccompFilter.forEach(List.of(TABLE.require("uname").number()), SeccompAction.STUB);
+        RunSpec spec = RunSpec.of(tracer.wrap(List.of("sh", "-c", probe + " spawn /bin/sh -c 'uname -n; exit 3'; echo status $?")))
+                .readOnly(Fixtures.DIR).timeout(Duration.ofSeconds(30))
+                .filter(stubUname, RunSpec.FilterScope.ONLY_BINARY, probe).build();
+        try (Run run = sandbox.run(spec)) {
+            // uname under the probe is stubbed: uname -n fails there, and the shell goes on
+            assertThat(run.result().stdoutTail()).as(run.result().stderrTail()).isEqualTo("status 3\n");
+            TraceResult all = tracer.read(run.out().resolve("strace.log"));
+            TraceResult probeOnly = all.restrictTo(probe.toString()::equals);
+            assertThat(probeOnly.executables()).containsExactlyInAnyOrder(probe.toString(), "/bin/sh", "/usr/bin/uname");
+            TraceResult.SyscallUse uname = use(probeOnly, "uname");
+            assertThat(uname.executables()).containsExactly("/usr/bin/uname");
+            assertThat(uname.errors()).containsOnlyKeys("ENOSYS");
+            assertThat(use(probeOnly, "wait4").executables()).contains(probe.toString());
+            // the outer shell that started the probe is not under its filter
+            assertThat(probeOnly.executables()).doesNotContain("/usr/bin/sh");
+            assertThat(probeOnly.usedNumbers()).doesNotContain(TABLE.require("seccomp").number());
+        }
+    }
 }
