@@ -91,14 +91,19 @@ class TracerTest {
         assertThat(use(t, "connect").executables()).contains("/usr/bin/redis-benchmark", "/usr/bin/redis-cli");
     }
 
+    /** A traced run of {@code sh -c SCRIPT} with uname stubbed for the probe alone (its own filter). */
+    private static Run withUnameStubbedForTheProbe(Path probe, String script) throws Exception {
+        SeccompFilter stubUname = SeccompFilter.forEach(List.of(TABLE.require("uname").number()), SeccompAction.STUB);
+        RunSpec spec = RunSpec.of(tracer.wrap(List.of("sh", "-c", script)))
+                .readOnly(Fixtures.DIR).timeout(Duration.ofSeconds(30))
+                .filter(stubUname, RunSpec.FilterScope.ONLY_BINARY, probe).build();
+        return sandbox.run(spec);
+    }
+
     @Test
     void aBinaryFilteredOnItsOwnIsTracedUnderItsOwnName() throws Exception {
         Path probe = Fixtures.gcc("probe");
-        SeccompFilter stubUname = SeccompFilter.forEach(List.of(TABLE.require("uname").number()), SeccompAction.STUB);
-        RunSpec spec = RunSpec.of(tracer.wrap(List.of("sh", "-c", probe + " uname; uname -n")))
-                .readOnly(Fixtures.DIR).timeout(Duration.ofSeconds(30))
-                .filter(stubUname, RunSpec.FilterScope.ONLY_BINARY, probe).build();
-        try (Run run = sandbox.run(spec)) {
+        try (Run run = withUnameStubbedForTheProbe(probe, probe + " uname; uname -n")) {
             // the probe's uname is stubbed, /usr/bin/uname's is not
             assertThat(run.result().stdoutTail()).as(run.result().stderrTail()).isEqualTo("-1 38 untouched\nshimscope\n");
             TraceResult t = tracer.read(run.out().resolve("strace.log"));
@@ -116,11 +121,7 @@ class TracerTest {
         // the probe runs a shell: the filter on the probe holds in the shell too (seccomp filters
         // survive fork and exec), so the shell's calls belong to what the probe needs
         Path probe = Fixtures.gcc("probe");
-        SeccompFilter stubUname = SeccompFilter.forEach(List.of(TABLE.require("uname").number()), SeccompAction.STUB);
-        RunSpec spec = RunSpec.of(tracer.wrap(List.of("sh", "-c", probe + " spawn /bin/sh -c 'uname -n; exit 3'; echo status $?")))
-                .readOnly(Fixtures.DIR).timeout(Duration.ofSeconds(30))
-                .filter(stubUname, RunSpec.FilterScope.ONLY_BINARY, probe).build();
-        try (Run run = sandbox.run(spec)) {
+        try (Run run = withUnameStubbedForTheProbe(probe, probe + " spawn /bin/sh -c 'uname -n; exit 3'; echo status $?")) {
             // uname under the probe is stubbed: uname -n fails there, and the shell goes on
             assertThat(run.result().stdoutTail()).as(run.result().stderrTail()).isEqualTo("status 3\n");
             TraceResult all = tracer.read(run.out().resolve("strace.log"));
