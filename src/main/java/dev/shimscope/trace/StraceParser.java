@@ -358,7 +358,8 @@ public final class StraceParser {
             Set<String> exesOfProc = new java.util.HashSet<>();
             for (int i = 0; i < proc.phases.size(); i++) {
                 Phase phase = proc.phases.get(i);
-                if (i == 0 && inheritedExe(proc, 0) == null && i + 1 < proc.phases.size()) {
+                String own = i == 0 ? inheritedExe(proc, 0) : phase.exe;
+                if (own == null && i + 1 < proc.phases.size()) {
                     // the first process before its first exec is strace's child: its execve starts the
                     // program (counted with it, but recorded as the launch: the tracer's doing)
                     phase.usage.syscalls.forEach((nr, st) -> {
@@ -416,21 +417,18 @@ public final class StraceParser {
             return known;
         }
         java.util.TreeSet<String> s = new java.util.TreeSet<>();
-        for (int j = 0; j < i; j++) {
-            String before = name(proc, j);
+        // a later phase ran under everything the one before it did, and under that one
+        Proc from = proc;
+        int idx = i - 1;
+        if (i == 0) {
+            from = proc.parentPid == null || depth >= 10_000 ? null : procs.get(proc.parentPid);
+            idx = from == null ? -1 : Math.min(proc.parentPhase, from.phases.size() - 1);
+        }
+        if (from != null && idx >= 0) {
+            s.addAll(under(from, idx, memo, depth + 1));
+            String before = name(from, idx);
             if (before != null) {
                 s.add(before);
-            }
-        }
-        if (proc.parentPid != null && depth < 10_000) {
-            Proc parent = procs.get(proc.parentPid);
-            if (parent != null) {
-                int idx = Math.min(proc.parentPhase, parent.phases.size() - 1);
-                String forker = name(parent, idx);
-                if (forker != null) {
-                    s.add(forker);
-                }
-                s.addAll(under(parent, idx, memo, depth + 1));
             }
         }
         java.util.SortedSet<String> frozen = java.util.Collections.unmodifiableSortedSet(s);
