@@ -15,12 +15,9 @@ entries=("$@")
 [ ${#entries[@]} -gt 0 ] || entries=(redis nginx)
 tool=${SHIMSCOPE:-$here/bin/shimscope}
 "$tool" --version >/dev/null   # build first, outside the measurement
-if [ -n "${KEEP:-}" ]; then
-  mkdir -p "$KEEP"; out=$(cd "$KEEP" && pwd)
-else
-  out=$(mktemp -d)
-  trap 'rm -rf "$out"' EXIT
-fi
+source "$here/bench/lib/out-dir.sh"
+bench_out_dir shimscope-bench-explore
+trap bench_out_cleanup EXIT
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
 printf '%-24s %7s %5s %5s %4s %4s %4s %4s %5s %6s %5s %-12s %-9s %6s %5s %-14s %s\n' entry wall_s runs used req stub fake both flaky values files plan impl/st/fk rounds jobs impacts load
 # one exploration: prints its row, and its wall time in $out/LABEL.wall

@@ -16,13 +16,9 @@ tool=${SHIMSCOPE:-$here/bin/shimscope}
 "$tool" --version >/dev/null
 hogs=()
 stop_hogs() { for p in "${hogs[@]}"; do kill "$p" 2>/dev/null || true; done; hogs=(); }
-if [ -n "${KEEP:-}" ]; then
-  mkdir -p "$KEEP"; out=$(cd "$KEEP" && pwd)
-  trap 'stop_hogs' EXIT
-else
-  out=$(mktemp -d)
-  trap 'stop_hogs; rm -rf "$out"' EXIT
-fi
+source "$here/bench/lib/out-dir.sh"
+bench_out_dir shimscope-bench-repeatability
+trap 'stop_hogs; bench_out_cleanup' EXIT
 start_hogs() { for _ in $(seq 1 "$(nproc)"); do (while :; do :; done) & hogs+=($!); done; }
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 

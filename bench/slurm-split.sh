@@ -17,13 +17,9 @@ tool=${SHIMSCOPE:-$here/bin/shimscope}
 "$tool" --version >/dev/null   # build first, outside the measurement
 "$tool" run "$entry" --list-tests > /dev/null 2>&1 || true   # prepare a suite once, outside too
 source "$here/bench/lib/slurm-cluster.sh"
-if [ -n "${KEEP:-}" ]; then
-  mkdir -p "$KEEP"; out=$(cd "$KEEP" && pwd)
-  trap 'slurm_cluster_stop' EXIT
-else
-  out=$(mktemp -d /tmp/shimscope-bench-split.XXXXXX)
-  trap 'slurm_cluster_stop; rm -rf "$out"' EXIT
-fi
+source "$here/bench/lib/out-dir.sh"
+bench_out_dir shimscope-bench-split
+trap 'slurm_cluster_stop; bench_out_cleanup' EXIT
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 local_json=${LOCAL_JSON:-}
 if [ -z "$local_json" ]; then
