@@ -16,6 +16,10 @@ if [ ! -f "$stamp" ]; then
   exit 2
 fi
 tree=$(<"$stamp")
+if ! grep -q suite-harness.patch "$tree/tests/support/server.tcl"; then
+  echo "redis suite: prepared by an older catalog (no suite-harness.patch): run $SPEC_DIR/prepare-suite.sh again"
+  exit 2
+fi
 read -r -a units <<< "${SHIMSCOPE_TESTS:-}"
 if [ ${#units[@]} -eq 0 ]; then
   mapfile -t units < <("$SPEC_DIR/list-tests.sh") || exit 1

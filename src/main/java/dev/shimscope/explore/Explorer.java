@@ -524,7 +524,7 @@ public final class Explorer {
         List<Callable<ExperimentResult>> controls = impact == null ? List.of()
                 : impact.controlTasks(Math.clamp(options.jobs(), 3, 6), timed);
         runExperiments(scheduler, todo, resumedCount, all.size(), results, e -> experiment(e, timed, index), controls);
-        confirm(scheduler, results, timed, baseline);
+        confirm(scheduler, results, timed, baseline, index);
         List<SyscallResult> verdicts = new ArrayList<>();
         for (UsedSyscall u : used) {
             ExperimentResult stub = results.get(new Experiment(u.syscall(), Treatment.STUB).key());
@@ -594,7 +594,7 @@ public final class Explorer {
         } else {
             selection = null;
         }
-        List<RunRecord> records = runWithReplicas(o);
+        List<RunRecord> records = runWithReplicas(o, index, e.path() != null);
         if (e.path() != null && records.stream().allMatch(r -> !r.passed() && r.timeLimit())) {
             // strace stops the run at every file call of every process it follows: a workload heavy
             // on files (sqlite3's suite) can outlast even twice the limit with no file missing at
@@ -610,13 +610,60 @@ public final class Explorer {
 
     /** A run, and while they fail, replicas up to {@code --replicas} runs in all. */
     private List<RunRecord> runWithReplicas(WorkloadRunner.Options o) throws InterruptedException {
+        return runWithReplicas(o, null, false);
+    }
+
+    /**
+     * The same; for a suite made of tests ({@code index} not null), the replicas of a failed run
+     * run only the tests it failed, with their own time limit: the others passed under this very
+     * configuration, and what a replica has to tell is whether the failures come again. A failure
+     * no test is named for (the runner's own verdict, a crash before any test reported) reruns
+     * the whole selection.
+     */
+    private List<RunRecord> runWithReplicas(WorkloadRunner.Options o, TestIndex index, boolean fileExperiment)
+            throws InterruptedException {
         List<RunRecord> records = new ArrayList<>();
         WorkloadOutcome first = run(o);
         records.add(first.record());
+        WorkloadRunner.Options replica = first.passed() ? o
+                : failedTestsOnly(o, first.record().failedTests(), index, fileExperiment);
         for (int i = 1; i < options.replicas() && !first.passed(); i++) {
-            records.add(run(o).record());
+            records.add(run(replica).record());
         }
         return records;
+    }
+
+    /**
+     * The tests the failed runs of {@code r} failed, all of them; null when one failed with no test
+     * named (then nothing can be narrowed).
+     */
+    private static List<String> failedTestsOfRuns(ExperimentResult r) {
+        java.util.SortedSet<String> all = new java.util.TreeSet<>();
+        for (RunRecord x : r.runs()) {
+            if (!x.passed()) {
+                if (x.failedTests() == null || x.failedTests().isEmpty()) {
+                    return null;
+                }
+                all.addAll(x.failedTests());
+            }
+        }
+        return all.isEmpty() ? null : List.copyOf(all);
+    }
+
+    /** {@code o} narrowed to {@code failedTests} (see {@link #runWithReplicas}); {@code o} itself where it cannot be. */
+    private WorkloadRunner.Options failedTestsOnly(WorkloadRunner.Options o, List<String> failedTests, TestIndex index,
+                                                   boolean fileExperiment) {
+        if (index == null || o.tests() == null || failedTests == null || failedTests.isEmpty()
+                || !o.tests().containsAll(failedTests) || failedTests.size() == o.tests().size()) {
+            return o;
+        }
+        // in the selection's order (the suite's): the same subset runs the same way every time
+        List<String> subset = o.tests().stream().filter(failedTests::contains).toList();
+        Duration limit = index.limitFor(subset, runner.spec().test().timeout());
+        if (fileExperiment) {
+            limit = TimeLimits.min(limit.multipliedBy(FILE_LIMIT_FACTOR), runner.spec().test().timeout());
+        }
+        return o.withTests(subset).withTimeouts(o.readyTimeout(), limit);
     }
 
     /**
@@ -625,7 +672,7 @@ public final class Explorer {
      * more than half again the worst baseline run's share, counts as starved.
      */
     private void confirm(RunScheduler scheduler, Map<String, ExperimentResult> results, WorkloadRunner.Options timed,
-                         List<RunRecord> baseline) throws InterruptedException {
+                         List<RunRecord> baseline, TestIndex index) throws InterruptedException {
         double baselineShare = baseline.stream().filter(r -> r.stallMillis() >= 0)
                 .mapToDouble(r -> (double) r.stallMillis() / Math.max(1, r.millis())).max().orElse(0);
         double starved = Math.max(STARVED_SHARE, 1.5 * baselineShare);
@@ -641,8 +688,11 @@ public final class Explorer {
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.CONFIRM, suspects.size()));
         for (ExperimentResult r : suspects) {
             WorkloadRunner.Options base = r.experiment().path() != null ? fileTimed(timed) : timed;
-            WorkloadRunner.Options o = r.tests() == null ? base.configured(r.experiment().configuration())
+            WorkloadRunner.Options all = r.tests() == null ? base.configured(r.experiment().configuration())
                     : base.configured(r.experiment().configuration()).withTests(r.tests());
+            // for a suite, the tests that failed, as for a replica (the others passed under this configuration)
+            WorkloadRunner.Options o = r.tests() == null || index == null ? all
+                    : failedTestsOnly(all, failedTestsOfRuns(r), index, r.experiment().path() != null);
             List<RunRecord> alone = new ArrayList<>();
             alone.add(scheduler.alone(() -> run(o)).record());
             // one run alone settles an outcome it agrees with (every earlier run failed, and so did
@@ -736,7 +786,7 @@ public final class Explorer {
         WorkloadRunner.Options fileTimed = fileTimed(timed);
         runExperiments(scheduler, todo, resumed, all.size(), results,
                 e -> experiment(e, e.path() != null ? fileTimed : timed, index, selections.get(e.key())));
-        confirm(scheduler, results, timed, baseline);
+        confirm(scheduler, results, timed, baseline, index);
 
         List<ValueResult> values = new ArrayList<>();
         for (SyscallResult r : verdicts) {

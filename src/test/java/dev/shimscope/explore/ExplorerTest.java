@@ -196,18 +196,22 @@ class ExplorerTest {
     void aSuiteOfTestsRunsOnlyTheTestsThatCalledTheSyscall(@TempDir Path dir) throws Exception {
         Exploration e = explore(FixtureSpecs.units(dir), null);
 
-        assertThat(e.tests().tests()).containsExactly("uname", "parent", "plain");
+        assertThat(e.tests().tests()).containsExactly("uname", "parent", "either", "plain");
         SyscallResult uname = e.verdicts().stream().filter(v -> v.name().equals("uname")).findFirst().orElseThrow();
         SyscallResult getppid = e.verdicts().stream().filter(v -> v.name().equals("getppid")).findFirst().orElseThrow();
         // each experiment ran exactly the tests whose traces called its syscall ...
-        assertThat(uname.stub().tests()).containsExactly("uname");
+        assertThat(uname.stub().tests()).containsExactly("uname", "either");
         assertThat(getppid.stub().tests()).containsExactly("parent");
         // ... while what the C runtime does for every test selects every test
         SyscallResult exit = e.verdicts().stream().filter(v -> v.name().equals("exit_group")).findFirst().orElseThrow();
-        assertThat(exit.stub().tests()).containsExactly("uname", "parent", "plain");
+        assertThat(exit.stub().tests()).containsExactly("uname", "parent", "either", "plain");
         // and the verdicts say which tests need what
         assertThat(uname.verdict()).isEqualTo(Verdict.REQUIRED);
         assertThat(uname.stub().failedTests()).containsExactly("uname");
+        // the replica of the failed run ran only the test that failed: "either" passed under the stub
+        assertThat(uname.stub().runs()).hasSize(2);
+        assertThat(uname.stub().runs().get(0).failure()).contains("tests failed: uname (1 of 2)");
+        assertThat(uname.stub().runs().get(1).failure()).contains("tests failed: uname (1 of 1)");
         assertThat(getppid.verdict()).isEqualTo(Verdict.REQUIRED);
         assertThat(getppid.fake().failedTests()).containsExactly("parent");
         assertThat(e.plan().verified()).isTrue();

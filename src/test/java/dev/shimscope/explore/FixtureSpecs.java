@@ -30,7 +30,7 @@ public final class FixtureSpecs {
         Path script = dir.resolve("run-units.sh");
         Files.writeString(script, """
                 #!/bin/sh
-                for t in ${SHIMSCOPE_TESTS:-uname parent plain}; do
+                for t in ${SHIMSCOPE_TESTS:-uname parent either plain}; do
                   if ./units "$t"; then echo "ok $t"; else echo "not ok $t"; fi
                 done
                 """);
@@ -43,7 +43,7 @@ public final class FixtureSpecs {
                 binary: ./units
                 only: ./units
                 tests:
-                  ids: [uname, parent, plain]
+                  ids: [uname, parent, either, plain]
                   passed: '^ok (?<test>\\S+)$'
                   failed: '^not ok (?<test>\\S+)$'
                 test:
