@@ -8,15 +8,22 @@
 # merge, the JVM's exit). Then the latency of a trivial Slurm job (sbatch, and until it runs).
 # Not a test: figures for docs/scale-out.md. Needs root (the cluster's daemons).
 #   bench/campaign.sh [ENTRY...]        default: redis sqlite3;  K=${K:-2}
+#   MODES="local-K slurm-K"             only these of local-1, local-K and slurm-K (default: all three)
+#   SHIMSCOPE=/path/to/launcher         another build (default: this checkout's bin/shimscope)
+#   KEEP=DIR                            keep the campaign directories and stores in DIR
+#   A campaign's stores can be compared with bench/compare-stores.py.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 entries=("$@")
 [ ${#entries[@]} -gt 0 ] || entries=(redis sqlite3)
 k=${K:-2}
-"$here/bin/shimscope" --version >/dev/null   # build first, outside the measurement
-out=$(mktemp -d /tmp/shimscope-bench-campaign.XXXXXX)
+modes=" ${MODES:-local-1 local-K slurm-K} "
+tool=${SHIMSCOPE:-$here/bin/shimscope}
+"$tool" --version >/dev/null   # build first, outside the measurement
 source "$here/bench/lib/slurm-cluster.sh"
-trap 'slurm_cluster_stop; rm -rf "$out"' EXIT
+source "$here/bench/lib/out-dir.sh"
+bench_out_dir shimscope-bench-campaign
+trap 'slurm_cluster_stop; bench_out_cleanup' EXIT
 echo "machine: $(nproc) CPUs, $(awk '/MemTotal/{printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "entries: ${entries[*]}"
 printf '%-10s %7s %10s %12s %12s %s\n' mode wall_s explore_s before_1st_s after_last_s stored
@@ -25,7 +32,7 @@ campaign() {
   local name=$1; shift
   local start end status=0
   start=$EPOCHREALTIME
-  "$here/bin/shimscope" campaign "${entries[@]}" --dir "$out/$name" --db "$out/$name-db" "$@" \
+  "$tool" campaign "${entries[@]}" --dir "$out/$name" --db "$out/$name-db" "$@" \
     > "$out/$name.out" 2> "$out/$name.err" || status=$?
   end=$EPOCHREALTIME
   python3 - "$out/$name" "$name" "$start" "$end" "$status" <<'PY'
@@ -44,8 +51,9 @@ print("%-10s %7.1f %10.1f %12.1f %12.1f %s" % (name, end - start, work, min(star
 PY
 }
 
-campaign local-1 --at-once 1
-campaign "local-$k" --at-once "$k"
+[[ $modes == *" local-1 "* ]] && campaign local-1 --at-once 1
+[[ $modes == *" local-K "* ]] && campaign "local-$k" --at-once "$k"
+[[ $modes == *" slurm-K "* ]] || exit 0
 slurm_cluster_start
 campaign "slurm-$k" --slurm --at-once "$k"
 

@@ -22,7 +22,9 @@ import java.util.Optional;
  * array; then one merge step copies every task's result into the campaign's store, one commit
  * per result, and only the merger ever takes the store's lock. With a split, one exploration is
  * spread over the cluster instead: a setup job (baseline and trace), an array of shards (each a
- * share of the experiments) that starts when the setup succeeded, then the plan, here.
+ * share of the syscall experiments) that starts when the setup succeeded, then, from their merged
+ * journal, an array of shards of the experiments below the syscall (which follow from the
+ * verdicts), then the plan, here.
  *
  * <p>Resumable: an entry whose result is stored with the same spec hash and tool version is left
  * alone; a task that finished but was not merged is merged; an interrupted task resumes its
@@ -252,10 +254,20 @@ public final class Campaign {
                     new TaskDir(root.dir().resolve("shard-" + (i + 1) + "-of-" + n)), spec,
                     List.of("--shard", i + "/" + n), setup.dir().journal()));
         }
+        // below the syscall: from the journal of every syscall experiment (merged here in between)
+        boolean features = !options.exploreArgs().contains("--no-features");
+        Path syscallsMerged = root.dir().resolve("syscalls-merged").resolve("journal");
+        List<Task> featureShards = new ArrayList<>();
+        for (int i = 0; features && i < n; i++) {
+            featureShards.add(new Task(n + 2 + i, e.label() + " features shard " + (i + 1) + "/" + n,
+                    new TaskDir(root.dir().resolve("features-" + (i + 1) + "-of-" + n)), spec,
+                    List.of("--shard", "features:" + i + "/" + n), syscallsMerged));
+        }
         Task finish = new Task(n + 1, e.label() + " plan", new TaskDir(root.dir().resolve("finish")), spec, List.of(), null);
         List<Task> all = new ArrayList<>(List.of(setup));
         all.addAll(shards);
         all.add(finish);
+        all.addAll(featureShards);
 
         if (finish.dir().result(e).isEmpty()) {
             listener.on(new CampaignEvent.Planned(1, 0, 0, 1, 0, where() + ", split into " + n + " shards"));
@@ -299,8 +311,28 @@ public final class Campaign {
                         + " shards did not succeed (" + failedShards.getFirst().label() + ": "
                         + failedShards.getFirst().dir().state().describe() + ")");
             }
-            int experiments = JournalMerge.merge(setup.dir().journal(),
-                    shards.stream().map(s -> s.dir().journal()).toList(), finish.dir().journal());
+            List<Path> shardJournals = new ArrayList<>(shards.stream().map(s -> s.dir().journal()).toList());
+            if (features) {
+                if (featureShards.stream().anyMatch(s -> !done(s))) {
+                    int syscallExperiments = JournalMerge.merge(setup.dir().journal(), List.copyOf(shardJournals), syscallsMerged);
+                    listener.on(new CampaignEvent.JournalsMerged(e.label() + " (the syscall shards)", syscallExperiments));
+                    List<Task> toRun = featureShards.stream().filter(s -> !done(s)).toList();
+                    TaskScript.write(dir.script(), dir.dir(), Launcher.command(dir.toolDir()), options.exploreArgs(), all);
+                    SlurmTasks tasks = new SlurmTasks(slurm, dir, options.atOnce(), options.sbatchArgs(), listener);
+                    String job = tasks.submitArray(toRun, null, e.label() + ": " + toRun.size()
+                            + " shards of the experiments below the syscall");
+                    tasks.await(List.of(job), toRun);
+                }
+                List<Task> failedFeatureShards = featureShards.stream().filter(s -> !done(s)).toList();
+                if (!failedFeatureShards.isEmpty()) {
+                    return failed(e, failedFeatureShards.stream().map(Task::dir).toList(), failedFeatureShards.size()
+                            + " of " + n + " shards below the syscall did not succeed (" + failedFeatureShards.getFirst().label()
+                            + ": " + failedFeatureShards.getFirst().dir().state().describe() + ")");
+                }
+                // each one's journal began as the merged one: the merge keeps each experiment line once
+                featureShards.forEach(s -> shardJournals.add(s.dir().journal()));
+            }
+            int experiments = JournalMerge.merge(setup.dir().journal(), shardJournals, finish.dir().journal());
             listener.on(new CampaignEvent.JournalsMerged(e.label(), experiments));
             TaskScript.write(dir.script(), dir.dir(), Launcher.command(dir.toolDir()), options.exploreArgs(), all);
             new LocalTasks(dir.script(), 1, listener).run(List.of(finish));

@@ -15,9 +15,10 @@ import java.util.List;
  * Builds the journal that finishes a split exploration: every line of the setup's journal
  * (header, baseline, trace, argument values, test index) followed by the {@code experiment} lines
  * of every shard's journal, in shard order. Each shard's journal started as a copy of the
- * setup's, so its other lines are the setup's again (or its own owner lines) and are left out. A
- * journal merged this way, resumed by {@code explore}, goes on to the plan exactly as a local
- * exploration does. Lines cut short (a shard killed while writing) are skipped, as the journal's
+ * setup's, so its other lines are the setup's again (or its own owner lines) and are left out; a
+ * shard of the features began as the merged journal of the syscall shards, so an experiment line
+ * found twice is kept once. A journal merged this way, resumed by {@code explore}, goes on to the
+ * plan exactly as a local exploration does. Lines cut short (a shard killed while writing) are skipped, as the journal's
  * reader skips them.
  */
 final class JournalMerge {
@@ -30,6 +31,7 @@ final class JournalMerge {
         List<String> lines = new ArrayList<>(Files.readAllLines(setup, StandardCharsets.UTF_8));
         String header = firstHeader(lines, setup);
         int experiments = 0;
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (Path shard : shards) {
             List<String> shardLines = Files.readAllLines(shard, StandardCharsets.UTF_8);
             // the shard's journal is a copy of the setup's: same spec, same binary
@@ -39,7 +41,7 @@ final class JournalMerge {
             }
             for (String line : shardLines) {
                 JsonNode n = parse(line);
-                if (n != null && "experiment".equals(n.path("type").asText())) {
+                if (n != null && "experiment".equals(n.path("type").asText()) && seen.add(n.toString())) {
                     lines.add(line);
                     experiments++;
                 }

@@ -88,9 +88,10 @@ final class ExploreCommand implements Callable<Integer> {
             + " syscalls (prctl options, fcntl commands, ...) nor the files the application names, one by one.")
     boolean noFeatures;
 
-    @Option(names = "--shard", paramLabel = "I/N|setup", description = "Run only the I-th of N shares of the"
-            + " experiments into the journal, then stop (no plan, nothing stored); 'setup' runs only the baseline and the"
-            + " trace: for explorations spread over machines, see docs/scale-out.md.")
+    @Option(names = "--shard", paramLabel = "I/N|features:I/N|setup", description = "Run only the I-th of N shares"
+            + " of the syscall experiments into the journal, then stop (no plan, nothing stored); 'features:I/N' the I-th"
+            + " share of the experiments below the syscall, from a journal with every syscall experiment; 'setup' only"
+            + " the baseline and the trace: for explorations spread over machines, see docs/scale-out.md.")
     String shard;
 
     @Option(names = "--no-impacts", description = "Do not measure what stubs, fakes and the plan cost (no runs alone"
@@ -204,7 +205,7 @@ final class ExploreCommand implements Callable<Integer> {
     /** What to do about a failed baseline or trace: the check that failed knows the cause. */
     private static String hint(Explorer.ExplorationException e) {
         return switch (e.reason()) {
-            case BASELINE -> "";
+            case BASELINE, SHARD -> "";
             case TRACE -> "; strace slows the workload down several times: if the failure above is a"
                     + " time limit of the client itself (its own --timeout option, say), raise that limit in the"
                     + " test command; the spec's test.timeout and server.timeout bound the traced run";

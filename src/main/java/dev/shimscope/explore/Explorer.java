@@ -106,22 +106,30 @@ public final class Explorer {
      * explorations spread over several machines: a shard runs its experiments into its journal and
      * stops there; once every shard's journal is merged into one, a resumed exploration has every
      * experiment and goes on to the plan exactly as a local one. Experiments are dealt out in
-     * order (the i-th used syscall's stub and fake to shard i mod count), so shards are balanced
-     * and the same everywhere.
+     * order (the i-th used syscall's stub and fake to shard i mod count; below the syscall, the
+     * i-th experiment), so shards are balanced and the same everywhere. A shard of the syscalls
+     * runs syscall experiments; a shard of the features ({@code features:I/N}) runs experiments
+     * below the syscall (argument values, files), which follow from the verdicts: it starts from
+     * a journal that has every syscall experiment (the syscall shards' merged) and refuses one
+     * that lacks any.
      */
-    public record Shard(int index, int count) {
+    public record Shard(int index, int count, boolean features) {
         public Shard {
             if (count < 1 || index < 0 || index >= count) {
                 throw new IllegalArgumentException("a shard is I/N with 0 <= I < N, not " + index + "/" + count);
             }
         }
 
+        public Shard(int index, int count) {
+            this(index, count, false);
+        }
+
         public static Shard parse(String text) {
-            var m = java.util.regex.Pattern.compile("(\\d{1,6})/(\\d{1,6})").matcher(text.strip());
+            var m = java.util.regex.Pattern.compile("(features:)?(\\d{1,6})/(\\d{1,6})").matcher(text.strip());
             if (!m.matches()) {
-                throw new IllegalArgumentException("--shard must be I/N (e.g. 0/4), not '" + text + "'");
+                throw new IllegalArgumentException("--shard must be I/N or features:I/N (e.g. 0/4), not '" + text + "'");
             }
-            return new Shard(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+            return new Shard(Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)), m.group(1) != null);
         }
 
         boolean owns(int position) {
@@ -129,14 +137,19 @@ public final class Explorer {
         }
 
         /** The setup shard: baseline and trace into the journal, no experiment (count 0 of the shards). */
-        public static final Shard SETUP = new Shard(0, 1, true);
+        public static final Shard SETUP = new Shard(0, 1, false, true);
 
-        private Shard(int index, int count, boolean setup) {
-            this(index, count);
+        private Shard(int index, int count, boolean features, boolean setup) {
+            this(index, count, features);
         }
 
         public boolean setupOnly() {
             return this == SETUP;
+        }
+
+        @Override
+        public String toString() {
+            return this == SETUP ? "setup" : (features ? "features:" : "") + index + "/" + count;
         }
     }
 
@@ -172,7 +185,9 @@ public final class Explorer {
             /** The unaltered workload failed. */
             BASELINE,
             /** The workload failed under strace, or strace saw nothing. */
-            TRACE
+            TRACE,
+            /** A shard cannot run from the journal it was given. */
+            SHARD
         }
     }
 
@@ -270,8 +285,17 @@ public final class Explorer {
             impact = impacts && index == null && options.shard() == null ? new ImpactAnalysis(spec, scheduler, listener,
                     this::run, baseline, maxImpactCandidates(traced.used().size())) : null;
             List<SyscallResult> verdicts = experiments(scheduler, traced.used(), limits, baseline, index);
-            if (options.shard() != null) {
+            if (options.shard() != null && !options.shard().features()) {
                 throw new ShardFinished(verdicts.size());
+            }
+            if (options.shard() != null && verdicts.size() < traced.used().size()) {
+                throw new ExplorationException(ExplorationException.Reason.SHARD, "the shard " + options.shard()
+                        + " of the features needs every syscall's verdict, and its journal has "
+                        + verdicts.size() + " of " + traced.used().size() + ": start it from the merged journal of"
+                        + " the syscall shards");
+            }
+            if (options.shard() != null && !options.features()) {
+                throw new ShardFinished(0);
             }
             Features features = options.features() ? features(scheduler, traced.features(), verdicts, limits, baseline, index)
                     : Features.NONE;
@@ -500,7 +524,10 @@ public final class Explorer {
         List<Experiment> todo = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             Experiment e = all.get(i);
-            if (options.shard() != null && !options.shard().owns(i / 2)) {
+            // a shard of the features runs none: it takes them all from its journal
+            boolean featureShard = options.shard() != null && options.shard().features();
+            boolean mine = options.shard() == null || (!featureShard && options.shard().owns(i / 2));
+            if (!mine && !featureShard) {
                 continue; // another shard's
             }
             if (e.treatment().kind() == Treatment.Kind.FAKE && indistinguishable.contains(e.syscall())) {
@@ -511,7 +538,7 @@ public final class Explorer {
             if (done != null) {
                 results.put(e.key(), done);
                 resumedCount++;
-            } else {
+            } else if (mine) {
                 todo.add(e);
             }
         }
@@ -770,12 +797,13 @@ public final class Explorer {
         Map<String, ExperimentResult> results = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Experiment> todo = new ArrayList<>();
         int resumed = 0;
-        for (Experiment e : all) {
+        for (int i = 0; i < all.size(); i++) {
+            Experiment e = all.get(i);
             ExperimentResult done = journal == null ? null : journal.experiment(e);
             if (done != null) {
                 results.put(e.key(), done);
                 resumed++;
-            } else {
+            } else if (options.shard() == null || options.shard().owns(i)) {
                 todo.add(e);
             }
         }
@@ -787,6 +815,9 @@ public final class Explorer {
         runExperiments(scheduler, todo, resumed, all.size(), results,
                 e -> experiment(e, e.path() != null ? fileTimed : timed, index, selections.get(e.key())));
         confirm(scheduler, results, timed, baseline, index);
+        if (options.shard() != null) {
+            throw new ShardFinished(todo.size()); // a shard of the features: its share is in the journal
+        }
 
         List<ValueResult> values = new ArrayList<>();
         for (SyscallResult r : verdicts) {

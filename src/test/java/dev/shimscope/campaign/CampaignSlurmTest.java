@@ -161,10 +161,12 @@ class CampaignSlurmTest {
                 "--dir", camp.toString(), "--db", db.toString());
 
         assertThat(o.status()).as(o.out() + o.err()).isZero();
-        assertThat(submittedJobs(o.err())).hasSize(2); // the setup, then the array of shards after it
-        assertThat(o.err()).contains("2 shards of the experiments").contains("journals of the setup and the shards merged");
+        // the setup, the array of shards after it, then (from their merged journal) the shards below the syscall
+        assertThat(submittedJobs(o.err())).hasSize(3);
+        assertThat(o.err()).contains("2 shards of the experiments").contains("2 shards of the experiments below the syscall")
+                .contains("journals of the setup and the shards merged");
         Path tasks = camp.resolve("tasks/fixture-units/suite-tests");
-        for (String part : List.of("setup", "shard-1-of-2", "shard-2-of-2")) {
+        for (String part : List.of("setup", "shard-1-of-2", "shard-2-of-2", "features-1-of-2", "features-2-of-2")) {
             assertThat(Files.readString(tasks.resolve(part).resolve("started"))).contains("Slurm job");
         }
         // the plan ran here, from the merged journal, without running any experiment again

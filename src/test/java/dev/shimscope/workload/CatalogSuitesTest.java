@@ -3,13 +3,17 @@ package dev.shimscope.workload;
 import dev.shimscope.sandbox.Sandbox;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The test-suite catalog entries on the real applications. The suites made of tests run a few of
@@ -46,6 +50,24 @@ class CatalogSuitesTest {
     @MethodSource("selections")
     void selectedTestsPassAndFailWhenTheAppIsBroken(String name, List<String> tests, int minTests) throws Exception {
         CatalogChecks.proveSelection(sandbox, name, tests, minTests);
+    }
+
+    /**
+     * redis-suite's harness patch (catalog/redis/suite-harness.patch): a server that exits at its
+     * start fails its unit at once, in the unit's name, where runtest alone waits two minutes for
+     * each server's PID (an experiment that stubs a call the start needs would wait that long).
+     */
+    @Test
+    void aRedisServerThatExitsAtItsStartFailsItsUnitAtOnce() throws Exception {
+        WorkloadSpec spec = CatalogChecks.load("redis-suite");
+        WorkloadRunner runner = new WorkloadRunner(sandbox, spec, null);
+        WorkloadOutcome broken = runner.run(WorkloadRunner.Options.plain().withTests(List.of("unit/quit"))
+                .replacing(spec.binary(), Path.of("/bin/false")));
+        assertThat(broken.passed()).isFalse();
+        assertThat(broken.failedTests()).containsExactly("unit/quit");
+        assertThat(broken.testOutputTail())
+                .contains("Can't start the Redis server: it exited at its start in tests/unit/quit.tcl")
+                .doesNotContain("No PID detected");
     }
 
     @ParameterizedTest(name = "{0}")
