@@ -79,6 +79,28 @@ slurm_cluster_stop() {
     kill -TERM "${SLURM_CLUSTER_PIDS[$i]}" 2>/dev/null
     wait "${SLURM_CLUSTER_PIDS[$i]}" 2>/dev/null
   done
+  # a job step whose daemons died first (the script killed with its whole process group, say)
+  # outlives them: any live process still holding a file of the cluster's directory (its command
+  # line, working directory or an open file) is stopped by PID, found through /proc, never by name
+  local pid
+  for pid in $(slurm_cluster_survivors); do kill -TERM "$pid" 2>/dev/null; done
+  sleep 1
+  for pid in $(slurm_cluster_survivors); do kill -KILL "$pid" 2>/dev/null; done
   rm -rf "$SLURM_CLUSTER_DIR"
   SLURM_CLUSTER_DIR=
+}
+
+# PIDs of live processes (not zombies) that hold a file of the cluster's directory
+slurm_cluster_survivors() {
+  local d=$SLURM_CLUSTER_DIR p pid
+  for p in /proc/[0-9]*; do
+    pid=${p#/proc/}
+    [ "$pid" = "$$" ] || [ "$pid" = "$BASHPID" ] && continue
+    [ "$(awk '{print $3}' "$p/stat" 2>/dev/null)" = Z ] && continue
+    if tr '\0' ' ' 2>/dev/null < "$p/cmdline" | grep -qF "$d" \
+       || [[ $(readlink "$p/cwd" 2>/dev/null) == "$d" || $(readlink "$p/cwd" 2>/dev/null) == "$d/"* ]] \
+       || ls -l "$p/fd" 2>/dev/null | grep -qF -- "-> $d/"; then
+      echo "$pid"
+    fi
+  done
 }

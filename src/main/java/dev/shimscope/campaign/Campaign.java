@@ -315,7 +315,7 @@ public final class Campaign {
             if (features) {
                 if (featureShards.stream().anyMatch(s -> !done(s))) {
                     int syscallExperiments = JournalMerge.merge(setup.dir().journal(), List.copyOf(shardJournals), syscallsMerged);
-                    listener.on(new CampaignEvent.JournalsMerged(e.label() + " (the syscall shards)", syscallExperiments));
+                    listener.on(new CampaignEvent.JournalsMerged(e.label(), syscallExperiments, true));
                     List<Task> toRun = featureShards.stream().filter(s -> !done(s)).toList();
                     TaskScript.write(dir.script(), dir.dir(), Launcher.command(dir.toolDir()), options.exploreArgs(), all);
                     SlurmTasks tasks = new SlurmTasks(slurm, dir, options.atOnce(), options.sbatchArgs(), listener);
@@ -333,7 +333,7 @@ public final class Campaign {
                 featureShards.forEach(s -> shardJournals.add(s.dir().journal()));
             }
             int experiments = JournalMerge.merge(setup.dir().journal(), shardJournals, finish.dir().journal());
-            listener.on(new CampaignEvent.JournalsMerged(e.label(), experiments));
+            listener.on(new CampaignEvent.JournalsMerged(e.label(), experiments, false));
             TaskScript.write(dir.script(), dir.dir(), Launcher.command(dir.toolDir()), options.exploreArgs(), all);
             new LocalTasks(dir.script(), 1, listener).run(List.of(finish));
         }

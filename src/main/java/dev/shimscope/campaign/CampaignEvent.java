@@ -36,8 +36,11 @@ public sealed interface CampaignEvent {
     record Progress(int ended, int total) implements CampaignEvent {
     }
 
-    /** The journals of a split exploration's setup and shards were merged into one. */
-    record JournalsMerged(String label, int experiments) implements CampaignEvent {
+    /**
+     * The journals of a split exploration's setup and shards were merged into one: for the plan,
+     * or ({@code forFeatures}) for the shards of the experiments below the syscall.
+     */
+    record JournalsMerged(String label, int experiments, boolean forFeatures) implements CampaignEvent {
     }
 
     /** A task's result went into the campaign's store ({@code added} false: it was there already). */

@@ -34,7 +34,8 @@ public final class CampaignProgress implements CampaignListener {
                     + String.format("%.1f s", t.wall().toMillis() / 1000.0);
             case CampaignEvent.Progress p -> "Slurm: " + p.ended() + " of " + p.total() + " tasks ended";
             case CampaignEvent.JournalsMerged j -> j.label() + ": journals of the setup and the shards merged ("
-                    + j.experiments() + " experiment records); the plan runs here";
+                    + j.experiments() + " experiment records); " + (j.forFeatures()
+                    ? "the shards below the syscall start from them" : "the plan runs here");
             case CampaignEvent.Merged m -> (m.added() ? "stored " : "already in the store: ") + m.label() + " as "
                     + m.run().profile().relativeDir();
         };
