@@ -4,15 +4,14 @@ import dev.shimscope.explore.Exploration;
 import dev.shimscope.explore.ExploreListener;
 import dev.shimscope.explore.Explorer;
 import dev.shimscope.explore.FileResult;
+import dev.shimscope.explore.FixtureSpecs;
 import dev.shimscope.explore.Journal;
 import dev.shimscope.explore.ValueResult;
 import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.syscall.SyscallTable;
-import dev.shimscope.testing.Fixtures;
 import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
-import dev.shimscope.workload.WorkloadSpecs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,7 +46,7 @@ class SplitExplorationTest {
 
     @Test
     void shardsOfTheSyscallsThenOfTheFeaturesGiveTheVerdictsAndPlanOfOneExploration(@TempDir Path dir) throws Exception {
-        WorkloadSpec spec = spec(dir);
+        WorkloadSpec spec = FixtureSpecs.features(dir);
         Exploration whole = explore(spec, null, null);
 
         Path setup = dir.resolve("setup.journal");
@@ -117,22 +116,6 @@ class SplitExplorationTest {
         WorkloadRunner runner = new WorkloadRunner(sandbox, spec, new Tracer(TABLE));
         return new Explorer(runner, TABLE, shard == null ? o : o.withShard(shard), listener, journal)
                 .withoutImpacts().explore(Map.of());
-    }
-
-    private static WorkloadSpec spec(Path dir) throws Exception {
-        Path binary = Fixtures.compile("musl-gcc", "features", "features-musl", "-static");
-        Files.copy(binary, dir.resolve("features"), StandardCopyOption.REPLACE_EXISTING);
-        Path spec = dir.resolve("spec.yaml");
-        Files.writeString(spec, """
-                app: fixture-features
-                workload: run
-                kind: suite
-                binary: ./features
-                test:
-                  command: [./features]
-                  timeout: 20s
-                """);
-        return WorkloadSpecs.load(spec);
     }
 
     private static List<String> verdicts(Exploration e) {

@@ -53,6 +53,30 @@ public final class FixtureSpecs {
         return WorkloadSpecs.load(spec);
     }
 
+    /**
+     * The {@code features} fixture (prctl options and files with known needs) as a suite of one
+     * run, with {@code args} after the program.
+     */
+    public static WorkloadSpec features(Path dir, String... args) throws IOException {
+        Path binary = Fixtures.compile("musl-gcc", "features", "features-musl", "-static");
+        Files.copy(binary, dir.resolve("features"), StandardCopyOption.REPLACE_EXISTING);
+        StringBuilder command = new StringBuilder("[./features");
+        for (String a : args) {
+            command.append(", ").append(a);
+        }
+        Path spec = dir.resolve("spec.yaml");
+        Files.writeString(spec, """
+                app: fixture-features
+                workload: run
+                kind: suite
+                binary: ./features
+                test:
+                  command: %s]
+                  timeout: 20s
+                """.formatted(command));
+        return WorkloadSpecs.load(spec);
+    }
+
     public static WorkloadSpec suite(Path dir, String fixture) throws IOException {
         return suite(dir, fixture, "20s");
     }

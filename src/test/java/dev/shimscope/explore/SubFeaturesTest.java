@@ -11,19 +11,15 @@ import dev.shimscope.sandbox.Sandbox;
 import dev.shimscope.syscall.SyscallTable;
 import dev.shimscope.syscall.args.ArgumentDecoders;
 import dev.shimscope.syscall.args.ArgumentValue;
-import dev.shimscope.testing.Fixtures;
 import dev.shimscope.trace.Tracer;
 import dev.shimscope.workload.WorkloadOutcome;
 import dev.shimscope.workload.WorkloadRunner;
 import dev.shimscope.workload.WorkloadSpec;
-import dev.shimscope.workload.WorkloadSpecs;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -45,23 +41,7 @@ class SubFeaturesTest {
     }
 
     private static WorkloadSpec spec(Path dir, String... args) throws Exception {
-        Path binary = Fixtures.compile("musl-gcc", "features", "features-musl", "-static");
-        Files.copy(binary, dir.resolve("features"), StandardCopyOption.REPLACE_EXISTING);
-        Path spec = dir.resolve("spec.yaml");
-        StringBuilder command = new StringBuilder("[./features");
-        for (String a : args) {
-            command.append(", ").append(a);
-        }
-        Files.writeString(spec, """
-                app: fixture-features
-                workload: run
-                kind: suite
-                binary: ./features
-                test:
-                  command: %s]
-                  timeout: 20s
-                """.formatted(command));
-        return WorkloadSpecs.load(spec);
+        return FixtureSpecs.features(dir, args);
     }
 
     private static ArgumentValue prctl(String option) {
