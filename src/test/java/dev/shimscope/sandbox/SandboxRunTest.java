@@ -160,12 +160,14 @@ class SandboxRunTest {
             assertThat(r.describeEnd()).startsWith("timed out after ");
             assertThat(Procs.withToken(token)).as("processes left when the run returned").isEmpty();
         }
-        // the namespace's end is asynchronous to bwrap's: repeat, so that a race would show
+        // the namespace's end is asynchronous to bwrap's: repeat, so that a race would show. What
+        // is checked here is that nothing is left; on a busy machine the short limit may strike
+        // before the probe has printed anything, so its output is not (the run above checks it)
         for (int i = 0; i < 5; i++) {
             String again = Procs.token();
             RunResult r = run(probeSpec("daemon", "wait", again).timeout(Duration.ofMillis(500)).build());
             assertThat(r.timedOut()).isTrue();
-            assertThat(r.stdoutTail()).isEqualTo("daemonized\n");
+            assertThat(r.stdoutTail()).isIn("", "daemonized\n");
             assertThat(Procs.withToken(again)).as("processes left when run %d returned", i).isEmpty();
         }
     }
