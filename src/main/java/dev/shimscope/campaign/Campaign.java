@@ -283,10 +283,11 @@ public final class Campaign {
                     }
                 }
             }
+            // one script for every stage: the tasks here and the plan's, on the cluster and here
+            TaskScript.write(dir.script(), dir.dir(), Launcher.command(dir.toolDir()), options.exploreArgs(), all);
+            SlurmTasks tasks = new SlurmTasks(slurm, dir, options.atOnce(), options.sbatchArgs(), listener);
             List<Task> shardsToRun = shards.stream().filter(s -> !done(s)).toList();
             if (!setupDone || !shardsToRun.isEmpty()) {
-                TaskScript.write(dir.script(), dir.dir(), Launcher.command(dir.toolDir()), options.exploreArgs(), all);
-                SlurmTasks tasks = new SlurmTasks(slurm, dir, options.atOnce(), options.sbatchArgs(), listener);
                 List<String> jobs = new ArrayList<>();
                 List<Task> submitted = new ArrayList<>();
                 String setupJob = null;
@@ -305,36 +306,30 @@ public final class Campaign {
             if (!done(setup)) {
                 return failed(e, List.of(setup.dir()), "its setup (baseline and trace) " + setup.dir().state().describe());
             }
-            List<Task> failedShards = shards.stream().filter(s -> !done(s)).toList();
-            if (!failedShards.isEmpty()) {
-                return failed(e, failedShards.stream().map(Task::dir).toList(), failedShards.size() + " of " + n
-                        + " shards did not succeed (" + failedShards.getFirst().label() + ": "
-                        + failedShards.getFirst().dir().state().describe() + ")");
+            Optional<CampaignOutcome.EntryOutcome> shardsFailed = notAllSucceeded(e, shards, "shards");
+            if (shardsFailed.isPresent()) {
+                return shardsFailed.get();
             }
             List<Path> shardJournals = new ArrayList<>(shards.stream().map(s -> s.dir().journal()).toList());
             if (features) {
-                if (featureShards.stream().anyMatch(s -> !done(s))) {
-                    int syscallExperiments = JournalMerge.merge(setup.dir().journal(), List.copyOf(shardJournals), syscallsMerged);
+                List<Task> toRun = featureShards.stream().filter(s -> !done(s)).toList();
+                if (!toRun.isEmpty()) {
+                    int syscallExperiments = JournalMerge.merge(setup.dir().journal(), shardJournals, syscallsMerged);
                     listener.on(new CampaignEvent.JournalsMerged(e.label(), syscallExperiments, true));
-                    List<Task> toRun = featureShards.stream().filter(s -> !done(s)).toList();
-                    TaskScript.write(dir.script(), dir.dir(), Launcher.command(dir.toolDir()), options.exploreArgs(), all);
-                    SlurmTasks tasks = new SlurmTasks(slurm, dir, options.atOnce(), options.sbatchArgs(), listener);
                     String job = tasks.submitArray(toRun, null, e.label() + ": " + toRun.size()
                             + " shards of the experiments below the syscall");
                     tasks.await(List.of(job), toRun);
                 }
-                List<Task> failedFeatureShards = featureShards.stream().filter(s -> !done(s)).toList();
-                if (!failedFeatureShards.isEmpty()) {
-                    return failed(e, failedFeatureShards.stream().map(Task::dir).toList(), failedFeatureShards.size()
-                            + " of " + n + " shards below the syscall did not succeed (" + failedFeatureShards.getFirst().label()
-                            + ": " + failedFeatureShards.getFirst().dir().state().describe() + ")");
+                Optional<CampaignOutcome.EntryOutcome> featureShardsFailed =
+                        notAllSucceeded(e, featureShards, "shards below the syscall");
+                if (featureShardsFailed.isPresent()) {
+                    return featureShardsFailed.get();
                 }
                 // each one's journal began as the merged one: the merge keeps each experiment line once
                 featureShards.forEach(s -> shardJournals.add(s.dir().journal()));
             }
             int experiments = JournalMerge.merge(setup.dir().journal(), shardJournals, finish.dir().journal());
             listener.on(new CampaignEvent.JournalsMerged(e.label(), experiments, false));
-            TaskScript.write(dir.script(), dir.dir(), Launcher.command(dir.toolDir()), options.exploreArgs(), all);
             new LocalTasks(dir.script(), 1, listener).run(List.of(finish));
         }
         Optional<StoredRun> result = finish.dir().result(e);
@@ -342,6 +337,16 @@ public final class Campaign {
             return failed(e, List.of(finish.dir()), "its plan " + finish.dir().state().describe());
         }
         return merge(ResultStore.openOrCreate(storeDir), e.label(), e, result.get(), listener);
+    }
+
+    /** The entry's failure when some of {@code parts} (shards of one stage) did not succeed: the first one's state says why. */
+    private static Optional<CampaignOutcome.EntryOutcome> notAllSucceeded(CampaignEntry e, List<Task> parts, String what) {
+        List<Task> failed = parts.stream().filter(t -> !done(t)).toList();
+        if (failed.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(failed(e, failed.stream().map(Task::dir).toList(), failed.size() + " of " + parts.size() + " "
+                + what + " did not succeed (" + failed.getFirst().label() + ": " + failed.getFirst().dir().state().describe() + ")"));
     }
 
     /** A setup or shard that succeeded and left its journal. */

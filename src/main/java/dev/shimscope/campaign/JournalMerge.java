@@ -18,8 +18,8 @@ import java.util.List;
  * setup's, so its other lines are the setup's again (or its own owner lines) and are left out; a
  * shard of the features began as the merged journal of the syscall shards, so an experiment line
  * found twice is kept once. A journal merged this way, resumed by {@code explore}, goes on to the
- * plan exactly as a local exploration does. Lines cut short (a shard killed while writing) are skipped, as the journal's
- * reader skips them.
+ * plan exactly as a local exploration does. Lines cut short (a shard killed while writing) are
+ * skipped, as the journal's reader skips them.
  */
 final class JournalMerge {
 

@@ -522,10 +522,10 @@ public final class Explorer {
         }
         Map<String, ExperimentResult> results = Collections.synchronizedMap(new LinkedHashMap<>());
         List<Experiment> todo = new ArrayList<>();
+        // a shard of the features runs none: it takes them all from its journal
+        boolean featureShard = options.shard() != null && options.shard().features();
         for (int i = 0; i < all.size(); i++) {
             Experiment e = all.get(i);
-            // a shard of the features runs none: it takes them all from its journal
-            boolean featureShard = options.shard() != null && options.shard().features();
             boolean mine = options.shard() == null || (!featureShard && options.shard().owns(i / 2));
             if (!mine && !featureShard) {
                 continue; // another shard's
@@ -612,12 +612,7 @@ public final class Explorer {
         if (index != null) {
             // only the tests that called the syscall (or named the file): in the others the change never shows
             selection = options.allTests() ? index.tests() : selection;
-            Duration limit = index.limitFor(selection, runner.spec().test().timeout());
-            if (e.path() != null) {
-                // strace's path filter makes a run with a file missing slower (see fileTimed)
-                limit = TimeLimits.min(limit.multipliedBy(FILE_LIMIT_FACTOR), runner.spec().test().timeout());
-            }
-            o = o.withTests(selection).withTimeouts(null, limit);
+            o = o.withTests(selection).withTimeouts(null, testsLimit(index, selection, e.path() != null));
         } else {
             selection = null;
         }
@@ -686,11 +681,17 @@ public final class Explorer {
         }
         // in the selection's order (the suite's): the same subset runs the same way every time
         List<String> subset = o.tests().stream().filter(failedTests::contains).toList();
-        Duration limit = index.limitFor(subset, runner.spec().test().timeout());
+        return o.withTests(subset).withTimeouts(o.readyTimeout(), testsLimit(index, subset, fileExperiment));
+    }
+
+    /** The time limit of a run of {@code tests} of a suite made of tests, within the spec's. */
+    private Duration testsLimit(TestIndex index, List<String> tests, boolean fileExperiment) {
+        Duration limit = index.limitFor(tests, runner.spec().test().timeout());
         if (fileExperiment) {
+            // strace's path filter makes a run with a file missing slower (see fileTimed)
             limit = TimeLimits.min(limit.multipliedBy(FILE_LIMIT_FACTOR), runner.spec().test().timeout());
         }
-        return o.withTests(subset).withTimeouts(o.readyTimeout(), limit);
+        return limit;
     }
 
     /**
@@ -718,8 +719,7 @@ public final class Explorer {
             WorkloadRunner.Options all = r.tests() == null ? base.configured(r.experiment().configuration())
                     : base.configured(r.experiment().configuration()).withTests(r.tests());
             // for a suite, the tests that failed, as for a replica (the others passed under this configuration)
-            WorkloadRunner.Options o = r.tests() == null || index == null ? all
-                    : failedTestsOnly(all, failedTestsOfRuns(r), index, r.experiment().path() != null);
+            WorkloadRunner.Options o = failedTestsOnly(all, failedTestsOfRuns(r), index, r.experiment().path() != null);
             List<RunRecord> alone = new ArrayList<>();
             alone.add(scheduler.alone(() -> run(o)).record());
             // one run alone settles an outcome it agrees with (every earlier run failed, and so did

@@ -15,6 +15,12 @@ public final class FixtureSpecs {
     private FixtureSpecs() {
     }
 
+    /** The static musl build of {@code src/test/c/FIXTURE.c}, copied into {@code dir} as {@code FIXTURE}. */
+    private static void copyFixture(Path dir, String fixture) throws IOException {
+        Path binary = Fixtures.compile("musl-gcc", fixture, fixture + "-musl", "-static");
+        Files.copy(binary, dir.resolve(fixture), StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /**
      * A suite made of tests: the {@code units} fixture run once per test id, filtered as the
      * fixture binary only (the shell that runs the tests is not the application).
@@ -25,8 +31,7 @@ public final class FixtureSpecs {
 
     /** As {@link #units(Path)} with another test time limit. */
     public static WorkloadSpec units(Path dir, String timeout) throws IOException {
-        Path binary = Fixtures.compile("musl-gcc", "units", "units-musl", "-static");
-        Files.copy(binary, dir.resolve("units"), StandardCopyOption.REPLACE_EXISTING);
+        copyFixture(dir, "units");
         Path script = dir.resolve("run-units.sh");
         Files.writeString(script, """
                 #!/bin/sh
@@ -58,23 +63,7 @@ public final class FixtureSpecs {
      * run, with {@code args} after the program.
      */
     public static WorkloadSpec features(Path dir, String... args) throws IOException {
-        Path binary = Fixtures.compile("musl-gcc", "features", "features-musl", "-static");
-        Files.copy(binary, dir.resolve("features"), StandardCopyOption.REPLACE_EXISTING);
-        StringBuilder command = new StringBuilder("[./features");
-        for (String a : args) {
-            command.append(", ").append(a);
-        }
-        Path spec = dir.resolve("spec.yaml");
-        Files.writeString(spec, """
-                app: fixture-features
-                workload: run
-                kind: suite
-                binary: ./features
-                test:
-                  command: %s]
-                  timeout: 20s
-                """.formatted(command));
-        return WorkloadSpecs.load(spec);
+        return runOnce(dir, "features", "20s", args);
     }
 
     public static WorkloadSpec suite(Path dir, String fixture) throws IOException {
@@ -86,8 +75,16 @@ public final class FixtureSpecs {
      * stubbed under the plan) costs, and the traced runs of the plan wait for it in full.
      */
     public static WorkloadSpec suite(Path dir, String fixture, String timeout) throws IOException {
-        Path binary = Fixtures.compile("musl-gcc", fixture, fixture + "-musl", "-static");
-        Files.copy(binary, dir.resolve(fixture), StandardCopyOption.REPLACE_EXISTING);
+        return runOnce(dir, fixture, timeout);
+    }
+
+    /** The fixture run once, with {@code args} after the program. */
+    private static WorkloadSpec runOnce(Path dir, String fixture, String timeout, String... args) throws IOException {
+        copyFixture(dir, fixture);
+        StringBuilder command = new StringBuilder("./" + fixture);
+        for (String a : args) {
+            command.append(", ").append(a);
+        }
         Path spec = dir.resolve("spec.yaml");
         Files.writeString(spec, """
                 app: fixture-%s
@@ -95,9 +92,9 @@ public final class FixtureSpecs {
                 kind: suite
                 binary: ./%s
                 test:
-                  command: [./%s]
+                  command: [%s]
                   timeout: %s
-                """.formatted(fixture, fixture, fixture, timeout));
+                """.formatted(fixture, fixture, command, timeout));
         return WorkloadSpecs.load(spec);
     }
 
@@ -106,8 +103,7 @@ public final class FixtureSpecs {
      * and whose client waits a moment and prints a constant score (the spec's metric).
      */
     static WorkloadSpec benchmark(Path dir, String fixture) throws IOException {
-        Path binary = Fixtures.compile("musl-gcc", fixture, fixture + "-musl", "-static");
-        Files.copy(binary, dir.resolve(fixture), StandardCopyOption.REPLACE_EXISTING);
+        copyFixture(dir, fixture);
         Path spec = dir.resolve("benchmark.yaml");
         Files.writeString(spec, """
                 app: fixture-%s
