@@ -83,8 +83,10 @@ public sealed interface ExploreEvent {
         VERIFY_LONGER,
         /** The traced run of the plan that shows calls outside it. */
         TRACE,
-        /** The plan with one fallback or repair returning ENOSYS (or 0) instead of implemented. */
+        /** The plan with one fallback or repair returning ENOSYS instead of implemented or faked. */
         TRIAL,
+        /** The plan with one fallback or repair returning 0 instead of implemented. */
+        TRIAL_FAKE,
         /** A prefix of the candidates stubbed and faked, the rest allowed: where does it break? */
         SEARCH,
         /** The verified plan with implemented syscalls supported in part (some argument values only). */

@@ -38,28 +38,33 @@ import java.util.concurrent.Callable;
  * name returns ENOSYS) {@code passes} times, with limits {@value TimeLimits#PLAN_FACTOR} times the
  * experiments' (a plan that is merely slow is an impact, not a failure), plus one traced run with
  * the spec's own limits (strace is slow: this run only shows which calls the application makes
- * under the plan; its pass or failure verifies nothing), plus a trial for each syscall a repair
- * moved to "implement" that has not been tried against this plan: the plan with it returning
- * ENOSYS. Then:
+ * under the plan; its pass or failure verifies nothing), plus the trials of each syscall a repair
+ * made costlier that has not been tried against this plan: one a repair implemented is tried
+ * returning ENOSYS and, unless its fake failed its experiment, returning 0; one a conflict moved
+ * from stub to fake is tried returning ENOSYS. Then:
  * <ul>
  *   <li>calls the traced run made outside the plan are fallbacks the application took because of
  *       a stub (clone3 stubbed: glibc uses clone). If the plan failed, they are implemented; if it
  *       passed, they are stubs already (they returned ENOSYS) and are listed as such;</li>
- *   <li>if the plan passed, every trial that passed is demoted to a stub and the next round
- *       verifies the plan without them; if nothing changed, the plan is verified;</li>
+ *   <li>if the plan passed, every syscall with a passing trial takes the cheapest that passed
+ *       (stub before fake) and the next round verifies the plan so; if nothing changed, the plan
+ *       is verified;</li>
  *   <li>if the plan failed only by time limits, it is run again with longer limits before
  *       anything is blamed;</li>
  *   <li>if it failed otherwise with no new fallback, two candidates conflict: a search over
  *       prefixes of the candidates in syscall-number order finds the shortest failing prefix (up
- *       to K prefixes at once; a failing point is confirmed by a second run before it counts); its
- *       last candidate is faked if it is stubbed and works both ways, else implemented.</li>
+ *       to K prefixes at once; a failing point is confirmed by a second run before it counts, and
+ *       does not count below a longer prefix that passed); its last candidate is faked if it is
+ *       stubbed and works both ways, else implemented.</li>
  * </ul>
  *
  * <p><b>Canonical.</b> Every choice follows a fixed order (syscall numbers) and a fixed rule (stub
  * before fake, the last candidate of the shortest failing prefix), so the same verdicts and the
  * same run outcomes give the same plan. <b>Minimal.</b> The plan is finished only when every
- * syscall that a repair implemented has been tried returning ENOSYS against the final plan and
- * failed, each with the run that proved it ({@link Repair#proof()}).
+ * syscall that a repair made costlier has been tried with each cheaper treatment against the final
+ * plan and failed, each with the run that proved it ({@link Repair#proof()}); so a repair that an
+ * intermittent failure or a later repair made unnecessary does not stay in the plan, and plans
+ * that took different repairs on the way end alike.
  */
 final class PlanSearch {
 
@@ -94,6 +99,8 @@ final class PlanSearch {
     private final Map<Syscall, ShimConfiguration> repaired = new TreeMap<>();
     /** Candidates that conflicted once: not demoted again. */
     private final Set<Syscall> conflicted = new TreeSet<>();
+    /** Syscalls whose repair was undone once: blamed again, they keep the repair (no loop). */
+    private final Set<Syscall> undone = new TreeSet<>();
     private final List<RunRecord> allRuns = new ArrayList<>();
     private int round;
     private int flakyRounds;
@@ -150,7 +157,7 @@ final class PlanSearch {
             // a syscall a repair implemented is tried returning ENOSYS in the next wave; those tried
             // against an earlier plan are tried again once the plan passes (below)
             List<Syscall> fresh = repaired.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
-            Wave wave = wave(plan, traceNow, fresh);
+            Wave wave = wave(plan, traceNow, trialsOf(fresh));
             if (traceNow) {
                 traced = plan;
             }
@@ -167,11 +174,11 @@ final class PlanSearch {
                     candidates.put(s, Treatment.STUB);
                     repair(new Repair(s, Repair.Cause.FALLBACK_STUBBED, null, Treatment.STUB, wave.traceRecord()));
                 }
-                boolean demoted = demote(plan, fresh, wave.trialRecords());
+                boolean demoted = demote(plan, trialsOf(fresh), wave.trialRecords());
                 if (!demoted) {
                     // minimal: every repair tried against this, the final plan
-                    List<Syscall> stale = repaired.entrySet().stream().filter(e -> !plan.equals(e.getValue()))
-                            .map(Map.Entry::getKey).toList();
+                    List<Trial> stale = trialsOf(repaired.entrySet().stream().filter(e -> !plan.equals(e.getValue()))
+                            .map(Map.Entry::getKey).toList());
                     demoted = !stale.isEmpty() && demote(plan, stale, trials(plan, stale));
                 }
                 if (!demoted) {
@@ -207,11 +214,12 @@ final class PlanSearch {
             if (before.kind() == Treatment.Kind.STUB && verdicts.getOrDefault(culprit, Verdict.STUB_ONLY) == Verdict.BOTH
                     && !conflicted.contains(culprit)) {
                 candidates.put(culprit, Treatment.FAKE);
+                retryUnlessUndoneBefore(culprit);
                 repair(new Repair(culprit, Repair.Cause.CONFLICT, before, Treatment.FAKE, c.proof()));
             } else {
                 candidates.remove(culprit);
                 implement.add(culprit);
-                repaired.put(culprit, null);
+                retryUnlessUndoneBefore(culprit);
                 repair(new Repair(culprit, Repair.Cause.CONFLICT, before, Treatment.IMPLEMENT, c.proof()));
             }
             conflicted.add(culprit);
@@ -220,42 +228,82 @@ final class PlanSearch {
     }
 
     /**
-     * Moves to "stub" each of {@code tried} whose trial against {@code plan} passed; the others
-     * are marked as tried against it. True if any moved.
+     * A syscall a repair made costlier, with a cheaper treatment to try against the plan: one that
+     * a repair implemented is tried stubbed, then faked (unless faking it failed its experiment);
+     * one that a conflict moved from stub to fake is tried stubbed.
      */
-    private boolean demote(ShimConfiguration plan, List<Syscall> tried, List<RunRecord> records) {
+    private record Trial(Syscall syscall, Treatment treatment) {
+        WaveKind kind() {
+            return treatment.kind() == Treatment.Kind.STUB ? WaveKind.TRIAL : WaveKind.TRIAL_FAKE;
+        }
+    }
+
+    /** The trials of {@code syscalls}, cheapest first for each (stub before fake). */
+    private List<Trial> trialsOf(List<Syscall> syscalls) {
+        List<Trial> out = new ArrayList<>();
+        for (Syscall s : syscalls) {
+            out.add(new Trial(s, Treatment.STUB));
+            Verdict v = verdicts.get(s); // none for a fallback: its fake is as open as its stub
+            if (implement.contains(s) && v != Verdict.STUB_ONLY) {
+                out.add(new Trial(s, Treatment.FAKE));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Gives each syscall of {@code tried} the cheapest of its trials against {@code plan} that
+     * passed; the others are marked as tried against it. True if any changed.
+     */
+    private boolean demote(ShimConfiguration plan, List<Trial> tried, List<RunRecord> records) {
         boolean any = false;
+        Set<Syscall> done = new TreeSet<>();
         for (int i = 0; i < tried.size(); i++) {
-            Syscall s = tried.get(i);
+            Trial t = tried.get(i);
             RunRecord r = records.get(i);
+            if (done.contains(t.syscall())) {
+                continue; // a cheaper trial of it passed
+            }
             if (r.passed()) {
                 any = true;
+                done.add(t.syscall());
+                Syscall s = t.syscall();
+                Treatment from = implement.contains(s) ? Treatment.IMPLEMENT : candidates.get(s);
                 repaired.remove(s);
                 implement.remove(s);
-                candidates.put(s, Treatment.STUB);
-                repair(new Repair(s, fallbacks.contains(s) ? Repair.Cause.FALLBACK_STUBBED : Repair.Cause.NOT_NEEDED,
-                        Treatment.IMPLEMENT, Treatment.STUB, r));
+                candidates.put(s, t.treatment());
+                undone.add(s);
+                boolean stubbedFallback = fallbacks.contains(s) && t.treatment().kind() == Treatment.Kind.STUB;
+                repair(new Repair(s, stubbedFallback ? Repair.Cause.FALLBACK_STUBBED : Repair.Cause.NOT_NEEDED,
+                        from, t.treatment(), r));
             } else {
-                repaired.put(s, plan);
+                repaired.put(t.syscall(), plan);
             }
         }
         return any;
     }
 
-    /** One run each of the plan with one of {@code syscalls} returning ENOSYS (experiment limits). */
-    private List<RunRecord> trials(ShimConfiguration plan, List<Syscall> syscalls) throws InterruptedException {
+    /** One run each of the plan with one syscall of each trial changed as it says (experiment limits). */
+    private List<RunRecord> trials(ShimConfiguration plan, List<Trial> trials) throws InterruptedException {
         List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
-        for (Syscall s : syscalls) {
-            SeccompFilter without = SeccompFilter.of(plan.with(s, Treatment.STUB));
+        for (Trial t : trials) {
+            SeccompFilter without = SeccompFilter.of(plan.with(t.syscall(), t.treatment()));
             tasks.add(() -> runs.run(trialLimits.apply(base.withFilter(without))));
         }
         List<RunRecord> records = scheduler.invokeAll(tasks).stream().map(WorkloadOutcome::record).toList();
         allRuns.addAll(records);
-        for (int i = 0; i < syscalls.size(); i++) {
-            listener.on(new ExploreEvent.PlanWave(round, maxRounds(), WaveKind.TRIAL, syscalls.get(i), candidates.size(),
-                    candidates.size(), List.of(records.get(i))));
+        for (int i = 0; i < trials.size(); i++) {
+            listener.on(new ExploreEvent.PlanWave(round, maxRounds(), trials.get(i).kind(), trials.get(i).syscall(),
+                    candidates.size(), candidates.size(), List.of(records.get(i))));
         }
         return records;
+    }
+
+    /** Tries {@code s} again with a cheaper treatment in the next wave, unless that was undone once already. */
+    private void retryUnlessUndoneBefore(Syscall s) {
+        if (!undone.contains(s)) {
+            repaired.put(s, null);
+        }
     }
 
     private void repair(Repair r) {
@@ -302,7 +350,7 @@ final class PlanSearch {
     }
 
     /** The plan's verification runs, its traced run (if wanted) and the trials, all at once. */
-    private Wave wave(ShimConfiguration plan, boolean trace, List<Syscall> trials) throws InterruptedException {
+    private Wave wave(ShimConfiguration plan, boolean trace, List<Trial> trials) throws InterruptedException {
         SeccompFilter filter = SeccompFilter.of(plan);
         List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
         for (int i = 0; i < passes; i++) {
@@ -311,8 +359,8 @@ final class PlanSearch {
         if (trace) {
             tasks.add(() -> runs.run(traceLimits.apply(base.withFilter(filter).withTrace(true))));
         }
-        for (Syscall s : trials) {
-            SeccompFilter without = SeccompFilter.of(plan.with(s, Treatment.STUB));
+        for (Trial t : trials) {
+            SeccompFilter without = SeccompFilter.of(plan.with(t.syscall(), t.treatment()));
             tasks.add(() -> runs.run(trialLimits.apply(base.withFilter(without))));
         }
         List<WorkloadOutcome> outcomes = scheduler.invokeAll(tasks);
@@ -331,8 +379,8 @@ final class PlanSearch {
                     candidates.size(), List.of(traced.record())));
         }
         for (int i = 0; i < trials.size(); i++) {
-            listener.on(new ExploreEvent.PlanWave(round, maxRounds, WaveKind.TRIAL, trials.get(i), candidates.size(),
-                    candidates.size(), List.of(trialRecords.get(i))));
+            listener.on(new ExploreEvent.PlanWave(round, maxRounds, trials.get(i).kind(), trials.get(i).syscall(),
+                    candidates.size(), candidates.size(), List.of(trialRecords.get(i))));
         }
         return new Wave(verification, traced, trialRecords);
     }
@@ -391,7 +439,9 @@ final class PlanSearch {
      * prefix of the candidates (the whole list is known to fail). A k-ary search: each wave tests
      * up to K evenly spaced prefixes at once, so 34 candidates take two waves instead of six
      * bisection steps. A failing point is run once more before it counts, so that one unlucky run
-     * does not blame an innocent candidate. Null if even the empty prefix fails (the closed world
+     * does not blame an innocent candidate; and a failing point below a longer prefix that passed
+     * does not count at all (the failure came and went with the same candidates in place: it blames
+     * none of them). Null if even the empty prefix fails (the closed world
      * itself breaks the workload, and no call outside the plan was seen to blame).
      */
     private Conflict firstFailingPrefix() throws InterruptedException {
@@ -432,18 +482,20 @@ final class PlanSearch {
                     }
                 }
             }
+            // the longest passing prefix: a failure below it is contradicted (that prefix's candidates
+            // are all in it), so it came and went without a cause among them and blames nobody
+            int newLo = lo;
+            for (int i = 0; i < points.size(); i++) {
+                if (records.get(i).passed() && points.get(i) > newLo) {
+                    newLo = points.get(i);
+                }
+            }
             int newHi = hi;
             RunRecord failure = null;
             for (int i = 0; i < points.size(); i++) {
-                if (!records.get(i).passed() && points.get(i) < newHi) {
+                if (!records.get(i).passed() && points.get(i) > newLo && points.get(i) < newHi) {
                     newHi = points.get(i);
                     failure = records.get(i);
-                }
-            }
-            int newLo = lo;
-            for (int i = 0; i < points.size(); i++) {
-                if (records.get(i).passed() && points.get(i) < newHi && points.get(i) > newLo) {
-                    newLo = points.get(i);
                 }
             }
             for (int i = 0; i < points.size(); i++) {

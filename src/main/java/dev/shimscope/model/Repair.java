@@ -25,7 +25,10 @@ public record Repair(Syscall syscall, Cause cause, Treatment from, Treatment to,
         FALLBACK_STUBBED,
         /** Works alone but not together with the other candidates. */
         CONFLICT,
-        /** Implemented by a repair, then found unnecessary: the final plan passes with it stubbed or faked. */
+        /**
+         * Made costlier by a repair (implemented, or faked instead of stubbed), then found
+         * unnecessary: the final plan passes with the cheaper treatment.
+         */
         NOT_NEEDED
     }
 
@@ -35,7 +38,9 @@ public record Repair(Syscall syscall, Cause cause, Treatment from, Treatment to,
             case FALLBACK -> "called only under the plan (a fallback); the plan fails when it returns ENOSYS";
             case FALLBACK_STUBBED -> "a fallback the plan survives returning ENOSYS";
             case CONFLICT -> "works alone but not together with the others";
-            case NOT_NEEDED -> "the final plan passes without its implementation";
+            case NOT_NEEDED -> from != null && from.kind() == Treatment.Kind.FAKE
+                    ? "the final plan passes with it returning ENOSYS instead of 0"
+                    : "the final plan passes without its implementation";
         };
         return syscall.name() + ": " + what + "; " + to.id() + " it";
     }

@@ -106,6 +106,7 @@ public final class ExploreProgress implements ExploreListener {
             case VERIFY_LONGER -> "the plan again with longer limits (its runs failed by time limit only)";
             case TRACE -> "the plan traced (calls outside it?)";
             case TRIAL -> "the plan with " + w.subject() + " returning ENOSYS";
+            case TRIAL_FAKE -> "the plan with " + w.subject() + " returning 0";
             case SEARCH -> "search: the first " + w.prefix() + " of " + w.candidates() + " candidates stubbed and faked"
                     + (w.subject() != null ? " (up to " + w.subject() + ")" : "");
             case PARTIAL -> "the plan with " + (w.subject() == null ? "its implemented syscalls" : w.subject().toString())

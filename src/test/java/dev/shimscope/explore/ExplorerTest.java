@@ -193,6 +193,56 @@ class ExplorerTest {
     }
 
     @Test
+    void aFallbackThatAFakeServesEndsUpFakedNotImplemented(@TempDir Path dir) throws Exception {
+        Exploration e = explore(FixtureSpecs.suite(dir, "fallbackfake"), null);
+
+        assertThat(category(e, "getppid")).isEqualTo(Verdict.STUB_ONLY);
+        ShimPlan plan = e.plan();
+        assertThat(plan.verified()).isTrue();
+        // the closed world found the fallback and implemented it; against the final plan its stub
+        // fails and its fake passes: the cheaper of the two that work
+        assertThat(plan.repairs()).filteredOn(r -> r.syscall().name().equals("getpgrp"))
+                .extracting(r -> r.cause() + " " + r.to().id())
+                .containsExactly("FALLBACK implement", "NOT_NEEDED fake");
+        assertThat(names(plan.fake())).contains("getpgrp");
+        assertThat(names(plan.implement())).doesNotContain("getpgrp");
+        assertThat(names(plan.fallbacks())).contains("getpgrp");
+        Repair faked = plan.repairs().stream().filter(r -> r.syscall().name().equals("getpgrp")).toList().getLast();
+        assertThat(faked.proof().passed()).as("the run that proved the fake enough").isTrue();
+        assertThat(faked.describe()).isEqualTo(
+                "getpgrp: the final plan passes without its implementation; fake it");
+    }
+
+    @Test
+    void aFailureBelowALongerPassingPrefixLeavesNoRepairInThePlan(@TempDir Path dir) throws Exception {
+        // without impacts: every call starts stubbed (the documented rule for "both")
+        WorkloadRunner runner = new WorkloadRunner(sandbox, FixtureSpecs.suite(dir, "contradict"), new Tracer(TABLE));
+        Exploration e = new Explorer(runner, TABLE, new Explorer.Options(2, 2, 2, 2), ExploreListener.NONE, null)
+                .withoutImpacts().explore(Map.of());
+
+        for (String s : List.of("sched_yield", "getpid", "getppid", "getpgrp", "gettid")) {
+            assertThat(category(e, s)).as(s).isEqualTo(Verdict.BOTH);
+        }
+        ShimPlan plan = e.plan();
+        assertThat(plan.verified()).isTrue();
+        // whether the search first blamed getpid (it met only the failure below getppid) or not,
+        // the minimal plan keeps getpid a stub and fakes only the real conflict's later call
+        assertThat(names(plan.stub())).contains("sched_yield", "getpid", "getuid", "getgid", "geteuid", "getegid",
+                "getppid", "getpgrp");
+        assertThat(names(plan.fake())).containsExactly("gettid");
+        assertThat(names(plan.implement())).doesNotContain("getpid", "getpgrp", "gettid");
+        assertThat(plan.repairs()).filteredOn(r -> r.syscall().name().equals("gettid"))
+                .extracting(r -> r.cause() + " " + r.to().id()).containsExactly("CONFLICT fake");
+        // a repair of getpid, if the search made one, was undone by a passing run
+        assertThat(plan.repairs()).filteredOn(r -> r.syscall().name().equals("getpid")).allSatisfy(r -> {
+            if (r.cause() == Repair.Cause.NOT_NEEDED) {
+                assertThat(r.to()).isEqualTo(Treatment.STUB);
+                assertThat(r.proof().passed()).isTrue();
+            }
+        });
+    }
+
+    @Test
     void aSuiteOfTestsRunsOnlyTheTestsThatCalledTheSyscall(@TempDir Path dir) throws Exception {
         Exploration e = explore(FixtureSpecs.units(dir), null);
 
