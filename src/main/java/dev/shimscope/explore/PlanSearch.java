@@ -154,10 +154,11 @@ final class PlanSearch {
         for (round = 1; round <= max; round++) {
             ShimConfiguration plan = closedWorld(candidates.size());
             boolean traceNow = !plan.equals(traced);
-            // a syscall a repair implemented is tried returning ENOSYS in the next wave; those tried
+            // a syscall a repair made costlier is tried cheaper in the next wave; those tried
             // against an earlier plan are tried again once the plan passes (below)
             List<Syscall> fresh = repaired.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
-            Wave wave = wave(plan, traceNow, trialsOf(fresh));
+            List<Trial> freshTrials = trialsOf(fresh);
+            Wave wave = wave(plan, traceNow, freshTrials);
             if (traceNow) {
                 traced = plan;
             }
@@ -174,7 +175,7 @@ final class PlanSearch {
                     candidates.put(s, Treatment.STUB);
                     repair(new Repair(s, Repair.Cause.FALLBACK_STUBBED, null, Treatment.STUB, wave.traceRecord()));
                 }
-                boolean demoted = demote(plan, trialsOf(fresh), wave.trialRecords());
+                boolean demoted = demote(plan, freshTrials, wave.trialRecords());
                 if (!demoted) {
                     // minimal: every repair tried against this, the final plan
                     List<Trial> stale = trialsOf(repaired.entrySet().stream().filter(e -> !plan.equals(e.getValue()))
