@@ -300,12 +300,13 @@ public final class Explorer {
             Features features = options.features() ? features(scheduler, traced.features(), verdicts, limits, baseline, index)
                     : Features.NONE;
             WorkloadRunner.Options planBase = WorkloadRunner.Options.plain().withTests(index == null ? null : index.all());
-            // impacts (issue 17): the experiments' costs before the plan (it starts from the cheaper of
-            // stub and fake), the plan's cost after it
-            Map<Syscall, Treatment> preferred = impact == null ? Map.of()
-                    : impact.experiments(verdicts, limits.apply(WorkloadRunner.Options.plain()));
+            // impacts (issue 17): the experiments' costs before the plan (reported, not steering it:
+            // they vary with the moment's runs, the plan must not), the plan's cost after it
+            if (impact != null) {
+                impact.experiments(verdicts, limits.apply(WorkloadRunner.Options.plain()));
+            }
             PlanOutcome plan = new PlanSearch(runner, table, scheduler, listener, options.planPasses(), limits,
-                    traced.limits(spec), this::run, planBase).preferring(preferred).search(verdicts, traced.launch());
+                    traced.limits(spec), this::run, planBase).search(verdicts, traced.launch());
             if (!features.values().isEmpty()) {
                 plan = new PartialSupportSearch(scheduler, listener, options.planPasses(),
                         limits.times(TimeLimits.PLAN_FACTOR, spec), this::run, planBase, table).refine(plan, features.values());

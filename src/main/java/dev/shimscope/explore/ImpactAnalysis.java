@@ -44,9 +44,10 @@ import java.util.concurrent.Callable;
  * alike). Only the measures flagged at screening are tested, at 95 % family-wise (over the
  * comparisons and the rounds); after each round a measure is confirmed, dropped (its ratio is within
  * 5 %), or left open for the next round. Those runs decide: a busy machine or a CPU-hungry
- * neighbour among the parallel runs is not reported as an impact. <b>Choices</b>: of a syscall that
- * works both stubbed and faked, the treatment with fewer confirmed costs (changes for the worse) is
- * the one the plan starts from; stub when they tie. <b>Plan cost</b>: R rounds of one baseline run
+ * neighbour among the parallel runs is not reported as an impact. <b>Cheaper</b>: of a syscall that
+ * works both stubbed and faked, the treatment with fewer confirmed costs (changes for the worse),
+ * where they differ: advice for the OS developer, not a change of the plan (the plan stubs what
+ * works both ways, whatever a moment's runs measured). <b>Plan cost</b>: R rounds of one baseline run
  * alone and one run alone of the verified plan in its closed world.
  */
 final class ImpactAnalysis {
@@ -149,8 +150,8 @@ final class ImpactAnalysis {
     }
 
     /**
-     * Screens the experiments, confirms the largest alone and returns the treatment the plan
-     * should start from for syscalls that work both ways (fake where only the stub costs).
+     * Screens the experiments, confirms the largest alone and returns, of syscalls that work both
+     * ways, those whose two treatments cost differently with the cheaper one.
      *
      * @param timed the experiments' run options (their time limits)
      */

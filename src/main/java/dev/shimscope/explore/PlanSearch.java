@@ -31,8 +31,9 @@ import java.util.concurrent.Callable;
  * canonical and minimal.
  *
  * <p><b>Start.</b> Required and flaky syscalls are implemented; the others are candidates: stub
- * only and both are stubbed (a stub needs no code at all), fake only is faked; a syscall that works
- * both ways starts faked where {@link #preferring} says so (its stub costs more: {@link ImpactAnalysis}).
+ * only and both are stubbed (a stub needs no code at all), fake only is faked. Measured costs do not
+ * steer the plan: they are statistics of a moment's runs, the plan is a function of the verdicts
+ * and of the closed-world runs ({@link ImpactAnalysis} reports where a fake would cost less).
  *
  * <p><b>Rounds.</b> Each round runs the plan in the closed world (every syscall the plan does not
  * name returns ENOSYS) {@code passes} times, with limits {@value TimeLimits#PLAN_FACTOR} times the
@@ -123,15 +124,6 @@ final class PlanSearch {
         this.base = base;
     }
 
-    /** Of syscalls that work both ways, the treatment to start from when it is not the stub. */
-    private Map<Syscall, Treatment> preferred = Map.of();
-
-    /** Starts syscalls that work both ways from these treatments (the cheaper one) instead of the stub. */
-    PlanSearch preferring(Map<Syscall, Treatment> treatments) {
-        this.preferred = Map.copyOf(treatments);
-        return this;
-    }
-
     /** The most rounds before the plan is given up as not verifiable (each round changes the plan). */
     private int maxRounds() {
         return candidates.size() + implement.size() + 8;
@@ -143,8 +135,8 @@ final class PlanSearch {
             switch (v.verdict()) {
                 case REQUIRED, FLAKY -> implement.add(v.syscall());
                 case STUB_ONLY -> candidates.put(v.syscall(), Treatment.STUB);
-                // a stub needs no code at all; a fake where only the stub costs (ImpactAnalysis)
-                case BOTH -> candidates.put(v.syscall(), preferred.getOrDefault(v.syscall(), Treatment.STUB));
+                // between equals the stub: it needs no code at all
+                case BOTH -> candidates.put(v.syscall(), Treatment.STUB);
                 case FAKE_ONLY -> candidates.put(v.syscall(), Treatment.FAKE);
             }
         }

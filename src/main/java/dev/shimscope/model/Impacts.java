@@ -9,8 +9,9 @@ import java.util.SortedMap;
  * What stubs and fakes cost one workload: the impacts confirmed with the machine to itself (each a
  * syscall, a treatment and the {@link Comparison} that shows it, largest first), the plan's cost
  * (the verified plan run alone against the baseline alone, one comparison per measure; empty when
- * the plan was not verified or not measured), the syscalls that work both ways whose plan treatment
- * follows their cost ({@code choices}: fake where only the stub costs), and how the rule was applied
+ * the plan was not verified or not measured), the syscalls that work both ways whose two treatments
+ * cost differently, with the cheaper ({@code choices}: advice; the plan stubs what works both ways
+ * whatever was measured, so that it depends on verdicts and closed-world runs only), and how the rule was applied
  * ({@code screened}: experiments whose runs in parallel lay outside the baseline's variation;
  * {@code confirmed}: of those, the ones run again alone; {@code aloneRuns}: runs that took, the
  * plan's cost included, and {@code aloneMillis} their wall time in all: what the analysis cost).

@@ -166,12 +166,20 @@ public final class ExploreReport {
         if (im.impacts().size() > SUMMARY_IMPACTS) {
             sb.append("  ... ").append(im.impacts().size() - SUMMARY_IMPACTS).append(" more in the JSON\n");
         }
-        im.choices().forEach((s, t) -> sb.append("  ").append(s.name()).append(" works both ways: the plan ")
-                .append(t.kind() == dev.shimscope.model.Treatment.Kind.FAKE ? "fakes it (its stub costs more)"
-                        : "stubs it (its fake costs more)").append('\n'));
+        im.choices().forEach((s, t) -> sb.append("  ").append(cheaper(s, t)).append('\n'));
         if (!im.planCost().isEmpty()) {
             sb.append("  the plan's cost (alone, against the baseline alone): ").append(costText(im.planCost())).append('\n');
         }
+    }
+
+    /**
+     * "madvise works both ways and its stub costs more: an OS may fake it (the plan stubs it, the
+     * rule)": the impact analysis's advice, which does not change the plan.
+     */
+    public static String cheaper(dev.shimscope.syscall.Syscall s, dev.shimscope.model.Treatment cheaper) {
+        boolean fake = cheaper.kind() == dev.shimscope.model.Treatment.Kind.FAKE;
+        return s.name() + " works both ways and its " + (fake ? "stub" : "fake") + " costs more"
+                + (fake ? ": an OS may fake it (the plan stubs it, the rule)" : ": the plan stubs it");
     }
 
     /** "no measurable change" or the significant comparisons; every measure's ratio in brackets. */

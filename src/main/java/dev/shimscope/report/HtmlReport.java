@@ -542,7 +542,7 @@ public final class HtmlReport {
             }
             sb.append("</tbody></table>\n");
             if (!im.choices().isEmpty()) {
-                sb.append("<p>Works both ways, treated in the plan as the cheaper: ");
+                sb.append("<p>Works both ways, and one way costs less (the plan stubs them all; an OS may prefer): ");
                 List<String> parts = new ArrayList<>();
                 im.choices().forEach((sc, t) -> parts.add(Html.escape(sc.name()) + " " + t.id() + "d"));
                 sb.append(String.join(", ", parts)).append(".</p>\n");

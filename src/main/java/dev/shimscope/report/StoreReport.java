@@ -145,9 +145,7 @@ public final class StoreReport {
                 var im = p.impacts();
                 sb.append("  impacts (against the baseline, confirmed alone)").append(im.impacts().isEmpty() ? ": none\n" : ":\n");
                 im.impacts().forEach(i -> sb.append("    ").append(i.describe()).append('\n'));
-                im.choices().forEach((s, t) -> sb.append("    ").append(s.name()).append(" works both ways: the plan ")
-                        .append(t.id().equals("fake") ? "fakes it (its stub costs more)" : "stubs it (its fake costs more)")
-                        .append('\n'));
+                im.choices().forEach((s, t) -> sb.append("    ").append(ExploreReport.cheaper(s, t)).append('\n'));
                 if (!im.planCost().isEmpty()) {
                     sb.append("    the plan's cost: ").append(ExploreReport.costText(im.planCost())).append('\n');
                 }

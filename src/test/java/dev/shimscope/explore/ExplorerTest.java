@@ -104,8 +104,8 @@ class ExplorerTest {
 
     @Test
     void planFakesInsteadWhenThatRepairsTheJointConfiguration(@TempDir Path dir) throws Exception {
-        // without impacts: the plan then starts from the documented stub for "both", and the fake
-        // of getpgid can only come from a repair (with impacts it may start faked, the cheaper)
+        // without impacts (they do not change the plan, but cost runs): the plan starts from the
+        // documented stub for "both", and the fake of getpgid can only come from a repair
         WorkloadRunner runner = new WorkloadRunner(sandbox, FixtureSpecs.suite(dir, "pairboth"), new Tracer(TABLE));
         Exploration e = new Explorer(runner, TABLE, new Explorer.Options(2, 2, 2, 2), ExploreListener.NONE, null)
                 .withoutImpacts().explore(Map.of());

@@ -41,7 +41,7 @@ class CostReportTest {
         Profile p = snapshot.latest().getFirst();
         String text = StoreReport.show(List.of(p), snapshot);
         assertThat(text).contains("impacts (against the baseline, confirmed alone):", "close faked: fds ×16.7 [×15.6, ×18.0]",
-                "futex faked: requests/s −88 % [−94 %, −73 %]", "madvise works both ways: the plan fakes it",
+                "futex faked: requests/s −88 % [−94 %, −73 %]", "madvise works both ways and its stub costs more: an OS may fake it (the plan stubs it, the rule)",
                 "the plan's cost: fds ×16.7 [×15.6, ×18.0], requests/s −88 %");
         assertThat(StoreReport.showJson(List.of(p))).contains("\"impacts\"", "\"planCost\"");
     }
