@@ -194,7 +194,7 @@ class ExplorerTest {
 
     @Test
     void aFallbackThatAFakeServesEndsUpFakedNotImplemented(@TempDir Path dir) throws Exception {
-        Exploration e = explore(FixtureSpecs.suite(dir, "fallbackfake"), null);
+        Exploration e = explore(FixtureSpecs.suite(dir, "fallback", "20s", "alone"), null);
 
         assertThat(category(e, "getppid")).isEqualTo(Verdict.STUB_ONLY);
         ShimPlan plan = e.plan();

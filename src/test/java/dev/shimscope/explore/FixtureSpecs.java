@@ -71,11 +71,12 @@ public final class FixtureSpecs {
     }
 
     /**
-     * As {@link #suite(Path, String)} with another test time limit: what a run that hangs (exit
-     * stubbed under the plan) costs, and the traced runs of the plan wait for it in full.
+     * As {@link #suite(Path, String)} with another test time limit (what a run that hangs, exit
+     * stubbed under the plan, costs: the traced runs of the plan wait for it in full) and
+     * {@code args} after the program.
      */
-    public static WorkloadSpec suite(Path dir, String fixture, String timeout) throws IOException {
-        return runOnce(dir, fixture, timeout);
+    public static WorkloadSpec suite(Path dir, String fixture, String timeout, String... args) throws IOException {
+        return runOnce(dir, fixture, timeout, args);
     }
 
     /** The fixture run once, with {@code args} after the program. */
