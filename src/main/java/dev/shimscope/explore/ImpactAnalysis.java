@@ -150,12 +150,12 @@ final class ImpactAnalysis {
     }
 
     /**
-     * Screens the experiments, confirms the largest alone and returns, of syscalls that work both
-     * ways, those whose two treatments cost differently with the cheaper one.
+     * Screens the experiments, confirms the largest alone and notes, of syscalls that work both
+     * ways, those whose two treatments cost differently with the cheaper one ({@link #result}).
      *
      * @param timed the experiments' run options (their time limits)
      */
-    SortedMap<Syscall, Treatment> experiments(List<SyscallResult> verdicts, WorkloadRunner.Options timed)
+    void experiments(List<SyscallResult> verdicts, WorkloadRunner.Options timed)
             throws InterruptedException {
         List<ExperimentResult> all = new ArrayList<>();
         verdicts.forEach(v -> all.addAll(List.of(v.stub(), v.fake())));
@@ -182,7 +182,6 @@ final class ImpactAnalysis {
         impacts = chosen.isEmpty() ? List.of() : confirm(chosen, timed);
         choices = choices(verdicts);
         listener.on(new ExploreEvent.ImpactsConfirmed(impacts, screened, confirmed));
-        return choices;
     }
 
     private static List<RunRecord> passingRuns(ExperimentResult r) {

@@ -279,17 +279,25 @@ final class PlanSearch {
     /** One run each of the plan with one syscall of each trial changed as it says (experiment limits). */
     private List<RunRecord> trials(ShimConfiguration plan, List<Trial> trials) throws InterruptedException {
         List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
-        for (Trial t : trials) {
-            SeccompFilter without = SeccompFilter.of(plan.with(t.syscall(), t.treatment()));
-            tasks.add(() -> runs.run(trialLimits.apply(base.withFilter(without))));
-        }
+        trials.forEach(t -> tasks.add(trialRun(plan, t)));
         List<RunRecord> records = scheduler.invokeAll(tasks).stream().map(WorkloadOutcome::record).toList();
         allRuns.addAll(records);
+        announce(trials, records);
+        return records;
+    }
+
+    /** The run of {@code plan} with the trial's syscall changed as it says, at the experiments' limits. */
+    private Callable<WorkloadOutcome> trialRun(ShimConfiguration plan, Trial t) {
+        SeccompFilter filter = SeccompFilter.of(plan.with(t.syscall(), t.treatment()));
+        return () -> runs.run(trialLimits.apply(base.withFilter(filter)));
+    }
+
+    /** Tells the listener each trial's run. */
+    private void announce(List<Trial> trials, List<RunRecord> records) {
         for (int i = 0; i < trials.size(); i++) {
             listener.on(new ExploreEvent.PlanWave(round, maxRounds(), trials.get(i).kind(), trials.get(i).syscall(),
                     candidates.size(), candidates.size(), List.of(records.get(i))));
         }
-        return records;
     }
 
     /** Tries {@code s} again with a cheaper treatment in the next wave, unless that was undone once already. */
@@ -352,10 +360,7 @@ final class PlanSearch {
         if (trace) {
             tasks.add(() -> runs.run(traceLimits.apply(base.withFilter(filter).withTrace(true))));
         }
-        for (Trial t : trials) {
-            SeccompFilter without = SeccompFilter.of(plan.with(t.syscall(), t.treatment()));
-            tasks.add(() -> runs.run(trialLimits.apply(base.withFilter(without))));
-        }
+        trials.forEach(t -> tasks.add(trialRun(plan, t)));
         List<WorkloadOutcome> outcomes = scheduler.invokeAll(tasks);
         List<RunRecord> verification = outcomes.subList(0, passes).stream().map(WorkloadOutcome::record).toList();
         WorkloadOutcome traced = trace ? outcomes.get(passes) : null;
@@ -371,10 +376,7 @@ final class PlanSearch {
             listener.on(new ExploreEvent.PlanWave(round, maxRounds, WaveKind.TRACE, null, candidates.size(),
                     candidates.size(), List.of(traced.record())));
         }
-        for (int i = 0; i < trials.size(); i++) {
-            listener.on(new ExploreEvent.PlanWave(round, maxRounds, trials.get(i).kind(), trials.get(i).syscall(),
-                    candidates.size(), candidates.size(), List.of(trialRecords.get(i))));
-        }
+        announce(trials, trialRecords);
         return new Wave(verification, traced, trialRecords);
     }
 
