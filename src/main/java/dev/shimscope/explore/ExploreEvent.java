@@ -49,8 +49,8 @@ public sealed interface ExploreEvent {
     }
 
     /**
-     * Experiments whose runs disagreed (or failed only under load) are run again with the machine
-     * to themselves before their verdict stands.
+     * Experiments whose runs disagreed (or failed only under load) are run again, not starved (one
+     * run per CPU at most, a starved failure made again alone), before their verdict stands.
      */
     record Confirmed(ExperimentResult before, ExperimentResult after) implements ExploreEvent {
     }

@@ -193,7 +193,7 @@ public final class Explorer {
 
     /** A failed run whose processes waited for a CPU for more than this share of its time may have failed of load. */
     static final double STARVED_SHARE = 0.25;
-    /** Runs with the machine to itself that confirm an outcome load may have caused. */
+    /** Runs, not starved, that confirm an outcome load may have caused. */
     static final int CONFIRMATION_RUNS = 2;
 
     private final WorkloadRunner runner;
@@ -696,9 +696,15 @@ public final class Explorer {
     }
 
     /**
-     * Runs again, with the machine to themselves, the experiments whose outcome the load may have
-     * caused; their confirmation runs decide. A run starved longer than a quarter of its time, or
-     * more than half again the worst baseline run's share, counts as starved.
+     * Runs again, on a machine that does not starve them, the experiments whose outcome the load
+     * may have caused; their confirmation runs decide. A run starved longer than a quarter of its
+     * time, or more than half again the worst baseline run's share, counts as starved.
+     *
+     * <p>Nothing else of the exploration runs meanwhile, and the confirmation runs go at most one
+     * per CPU at a time: each has a CPU to itself unless other work takes it. A confirmation run
+     * that still failed starved (of a kind load can cause) does not count and is made again alone.
+     * So no confirmation is a starved failure, and on a quiet machine they do not queue one by one
+     * (nginx: fourteen runs of three seconds each).
      */
     private void confirm(RunScheduler scheduler, Map<String, ExperimentResult> results, WorkloadRunner.Options timed,
                          List<RunRecord> baseline, TestIndex index) throws InterruptedException {
@@ -715,24 +721,65 @@ public final class Explorer {
         // in number order, so the same suspects are confirmed the same way every time
         suspects.sort((a, b) -> a.experiment().key().compareTo(b.experiment().key()));
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.CONFIRM, suspects.size()));
+        Map<ExperimentResult, WorkloadRunner.Options> options = new LinkedHashMap<>();
         for (ExperimentResult r : suspects) {
             WorkloadRunner.Options base = r.experiment().path() != null ? fileTimed(timed) : timed;
             WorkloadRunner.Options all = r.tests() == null ? base.configured(r.experiment().configuration())
                     : base.configured(r.experiment().configuration()).withTests(r.tests());
             // for a suite, the tests that failed, as for a replica (the others passed under this configuration)
-            WorkloadRunner.Options o = failedTestsOnly(all, failedTestsOfRuns(r), index, r.experiment().path() != null);
-            List<RunRecord> alone = new ArrayList<>();
-            alone.add(scheduler.alone(() -> run(o)).record());
-            // one run alone settles an outcome it agrees with (every earlier run failed, and so did
-            // it); otherwise a second decides, and two that disagree make the syscall flaky
-            boolean settled = r.runs().stream().noneMatch(RunRecord::passed) && !alone.getFirst().passed();
-            for (int i = 1; i < CONFIRMATION_RUNS && !settled; i++) {
-                alone.add(scheduler.alone(() -> run(o)).record());
+            options.put(r, failedTestsOnly(all, failedTestsOfRuns(r), index, r.experiment().path() != null));
+        }
+        Map<ExperimentResult, List<RunRecord>> confirmations = new LinkedHashMap<>();
+        suspects.forEach(r -> confirmations.put(r, new ArrayList<>()));
+        List<ExperimentResult> open = suspects;
+        for (int i = 0; i < CONFIRMATION_RUNS && !open.isEmpty(); i++) {
+            List<RunRecord> got = unstarvedRuns(scheduler, open.stream().map(options::get).toList(), starved);
+            List<ExperimentResult> next = new ArrayList<>();
+            for (int j = 0; j < open.size(); j++) {
+                ExperimentResult r = open.get(j);
+                confirmations.get(r).add(got.get(j));
+                // one run settles an outcome it agrees with (every earlier run failed, and so did
+                // it); otherwise a second decides, and two that disagree make the syscall flaky
+                boolean settled = i == 0 && r.runs().stream().noneMatch(RunRecord::passed) && !got.get(j).passed();
+                if (!settled) {
+                    next.add(r);
+                }
             }
-            ExperimentResult confirmed = r.withConfirmation(alone);
+            open = next;
+        }
+        for (ExperimentResult r : suspects) {
+            ExperimentResult confirmed = r.withConfirmation(confirmations.get(r));
             results.put(r.experiment().key(), confirmed);
             listener.on(new ExploreEvent.Confirmed(r, confirmed));
         }
+    }
+
+    /**
+     * One run of each configuration, at most one per CPU at a time (alone where the runs' CPU
+     * waits are not measured); a run that failed starved, of a kind load can cause, is made again
+     * alone and that run counts instead. Results in order.
+     */
+    private List<RunRecord> unstarvedRuns(RunScheduler scheduler, List<WorkloadRunner.Options> configurations,
+                                          double starvedShare) throws InterruptedException {
+        int atOnce = runner.sandbox().cpuMicrosOfRuns() != null ? Runtime.getRuntime().availableProcessors() : 1;
+        List<RunRecord> got = new ArrayList<>();
+        if (atOnce == 1) {
+            for (WorkloadRunner.Options o : configurations) {
+                got.add(scheduler.alone(() -> run(o)).record());
+            }
+            return got;
+        }
+        got.addAll(scheduler.invokeAll(configurations.stream()
+                .<Callable<RunRecord>>map(o -> () -> run(o).record()).toList(), atOnce));
+        for (int j = 0; j < got.size(); j++) {
+            RunRecord r = got.get(j);
+            if (!r.passed() && r.loadSensitive()
+                    && (r.stallMillis() < 0 || r.stallMillis() > starvedShare * Math.max(1, r.millis()))) {
+                WorkloadRunner.Options o = configurations.get(j);
+                got.set(j, scheduler.alone(() -> run(o)).record());
+            }
+        }
+        return got;
     }
 
     // ---- below the syscall: argument values and files ----

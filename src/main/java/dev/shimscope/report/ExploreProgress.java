@@ -78,7 +78,7 @@ public final class ExploreProgress implements ExploreListener {
                     line(f.done() + "/" + f.total() + " " + f.result().experiment() + ": " + outcome(f.result()));
                 }
             }
-            case ExploreEvent.Confirmed c -> line("confirmed with the machine to itself: " + c.after().experiment() + ": "
+            case ExploreEvent.Confirmed c -> line("confirmed, not starved: " + c.after().experiment() + ": "
                     + outcome(c.after()) + " (before: " + outcome(c.before()) + ")");
             case ExploreEvent.ConcurrencyChanged c -> line("the CPU other work leaves allows " + c.jobs() + " run"
                     + (c.jobs() == 1 ? "" : "s") + " at a time now");

@@ -105,14 +105,31 @@ public final class RunScheduler implements AutoCloseable {
 
     /** Runs the tasks, at most the current limit at a time, and returns their results in order. */
     public <T> List<T> invokeAll(List<Callable<T>> tasks) throws InterruptedException {
+        return invokeAll(tasks, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Runs the tasks, at most {@code atMost} (and the current limit) at a time, and returns their
+     * results in order.
+     */
+    public <T> List<T> invokeAll(List<Callable<T>> tasks, int atMost) throws InterruptedException {
+        if (atMost < 1) {
+            throw new IllegalArgumentException("at least one run at a time");
+        }
+        java.util.concurrent.Semaphore cap = new java.util.concurrent.Semaphore(Math.min(atMost, tasks.size() + 1));
         List<Future<T>> futures = new ArrayList<>();
         for (Callable<T> t : tasks) {
             futures.add(threads.submit(() -> {
-                acquire(false);
+                cap.acquire();
                 try {
-                    return t.call();
+                    acquire(false);
+                    try {
+                        return t.call();
+                    } finally {
+                        release(false);
+                    }
                 } finally {
-                    release(false);
+                    cap.release();
                 }
             }));
         }
