@@ -150,7 +150,15 @@ final class PlanSearch {
             // against an earlier plan are tried again once the plan passes (below)
             List<Syscall> fresh = repaired.entrySet().stream().filter(e -> e.getValue() == null).map(Map.Entry::getKey).toList();
             List<Trial> freshTrials = trialsOf(fresh);
-            Wave wave = wave(plan, traceNow, freshTrials);
+            // the trials that follow a passing wave when it demotes nothing (those tried against an
+            // earlier plan), run in the same wave when they fit in the runs the machine allows
+            // beside it: their results are used exactly where they would have been run (below), or
+            // not at all, so the plan does not depend on whether they fitted
+            List<Trial> ahead = trialsOf(triedAgainstAnotherPlan(plan));
+            if (passes + (traceNow ? 1 : 0) + freshTrials.size() + ahead.size() > scheduler.currentLimit()) {
+                ahead = List.of();
+            }
+            Wave wave = wave(plan, traceNow, freshTrials, ahead);
             if (traceNow) {
                 traced = plan;
             }
@@ -170,9 +178,15 @@ final class PlanSearch {
                 boolean demoted = demote(plan, freshTrials, wave.trialRecords());
                 if (!demoted) {
                     // minimal: every repair tried against this, the final plan
-                    List<Trial> stale = trialsOf(repaired.entrySet().stream().filter(e -> !plan.equals(e.getValue()))
-                            .map(Map.Entry::getKey).toList());
-                    demoted = !stale.isEmpty() && demote(plan, stale, trials(plan, stale));
+                    List<Trial> stale = trialsOf(triedAgainstAnotherPlan(plan));
+                    List<RunRecord> records;
+                    if (!stale.isEmpty() && stale.equals(ahead)) {
+                        records = wave.aheadRecords();
+                        announce(stale, records);
+                    } else {
+                        records = stale.isEmpty() ? List.of() : trials(plan, stale);
+                    }
+                    demoted = !stale.isEmpty() && demote(plan, stale, records);
                 }
                 if (!demoted) {
                     return outcome(true, wave.verification());
@@ -199,6 +213,9 @@ final class PlanSearch {
                 flakyRounds++;
                 if (flakyRounds > MAX_FLAKY_ROUNDS) {
                     return outcome(false, wave.verification());
+                }
+                for (Syscall s : fresh) {
+                    repaired.put(s, null); // the same plan again: they must be tried once it passes
                 }
                 continue; // verify the same plan again
             }
@@ -229,6 +246,12 @@ final class PlanSearch {
         WaveKind kind() {
             return treatment.kind() == Treatment.Kind.STUB ? WaveKind.TRIAL : WaveKind.TRIAL_FAKE;
         }
+    }
+
+    /** Syscalls a repair made costlier whose last trial ran against another plan than {@code plan}. */
+    private List<Syscall> triedAgainstAnotherPlan(ShimConfiguration plan) {
+        return repaired.entrySet().stream().filter(e -> e.getValue() != null && !plan.equals(e.getValue()))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** The trials of {@code syscalls}, cheapest first for each (stub before fake). */
@@ -323,7 +346,8 @@ final class PlanSearch {
     // ---- waves ----
 
     /** What one wave of runs showed. */
-    private record Wave(List<RunRecord> verification, WorkloadOutcome tracedOutcome, List<RunRecord> trialRecords) {
+    private record Wave(List<RunRecord> verification, WorkloadOutcome tracedOutcome, List<RunRecord> trialRecords,
+                        List<RunRecord> aheadRecords) {
         boolean passed() {
             return verification.stream().allMatch(RunRecord::passed);
         }
@@ -346,12 +370,16 @@ final class PlanSearch {
         }
 
         Wave withVerification(List<RunRecord> v) {
-            return new Wave(v, tracedOutcome, trialRecords);
+            return new Wave(v, tracedOutcome, trialRecords, aheadRecords);
         }
     }
 
-    /** The plan's verification runs, its traced run (if wanted) and the trials, all at once. */
-    private Wave wave(ShimConfiguration plan, boolean trace, List<Trial> trials) throws InterruptedException {
+    /**
+     * The plan's verification runs, its traced run (if wanted), the trials and the trials run
+     * ahead, all at once; those run ahead are told to the listener only where they are used.
+     */
+    private Wave wave(ShimConfiguration plan, boolean trace, List<Trial> trials, List<Trial> ahead)
+            throws InterruptedException {
         SeccompFilter filter = SeccompFilter.of(plan);
         List<Callable<WorkloadOutcome>> tasks = new ArrayList<>();
         for (int i = 0; i < passes; i++) {
@@ -361,13 +389,18 @@ final class PlanSearch {
             tasks.add(() -> runs.run(traceLimits.apply(base.withFilter(filter).withTrace(true))));
         }
         trials.forEach(t -> tasks.add(trialRun(plan, t)));
+        ahead.forEach(t -> tasks.add(trialRun(plan, t)));
         List<WorkloadOutcome> outcomes = scheduler.invokeAll(tasks);
         List<RunRecord> verification = outcomes.subList(0, passes).stream().map(WorkloadOutcome::record).toList();
         WorkloadOutcome traced = trace ? outcomes.get(passes) : null;
-        List<RunRecord> trialRecords = outcomes.subList(passes + (trace ? 1 : 0), outcomes.size()).stream()
+        int first = passes + (trace ? 1 : 0);
+        List<RunRecord> trialRecords = outcomes.subList(first, first + trials.size()).stream()
+                .map(WorkloadOutcome::record).toList();
+        List<RunRecord> aheadRecords = outcomes.subList(first + trials.size(), outcomes.size()).stream()
                 .map(WorkloadOutcome::record).toList();
         allRuns.addAll(verification);
         allRuns.addAll(trialRecords);
+        allRuns.addAll(aheadRecords);
         int maxRounds = maxRounds();
         listener.on(new ExploreEvent.PlanWave(round, maxRounds, WaveKind.VERIFY, null, candidates.size(), candidates.size(),
                 verification));
@@ -377,7 +410,7 @@ final class PlanSearch {
                     candidates.size(), List.of(traced.record())));
         }
         announce(trials, trialRecords);
-        return new Wave(verification, traced, trialRecords);
+        return new Wave(verification, traced, trialRecords, aheadRecords);
     }
 
     private List<RunRecord> verify(ShimConfiguration plan, TimeLimits limits, WaveKind kind) throws InterruptedException {
