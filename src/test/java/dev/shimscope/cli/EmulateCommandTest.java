@@ -1,5 +1,6 @@
 package dev.shimscope.cli;
 
+import dev.shimscope.testing.Fixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shimscope.model.Json;
 import dev.shimscope.syscall.Syscall;
@@ -57,8 +58,7 @@ class EmulateCommandTest {
 
     @Test
     void aScriptHasNoLoaderCheckButSaysWhy() throws IOException {
-        Path script = Files.writeString(tmp.resolve("hello.sh"), "#!/bin/sh\necho hello\n");
-        script.toFile().setExecutable(true);
+        Path script = Fixtures.script(tmp.resolve("hello.sh"), "#!/bin/sh\necho hello\n");
         Outcome o = Cli.run("emulate", "--os", listWithout().toString(), "--", script.toString());
         assertThat(o.status()).as(o.err()).isZero();
         assertThat(o.out()).contains("ELF loader check (as static --bincompat) of " + script)

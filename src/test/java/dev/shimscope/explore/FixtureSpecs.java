@@ -32,14 +32,12 @@ public final class FixtureSpecs {
     /** As {@link #units(Path)} with another test time limit. */
     public static WorkloadSpec units(Path dir, String timeout) throws IOException {
         copyFixture(dir, "units");
-        Path script = dir.resolve("run-units.sh");
-        Files.writeString(script, """
+        Fixtures.script(dir.resolve("run-units.sh"), """
                 #!/bin/sh
                 for t in ${SHIMSCOPE_TESTS:-uname parent either plain}; do
                   if ./units "$t"; then echo "ok $t"; else echo "not ok $t"; fi
                 done
                 """);
-        script.toFile().setExecutable(true);
         Path spec = dir.resolve("units.yaml");
         Files.writeString(spec, """
                 app: fixture-units

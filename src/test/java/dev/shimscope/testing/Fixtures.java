@@ -55,4 +55,17 @@ public final class Fixtures {
             throw new IllegalStateException(e);
         }
     }
+
+    /** Writes {@code text} to {@code file} and makes it executable: a script a test runs. */
+    public static Path script(Path file, String text) {
+        try {
+            java.nio.file.Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        if (!file.toFile().setExecutable(true)) {
+            throw new IllegalStateException("cannot make " + file + " executable");
+        }
+        return file;
+    }
 }

@@ -1,5 +1,6 @@
 package dev.shimscope.workload;
 
+import dev.shimscope.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,11 +103,10 @@ class CatalogTest {
     @Test
     void prepareRunsOnTheHostWithTheCacheDirectoryAndFailsWithItsLastLine(@TempDir Path dir) throws Exception {
         Path cache = dir.resolve("cache");
-        Files.writeString(dir.resolve("prep.sh"), """
+        Fixtures.script(dir.resolve("prep.sh"), """
                 #!/bin/sh
                 mkdir -p "$SHIMSCOPE_CACHE" && echo "prepared in $SPEC_DIR" >> "$SHIMSCOPE_CACHE/stamp"
                 """);
-        dir.resolve("prep.sh").toFile().setExecutable(true);
         Path specFile = dir.resolve("spec.yaml");
         Files.writeString(specFile, """
                 app: prep

@@ -1,6 +1,7 @@
 package dev.shimscope.workload;
 
 import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,9 +20,8 @@ class DescriptorSamplingTest {
 
     @Test
     void aShortBurstOfDescriptorsEarlyInATestIsSeenInEveryRun(@TempDir Path dir) throws Exception {
-        Path script = dir.resolve("burst.sh");
         // 30 descriptors for 60 ms right at the start, then 200 ms with the usual three
-        Files.writeString(script, """
+        Fixtures.script(dir.resolve("burst.sh"), """
                 #!/bin/bash
                 for i in $(seq 10 39); do eval "exec $i</dev/null"; done
                 read -r -t 0.06 <> <(:) || true
@@ -29,7 +29,6 @@ class DescriptorSamplingTest {
                 read -r -t 0.2 <> <(:) || true
                 echo done
                 """);
-        script.toFile().setExecutable(true);
         Path spec = dir.resolve("burst.yaml");
         Files.writeString(spec, """
                 app: fixture-burst

@@ -1,6 +1,7 @@
 package dev.shimscope.workload;
 
 import dev.shimscope.sandbox.Sandbox;
+import dev.shimscope.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,13 +19,11 @@ class SuiteIdsTest {
 
     @Test
     void aRunWithoutASelectionRunsTheSpecsIdsOnly(@TempDir Path dir) throws Exception {
-        Path script = dir.resolve("run-all.sh");
-        Files.writeString(script, """
+        Fixtures.script(dir.resolve("run-all.sh"), """
                 #!/bin/sh
                 # alone, this command knows three tests
                 for t in ${SHIMSCOPE_TESTS:-a b c}; do echo "ok $t"; done
                 """);
-        script.toFile().setExecutable(true);
         Path spec = dir.resolve("ids.yaml");
         Files.writeString(spec, """
                 app: fixture-ids
