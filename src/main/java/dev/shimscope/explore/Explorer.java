@@ -193,6 +193,12 @@ public final class Explorer {
 
     /** A failed run whose processes waited for a CPU for more than this share of its time may have failed of load. */
     static final double STARVED_SHARE = 0.25;
+    /**
+     * Traced runs of a workload that is not made of tests, in parallel beside the baseline: the
+     * syscalls explored are those any of them made (one trace missed calls that timing makes:
+     * python3's script traced restart_syscall and kill in one campaign and not in the next).
+     */
+    static final int TRACES = 2;
     /** Runs, not starved, that confirm an outcome load may have caused. */
     static final int CONFIRMATION_RUNS = 2;
 
@@ -378,39 +384,56 @@ public final class Explorer {
             return new Traced(journal.used(), journal.usedArgs(), Map.of(table.require("execve").number(), 1L), null,
                     journal.features());
         }
-        listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.TRACE, 1));
-        // strace slows a workload down several times: the traced run gets the spec's own limits
-        WorkloadOutcome o = scheduler.invokeAll(List.<Callable<WorkloadOutcome>>of(
-                () -> run(TimeLimits.ofSpec(runner.spec()).apply(WorkloadRunner.Options.traced())))).getFirst();
-        if (!o.passed()) {
-            throw new ExplorationException(ExplorationException.Reason.TRACE, "the workload " + runner.spec().id()
-                    + " fails when traced with strace (" + o.failure() + ")" + outputHint(o));
+        listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.TRACE, TRACES));
+        // strace slows a workload down several times: the traced runs get the spec's own limits
+        List<Callable<WorkloadOutcome>> tracing = new ArrayList<>();
+        for (int i = 0; i < TRACES; i++) {
+            tracing.add(() -> run(TimeLimits.ofSpec(runner.spec()).apply(WorkloadRunner.Options.traced())));
         }
-        TraceResult t = o.trace();
-        List<UsedSyscall> used = new ArrayList<>();
-        SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args = new TreeMap<>();
-        for (TraceResult.SyscallUse u : t.applicationSyscalls()) {
-            used.add(new UsedSyscall(u.syscall(), u.calls(), u.alwaysZero()));
-            if (!u.args().isEmpty()) {
-                args.put(u.name(), u.args());
+        List<WorkloadOutcome> outcomes = scheduler.invokeAll(tracing);
+        for (WorkloadOutcome o : outcomes) {
+            if (!o.passed()) {
+                throw new ExplorationException(ExplorationException.Reason.TRACE, "the workload " + runner.spec().id()
+                        + " fails when traced with strace (" + o.failure() + ")" + outputHint(o));
             }
         }
+        // what any of the traces saw: a call that timing makes (a signal that interrupts a sleep:
+        // restart_syscall; a thread that exits before or after the process) counts once seen
+        SortedMap<Syscall, UsedSyscall> byCall = new TreeMap<>();
+        SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args = new TreeMap<>();
+        SortedSet<Syscall> all = new TreeSet<>();
+        Map<Integer, Long> launch = new TreeMap<>();
+        FeatureUse features = FeatureUse.none();
+        for (WorkloadOutcome o : outcomes) {
+            TraceResult t = o.trace();
+            for (TraceResult.SyscallUse u : t.applicationSyscalls()) {
+                byCall.merge(u.syscall(), new UsedSyscall(u.syscall(), u.calls(), u.alwaysZero()),
+                        (a, b) -> new UsedSyscall(a.syscall(), a.calls() + b.calls(), a.alwaysZero() && b.alwaysZero()));
+                u.args().forEach((arg, values) -> values.forEach((value, n) -> args.computeIfAbsent(u.name(), k -> new TreeMap<>())
+                        .computeIfAbsent(arg, k -> new TreeMap<>()).merge(value, n, Long::sum)));
+            }
+            t.syscalls().forEach(u -> all.add(u.syscall()));
+            t.launchCalls().forEach((nr, n) -> launch.merge(nr, n, Math::max));
+            features = features.plus(featuresOf(t), null);
+        }
+        List<UsedSyscall> used = new ArrayList<>(byCall.values());
         // calls made only by the tracer's exec of the program: an OS starts an application without
         // them, and a filter that stubs them would stop the launch, not test the application
-        List<Syscall> launchOnly = t.syscalls().stream().map(TraceResult.SyscallUse::syscall)
-                .filter(s -> used.stream().noneMatch(u -> u.syscall().equals(s))).toList();
+        List<Syscall> launchOnly = all.stream().filter(s -> !byCall.containsKey(s)).toList();
         if (used.isEmpty()) {
             throw new ExplorationException(ExplorationException.Reason.TRACE, "the trace of " + runner.spec().id()
                     + " shows no syscalls" + (runner.spec().only() != null ? " made by " + runner.spec().only()
                     + " (check 'only')" : ""));
         }
         listener.on(new ExploreEvent.TraceFinished(used, launchOnly));
-        FeatureUse features = FeatureUse.none().plus(featuresOf(t), null);
         if (journal != null) {
             journal.recordArgs(args);
             journal.recordFeatures(features);
         }
-        return new Traced(used, args, t.launchCalls(), o.record(), features);
+        // the slower traced run sets the limits of the plan's traced runs
+        RunRecord slowest = outcomes.stream().map(WorkloadOutcome::record)
+                .max(java.util.Comparator.comparingLong(RunRecord::millis)).orElseThrow();
+        return new Traced(used, args, launch, slowest, features);
     }
 
     /** The argument values and files of one trace, names folded ({@link FileSelection}). */
