@@ -103,6 +103,8 @@ final class PlanSearch {
     /** Syscalls whose repair was undone once: blamed again, they keep the repair (no loop). */
     private final Set<Syscall> undone = new TreeSet<>();
     private final List<RunRecord> allRuns = new ArrayList<>();
+    /** What the last passing wave's trials made cheaper (the plan it passed with, changed by them). */
+    private final List<Repair> lastDemotions = new ArrayList<>();
     private int round;
     private int flakyRounds;
     /** Rounds in which the whole plan failed and then passed again before it counts as flaky. */
@@ -169,6 +171,7 @@ final class PlanSearch {
                 wave = wave.withVerification(verify(plan, longerLimits, WaveKind.VERIFY_LONGER));
             }
             if (wave.passed()) {
+                lastDemotions.clear();
                 // calls outside the plan returned ENOSYS and the plan still passed: they are stubs
                 for (Syscall s : unplanned) {
                     fallbacks.add(s);
@@ -193,6 +196,23 @@ final class PlanSearch {
                 }
                 continue; // verify the plan without them
             }
+            if (lastDemotions.size() == 1) {
+                // the plan passed before this one syscall was made cheaper (its single trial run
+                // passed) and fails now: the change is the cause, or the trial's pass was luck.
+                // It gets its repair back for good; the plan that passed is verified again. (With
+                // several made cheaper at once, the conflict search below finds which.)
+                Repair d = lastDemotions.removeFirst();
+                Syscall s = d.syscall();
+                if (d.from().kind() == Treatment.Kind.IMPLEMENT) {
+                    candidates.remove(s);
+                    implement.add(s);
+                } else {
+                    candidates.put(s, d.from());
+                }
+                repair(new Repair(s, Repair.Cause.RESTORED, d.to(), d.from(), wave.firstFailure()));
+                continue;
+            }
+            lastDemotions.clear();
             for (Syscall s : fresh) {
                 repaired.put(s, plan); // a failing plan proves nothing about them: tried again once it passes
             }
@@ -290,8 +310,10 @@ final class PlanSearch {
                 candidates.put(s, t.treatment());
                 undone.add(s);
                 boolean stubbedFallback = fallbacks.contains(s) && t.treatment().kind() == Treatment.Kind.STUB;
-                repair(new Repair(s, stubbedFallback ? Repair.Cause.FALLBACK_STUBBED : Repair.Cause.NOT_NEEDED,
-                        from, t.treatment(), r));
+                Repair made = new Repair(s, stubbedFallback ? Repair.Cause.FALLBACK_STUBBED : Repair.Cause.NOT_NEEDED,
+                        from, t.treatment(), r);
+                repair(made);
+                lastDemotions.add(made);
             } else {
                 repaired.put(t.syscall(), plan);
             }

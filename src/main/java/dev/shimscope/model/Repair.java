@@ -29,7 +29,12 @@ public record Repair(Syscall syscall, Cause cause, Treatment from, Treatment to,
          * Made costlier by a repair (implemented, or faked instead of stubbed), then found
          * unnecessary: the final plan passes with the cheaper treatment.
          */
-        NOT_NEEDED
+        NOT_NEEDED,
+        /**
+         * Made cheaper alone (its trial passed), after which the plan, which had passed, failed:
+         * it gets its repair back and keeps it.
+         */
+        RESTORED
     }
 
     /** One line for people: "clone3: works alone but not together with the others; implement it". */
@@ -41,6 +46,7 @@ public record Repair(Syscall syscall, Cause cause, Treatment from, Treatment to,
             case NOT_NEEDED -> from != null && from.kind() == Treatment.Kind.FAKE
                     ? "the final plan passes with it returning ENOSYS instead of 0"
                     : "the final plan passes without its implementation";
+            case RESTORED -> "the plan passed with it as it was and fails since it was made cheaper";
         };
         return syscall.name() + ": " + what + "; " + to.id() + " it";
     }
