@@ -398,7 +398,8 @@ public final class Explorer {
             }
         }
         // what any of the traces saw: a call that timing makes (a signal that interrupts a sleep:
-        // restart_syscall; a thread that exits before or after the process) counts once seen
+        // restart_syscall; a thread that exits before or after the process) counts once seen;
+        // each count is the larger of the traces' (a count of calls stays that of one run)
         SortedMap<Syscall, UsedSyscall> byCall = new TreeMap<>();
         SortedMap<String, SortedMap<String, SortedMap<String, Long>>> args = new TreeMap<>();
         SortedSet<Syscall> all = new TreeSet<>();
@@ -408,13 +409,13 @@ public final class Explorer {
             TraceResult t = o.trace();
             for (TraceResult.SyscallUse u : t.applicationSyscalls()) {
                 byCall.merge(u.syscall(), new UsedSyscall(u.syscall(), u.calls(), u.alwaysZero()),
-                        (a, b) -> new UsedSyscall(a.syscall(), a.calls() + b.calls(), a.alwaysZero() && b.alwaysZero()));
+                        (a, b) -> new UsedSyscall(a.syscall(), Math.max(a.calls(), b.calls()), a.alwaysZero() && b.alwaysZero()));
                 u.args().forEach((arg, values) -> values.forEach((value, n) -> args.computeIfAbsent(u.name(), k -> new TreeMap<>())
-                        .computeIfAbsent(arg, k -> new TreeMap<>()).merge(value, n, Long::sum)));
+                        .computeIfAbsent(arg, k -> new TreeMap<>()).merge(value, n, Math::max)));
             }
             t.syscalls().forEach(u -> all.add(u.syscall()));
             t.launchCalls().forEach((nr, n) -> launch.merge(nr, n, Math::max));
-            features = features.plus(featuresOf(t), null);
+            features = features.either(featuresOf(t));
         }
         List<UsedSyscall> used = new ArrayList<>(byCall.values());
         // calls made only by the tracer's exec of the program: an OS starts an application without

@@ -25,6 +25,11 @@ public record FeatureUse(SortedMap<Syscall, SortedMap<ArgumentValue, Long>> valu
         PathSeen plus(PathSeen o) {
             return new PathSeen(named, calls + o.calls, failed + o.failed);
         }
+
+        /** The larger counts of two traces of the same run. */
+        PathSeen most(PathSeen o) {
+            return new PathSeen(named, Math.max(calls, o.calls), Math.max(failed, o.failed));
+        }
     }
 
     public FeatureUse {
@@ -39,6 +44,19 @@ public record FeatureUse(SortedMap<Syscall, SortedMap<ArgumentValue, Long>> valu
 
     public static FeatureUse none() {
         return new FeatureUse(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+    }
+
+    /**
+     * What either of two traces of the same workload saw, each count the larger of the two (a
+     * count stays that of one run).
+     */
+    FeatureUse either(FeatureUse o) {
+        TreeMap<Syscall, SortedMap<ArgumentValue, Long>> v = new TreeMap<>();
+        values.forEach((s, m) -> v.put(s, new TreeMap<>(m)));
+        o.values.forEach((s, m) -> m.forEach((a, n) -> v.computeIfAbsent(s, k -> new TreeMap<>()).merge(a, n, Math::max)));
+        TreeMap<String, PathSeen> p = new TreeMap<>(paths);
+        o.paths.forEach((k, seen) -> p.merge(k, seen, PathSeen::most));
+        return new FeatureUse(v, p, new TreeMap<>(tests));
     }
 
     /** Both uses together (two tests' traces). */
