@@ -80,8 +80,7 @@ public record ExperimentResult(Experiment experiment, List<RunRecord> runs, List
         if (of(runs) == Outcome.FLAKY) {
             return true;
         }
-        return runs.stream().anyMatch(r -> !r.passed() && r.loadSensitive()
-                && r.stallMillis() > starvedShare * Math.max(1, r.millis()));
+        return runs.stream().anyMatch(r -> r.failedStarved(starvedShare));
     }
 
     public ExperimentResult withConfirmation(List<RunRecord> alone) {

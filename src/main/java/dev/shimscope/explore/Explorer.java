@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -433,7 +434,7 @@ public final class Explorer {
         }
         // the slower traced run sets the limits of the plan's traced runs
         RunRecord slowest = outcomes.stream().map(WorkloadOutcome::record)
-                .max(java.util.Comparator.comparingLong(RunRecord::millis)).orElseThrow();
+                .max(Comparator.comparingLong(RunRecord::millis)).orElseThrow();
         return new Traced(used, args, launch, slowest, features);
     }
 
@@ -745,34 +746,37 @@ public final class Explorer {
         // in number order, so the same suspects are confirmed the same way every time
         suspects.sort((a, b) -> a.experiment().key().compareTo(b.experiment().key()));
         listener.on(new ExploreEvent.PhaseStarted(ExploreEvent.Phase.CONFIRM, suspects.size()));
-        Map<ExperimentResult, WorkloadRunner.Options> options = new LinkedHashMap<>();
+        List<WorkloadRunner.Options> options = new ArrayList<>();
         for (ExperimentResult r : suspects) {
             WorkloadRunner.Options base = r.experiment().path() != null ? fileTimed(timed) : timed;
             WorkloadRunner.Options all = r.tests() == null ? base.configured(r.experiment().configuration())
                     : base.configured(r.experiment().configuration()).withTests(r.tests());
             // for a suite, the tests that failed, as for a replica (the others passed under this configuration)
-            options.put(r, failedTestsOnly(all, failedTestsOfRuns(r), index, r.experiment().path() != null));
+            options.add(failedTestsOnly(all, failedTestsOfRuns(r), index, r.experiment().path() != null));
         }
-        Map<ExperimentResult, List<RunRecord>> confirmations = new LinkedHashMap<>();
-        suspects.forEach(r -> confirmations.put(r, new ArrayList<>()));
-        List<ExperimentResult> open = suspects;
+        // per suspect (by its index), its confirmation runs; open: the suspects not settled yet
+        List<List<RunRecord>> confirmations = new ArrayList<>();
+        suspects.forEach(r -> confirmations.add(new ArrayList<>()));
+        List<Integer> open = java.util.stream.IntStream.range(0, suspects.size()).boxed().toList();
         for (int i = 0; i < CONFIRMATION_RUNS && !open.isEmpty(); i++) {
             List<RunRecord> got = unstarvedRuns(scheduler, open.stream().map(options::get).toList(), starved);
-            List<ExperimentResult> next = new ArrayList<>();
+            List<Integer> next = new ArrayList<>();
             for (int j = 0; j < open.size(); j++) {
-                ExperimentResult r = open.get(j);
-                confirmations.get(r).add(got.get(j));
+                int k = open.get(j);
+                confirmations.get(k).add(got.get(j));
                 // one run settles an outcome it agrees with (every earlier run failed, and so did
                 // it); otherwise a second decides, and two that disagree make the syscall flaky
-                boolean settled = i == 0 && r.runs().stream().noneMatch(RunRecord::passed) && !got.get(j).passed();
+                boolean settled = i == 0 && suspects.get(k).runs().stream().noneMatch(RunRecord::passed)
+                        && !got.get(j).passed();
                 if (!settled) {
-                    next.add(r);
+                    next.add(k);
                 }
             }
             open = next;
         }
-        for (ExperimentResult r : suspects) {
-            ExperimentResult confirmed = r.withConfirmation(confirmations.get(r));
+        for (int k = 0; k < suspects.size(); k++) {
+            ExperimentResult r = suspects.get(k);
+            ExperimentResult confirmed = r.withConfirmation(confirmations.get(k));
             results.put(r.experiment().key(), confirmed);
             listener.on(new ExploreEvent.Confirmed(r, confirmed));
         }
@@ -797,8 +801,8 @@ public final class Explorer {
                 .<Callable<RunRecord>>map(o -> () -> run(o).record()).toList(), atOnce));
         for (int j = 0; j < got.size(); j++) {
             RunRecord r = got.get(j);
-            if (!r.passed() && r.loadSensitive()
-                    && (r.stallMillis() < 0 || r.stallMillis() > starvedShare * Math.max(1, r.millis()))) {
+            // an unmeasured wait counts as starved here: the run was not alone
+            if (r.failedStarved(starvedShare) || (!r.passed() && r.loadSensitive() && r.stallMillis() < 0)) {
                 WorkloadRunner.Options o = configurations.get(j);
                 got.set(j, scheduler.alone(() -> run(o)).record());
             }

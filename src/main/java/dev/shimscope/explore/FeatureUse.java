@@ -51,21 +51,22 @@ public record FeatureUse(SortedMap<Syscall, SortedMap<ArgumentValue, Long>> valu
      * count stays that of one run).
      */
     FeatureUse either(FeatureUse o) {
-        TreeMap<Syscall, SortedMap<ArgumentValue, Long>> v = new TreeMap<>();
-        values.forEach((s, m) -> v.put(s, new TreeMap<>(m)));
-        o.values.forEach((s, m) -> m.forEach((a, n) -> v.computeIfAbsent(s, k -> new TreeMap<>()).merge(a, n, Math::max)));
-        TreeMap<String, PathSeen> p = new TreeMap<>(paths);
-        o.paths.forEach((k, seen) -> p.merge(k, seen, PathSeen::most));
-        return new FeatureUse(v, p, new TreeMap<>(tests));
+        return merged(o, Math::max, PathSeen::most, null);
     }
 
     /** Both uses together (two tests' traces). */
     FeatureUse plus(FeatureUse o, String test) {
+        return merged(o, Long::sum, PathSeen::plus, test);
+    }
+
+    /** This use and {@code o}'s, counts and paths seen in both combined as given; {@code o}'s paths noted for {@code test}. */
+    private FeatureUse merged(FeatureUse o, java.util.function.BinaryOperator<Long> counts,
+                              java.util.function.BinaryOperator<PathSeen> seen, String test) {
         TreeMap<Syscall, SortedMap<ArgumentValue, Long>> v = new TreeMap<>();
         values.forEach((s, m) -> v.put(s, new TreeMap<>(m)));
-        o.values.forEach((s, m) -> m.forEach((a, n) -> v.computeIfAbsent(s, k -> new TreeMap<>()).merge(a, n, Long::sum)));
+        o.values.forEach((s, m) -> m.forEach((a, n) -> v.computeIfAbsent(s, k -> new TreeMap<>()).merge(a, n, counts)));
         TreeMap<String, PathSeen> p = new TreeMap<>(paths);
-        o.paths.forEach((k, seen) -> p.merge(k, seen, PathSeen::plus));
+        o.paths.forEach((k, s) -> p.merge(k, s, seen));
         TreeMap<String, SortedSet<String>> t = new TreeMap<>();
         tests.forEach((k, s) -> t.put(k, new TreeSet<>(s)));
         if (test != null) {

@@ -182,14 +182,16 @@ final class PlanSearch {
                 if (!demoted) {
                     // minimal: every repair tried against this, the final plan
                     List<Trial> stale = trialsOf(triedAgainstAnotherPlan(plan));
-                    List<RunRecord> records;
-                    if (!stale.isEmpty() && stale.equals(ahead)) {
-                        records = wave.aheadRecords();
-                        announce(stale, records);
-                    } else {
-                        records = stale.isEmpty() ? List.of() : trials(plan, stale);
+                    if (!stale.isEmpty()) {
+                        List<RunRecord> records;
+                        if (stale.equals(ahead)) {
+                            records = wave.aheadRecords();
+                            announce(stale, records);
+                        } else {
+                            records = trials(plan, stale);
+                        }
+                        demoted = demote(plan, stale, records);
                     }
-                    demoted = !stale.isEmpty() && demote(plan, stale, records);
                 }
                 if (!demoted) {
                     return outcome(true, wave.verification());

@@ -37,6 +37,14 @@ public record RunRecord(boolean passed, String failure, boolean timeLimit, boole
         return stallMillis >= 0 ? Math.max(0, millis - stallMillis) : millis;
     }
 
+    /**
+     * True if the run failed in a way load can cause while it waited for a CPU more than
+     * {@code share} of its time (false where the wait is not measured).
+     */
+    public boolean failedStarved(double share) {
+        return !passed && loadSensitive && stallMillis > share * Math.max(1, millis);
+    }
+
     /** A record of a run that is not a suite of tests. */
     public RunRecord(boolean passed, String failure, boolean timeLimit, boolean loadSensitive, long millis,
                      long readyMillis, long testMillis, long stopMillis, long cpuMillis, long stallMillis, long peakRssKb) {

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -116,7 +117,7 @@ public final class RunScheduler implements AutoCloseable {
         if (atMost < 1) {
             throw new IllegalArgumentException("at least one run at a time");
         }
-        java.util.concurrent.Semaphore cap = new java.util.concurrent.Semaphore(Math.min(atMost, tasks.size() + 1));
+        Semaphore cap = new Semaphore(atMost);
         List<Future<T>> futures = new ArrayList<>();
         for (Callable<T> t : tasks) {
             futures.add(threads.submit(() -> {
